@@ -1,0 +1,95 @@
+/**
+ * The canonical report: every reporter (terminal, JSON, HTML, Markdown, JUnit, compare) is derived
+ * from a value of this shape, and `reports/report.schema.json` describes it for other tools.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** How a case ended. `error` is the harness's or the environment's fault, never the subject's. */
+export type Status = 'pass' | 'fail' | 'unsupported' | 'skip' | 'error' | 'timeout';
+export const STATUSES: readonly Status[] = ['pass', 'fail', 'unsupported', 'skip', 'error', 'timeout'];
+
+/** `must`: a documented sentence. `should`: Node-compatible, undocumented. `info`: observed only. */
+export type Level = 'must' | 'should' | 'info';
+export const LEVELS: readonly Level[] = ['must', 'should', 'info'];
+
+export interface DocRef {
+  /** https://nodejs.org/api/http.html#… */
+  url: string;
+  /** The sentence of the documentation the case checks, quoted. */
+  quote: string;
+}
+
+/** One line of a wire transcript: what the client (subject) or the server (origin) saw, when. */
+export interface TraceEntry {
+  /** Milliseconds since the case started. */
+  t: number;
+  source: 'client' | 'server' | 'harness' | 'proxy';
+  event: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface CaseResult {
+  /** Stable id `<area>/<slug>`. */
+  id: string;
+  area: string;
+  level: Level;
+  status: Status;
+  title: string;
+  doc: DocRef;
+  requires: string[];
+  /** What the documentation demands, in words. */
+  expected: string | null;
+  /** What was seen on the wire (and, secondarily, in the agent's bookkeeping). */
+  observed: string | null;
+  /** Why the case did not pass (assertion message, unsupported capability, harness error). */
+  message: string | null;
+  durationMs: number;
+  /** A command that runs this case alone. */
+  repro: string;
+  trace?: TraceEntry[];
+}
+
+export type StatusCounts = Record<Status, number>;
+
+export interface Summary {
+  total: number;
+  byStatus: StatusCounts;
+  byLevel: Record<Level, StatusCounts>;
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  suite: { name: string; version: string };
+  subject: {
+    /** `node`, `agentkeepalive`, or the module path as given. */
+    name: string;
+    /** Absolute path of the module, or `builtin:<name>`. */
+    module: string;
+    runtime: { name: string; version: string };
+    /** Capabilities the subject declared or the host probed. */
+    capabilities: Record<string, boolean>;
+  };
+  startedAt: string;
+  durationMs: number;
+  /** Set when the run could not measure anything (subject failed to load, …). */
+  fatal: { message: string } | null;
+  /** The command line selection that produced this report. */
+  selection: { only: string[] };
+  summary: Summary;
+  results: CaseResult[];
+}
+
+export function emptyCounts(): StatusCounts {
+  return { pass: 0, fail: 0, unsupported: 0, skip: 0, error: 0, timeout: 0 };
+}
+
+export function summarize(results: readonly CaseResult[]): Summary {
+  const byStatus = emptyCounts();
+  const byLevel: Record<Level, StatusCounts> = { must: emptyCounts(), should: emptyCounts(), info: emptyCounts() };
+  for (const r of results) {
+    byStatus[r.status]++;
+    byLevel[r.level][r.status]++;
+  }
+  return { total: results.length, byStatus, byLevel };
+}
