@@ -86,7 +86,11 @@ export function emptyCounts(): StatusCounts {
 
 export function summarize(results: readonly CaseResult[]): Summary {
   const byStatus = emptyCounts();
-  const byLevel: Record<Level, StatusCounts> = { must: emptyCounts(), should: emptyCounts(), info: emptyCounts() };
+  const byLevel: Record<Level, StatusCounts> = {
+    must: emptyCounts(),
+    should: emptyCounts(),
+    info: emptyCounts(),
+  };
   for (const r of results) {
     byStatus[r.status]++;
     byLevel[r.level][r.status]++;

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Loads the TypeScript sources through tsx (Node refuses to strip types inside node_modules), then
+// runs the CLI. Every expected failure is one line on stderr and exit code 2, never a stack dump.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../harness/cli.ts');
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  const known = err && typeof err.code === 'string' && err.code.startsWith('ERR_');
+  process.stderr.write(
+    `agent-conformance: ${known ? err.message : `internal error: ${err?.stack ?? err}`}\n`,
+  );
+  process.exitCode = 2;
+}

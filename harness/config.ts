@@ -1,0 +1,42 @@
+/**
+ * What the harness tells each suite process about the run: passed in one environment variable,
+ * because node:test runs every suite file in its own process.
+ */
+
+export const RUN_ENV = 'AGENT_CONFORMANCE_RUN';
+export const LIST_ENV = 'AGENT_CONFORMANCE_LIST';
+
+export interface RunConfig {
+  subject: {
+    /** As the user named it (`node`, `./myAgent.ts`). */
+    name: string;
+    /** Absolute path of the module the host loads. */
+    module: string;
+  };
+  /** How to start the subject host: executable and argv, already resolved. */
+  host: { executable: string; args: string[]; env: Record<string, string>; cwd: string };
+  runtime: { name: string; version: string };
+  capabilities: Record<string, boolean>;
+  /** Case id prefixes; empty = all. */
+  only: string[];
+  /** Keep a transcript for every case, not only for failures. */
+  trace: boolean;
+  /** How the repro command names the subject and runtime. */
+  reproPrefix: string;
+}
+
+export function readRunConfig(): RunConfig | null {
+  const raw = process.env[RUN_ENV];
+  return raw ? (JSON.parse(raw) as RunConfig) : null;
+}
+
+export function isListing(): boolean {
+  return process.env[LIST_ENV] === '1';
+}
+
+export function selected(id: string, only: readonly string[]): boolean {
+  return (
+    only.length === 0 ||
+    only.some((prefix) => id === prefix || id.startsWith(prefix.endsWith('/') ? prefix : `${prefix}`))
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * The plan: which cases exist (read from the suite files themselves, so the list can never drift
+ * from what runs), which the user selected, and which suite files must run for them.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { areaOf, type CaseSpec, catalog } from './case.ts';
+import { LIST_ENV, selected } from './config.ts';
+
+export const SUITES_DIR = fileURLToPath(new URL('../suites/', import.meta.url));
+
+export interface PlannedCase extends CaseSpec {
+  area: string;
+  file: string;
+}
+
+export interface Plan {
+  cases: PlannedCase[];
+  files: string[];
+}
+
+export function suiteFiles(): string[] {
+  return readdirSync(SUITES_DIR)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join(SUITES_DIR, f));
+}
+
+let loaded: PlannedCase[] | null = null;
+
+/** Every case of every suite, in file order, without running anything. */
+export async function loadCatalog(): Promise<PlannedCase[]> {
+  if (loaded) return loaded;
+  const previous = process.env[LIST_ENV];
+  process.env[LIST_ENV] = '1';
+  const all: PlannedCase[] = [];
+  try {
+    for (const file of suiteFiles()) {
+      const before = catalog.length;
+      await import(pathToFileURL(file).href);
+      for (const spec of catalog.slice(before)) all.push({ ...spec, area: areaOf(spec.id), file });
+    }
+  } finally {
+    if (previous === undefined) delete process.env[LIST_ENV];
+    else process.env[LIST_ENV] = previous;
+  }
+  loaded = all;
+  return all;
+}
+
+export class PlanError extends Error {
+  code = 'ERR_USAGE';
+}
+
+export async function makePlan(only: readonly string[]): Promise<Plan> {
+  const all = await loadCatalog();
+  const cases = all.filter((c) => selected(c.id, only));
+  if (cases.length === 0) {
+    throw new PlanError(
+      `no case matches ${only.map((o) => `"${o}"`).join(', ')}: see --list for the case ids`,
+    );
+  }
+  const files = [...new Set(cases.map((c) => c.file))];
+  return { cases, files };
+}

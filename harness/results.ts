@@ -1,0 +1,65 @@
+/** Joins the plan (what each case is) with the verdicts (how it went) into the canonical report. */
+import { readFileSync } from 'node:fs';
+import type { CaseVerdict } from './case.ts';
+import type { PlannedCase } from './plan.ts';
+import { type CaseResult, type Report, SCHEMA_VERSION, summarize } from './report/types.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
+export const SUITE = { name: pkg.name, version: pkg.version };
+
+export interface ReportInput {
+  cases: PlannedCase[];
+  verdicts: Map<string, CaseVerdict>;
+  subject: Report['subject'];
+  startedAt: Date;
+  durationMs: number;
+  fatal: string | null;
+  only: string[];
+  reproPrefix: string;
+}
+
+export function toResult(c: PlannedCase, verdict: CaseVerdict | undefined, reproPrefix: string): CaseResult {
+  const result: CaseResult = {
+    id: c.id,
+    area: c.area,
+    level: c.level,
+    status: verdict?.status ?? 'error',
+    title: c.title,
+    doc: c.doc,
+    requires: c.requires ?? [],
+    expected: c.expected,
+    observed: verdict?.observed ?? null,
+    message: verdict ? verdict.message : 'not run',
+    durationMs: verdict?.durationMs ?? 0,
+    repro: `${reproPrefix} --only ${c.id}`,
+  };
+  if (verdict?.trace) result.trace = verdict.trace;
+  return result;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const results = input.cases.map((c) => toResult(c, input.verdicts.get(c.id), input.reproPrefix));
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    suite: SUITE,
+    subject: input.subject,
+    startedAt: input.startedAt.toISOString(),
+    durationMs: Math.round(input.durationMs),
+    fatal: input.fatal ? { message: input.fatal } : null,
+    selection: { only: input.only },
+    summary: summarize(results),
+    results,
+  };
+}
+
+/** 0: every `must` case passed; 1: a `must` case failed; 2: the run itself broke (or the subject did). */
+export function exitCodeFor(report: Report): 0 | 1 | 2 {
+  if (report.fatal) return 2;
+  const { byStatus, byLevel } = report.summary;
+  if (byStatus.error > 0 || byStatus.timeout > 0) return 2;
+  return byLevel.must.fail > 0 ? 1 : 0;
+}

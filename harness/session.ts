@@ -1,0 +1,104 @@
+/**
+ * One subject host per suite process, started on first use and started again after a crash or a
+ * hang, so that one broken case does not take the following ones with it. After three cases in a
+ * row lost the subject, the rest are not attempted (each would wait out its budget for nothing).
+ */
+import { type RunConfig, readRunConfig } from './config.ts';
+import type { Status } from './report/types.ts';
+import { SubjectProcess, SubjectUnavailableError } from './subject/process.ts';
+
+const GIVE_UP_AFTER = 3;
+
+export class Session {
+  readonly config: RunConfig;
+  private proc: SubjectProcess | null = null;
+  private starting: Promise<SubjectProcess> | null = null;
+  private lostInARow = 0;
+  private lastLoss = '';
+
+  constructor(config: RunConfig) {
+    this.config = config;
+  }
+
+  get capabilities(): Record<string, boolean> {
+    return this.config.capabilities;
+  }
+
+  /** The live subject process, (re)started and loaded if needed. */
+  async subject(): Promise<SubjectProcess> {
+    if (this.proc?.alive) return this.proc;
+    this.starting ??= this.start().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async start(): Promise<SubjectProcess> {
+    const { host, subject } = this.config;
+    const proc = SubjectProcess.start(
+      {
+        name: this.config.runtime.name,
+        version: this.config.runtime.version,
+        executable: host.executable,
+        argsFor: () => host.args,
+        env: host.env,
+      },
+      { cwd: host.cwd },
+    );
+    this.proc = proc;
+    try {
+      await proc.call({ op: 'hello' }, 15_000);
+      await proc.call({ op: 'load', module: subject.module }, 15_000);
+    } catch (err) {
+      proc.kill();
+      if (err instanceof SubjectUnavailableError) throw err;
+      throw new SubjectUnavailableError(
+        'spawn',
+        `the subject could not be loaded: ${(err as Error).message}`,
+      );
+    }
+    return proc;
+  }
+
+  /** Kills the subject (after a hang or a blown budget); the next case starts a fresh one. */
+  restart(reason: string): void {
+    this.proc?.kill(reason);
+    this.proc = null;
+  }
+
+  /** Counts cases that lost the subject in a row. */
+  record(status: Status, subjectLost: boolean, message: string | null): void {
+    if ((status === 'error' || status === 'timeout') && subjectLost) {
+      this.lostInARow++;
+      this.lastLoss = message ?? status;
+    } else {
+      this.lostInARow = 0;
+    }
+  }
+
+  blockedReason(): string | null {
+    if (this.lostInARow < GIVE_UP_AFTER) return null;
+    return `not attempted: the subject was lost in ${GIVE_UP_AFTER} cases in a row (last: ${this.lastLoss})`;
+  }
+
+  async close(): Promise<void> {
+    this.proc?.kill('run finished');
+  }
+}
+
+let current: Session | null = null;
+
+/** Stops the subject host of this suite process, if one was started. */
+export async function closeSession(): Promise<void> {
+  await current?.close();
+  current = null;
+}
+
+export function session(): Session {
+  if (!current) {
+    const config = readRunConfig();
+    if (!config) throw new Error('no run configuration: suites are run by the agent-conformance harness');
+    current = new Session(config);
+  }
+  return current;
+}

@@ -1,0 +1,179 @@
+/**
+ * The line protocol between the harness and the subject host (the child process that runs the
+ * agent under test). Commands go to the host's stdin as one JSON object per line; replies and events
+ * come back on stdout, one per line, each prefixed with MESSAGE_PREFIX so that whatever the subject
+ * itself prints is never mistaken for a message.
+ *
+ * JSON cannot carry Infinity, NaN or undefined, and the options under test use them, so values are
+ * passed through encodeValue/decodeValue.
+ */
+
+export const MESSAGE_PREFIX = '@@agent-conformance ';
+export const PROTOCOL_VERSION = 1;
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What a request in the subject does; the origin's behaviour is scripted by `path`. */
+export interface RequestSpec {
+  /** `http://127.0.0.1:PORT`. */
+  origin: string;
+  path?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** Written before `end()` (unless `manualEnd`). */
+  body?: string;
+  /** Host name to use instead of the origin's (e.g. `localhost`), keeping its port. */
+  host?: string;
+  localAddress?: string;
+  family?: number;
+  timeout?: number;
+  /** `false`: `http.request({agent: false})`, bypassing the subject. */
+  useAgent?: boolean;
+  /** Do not call `req.end()` until an `end` action. */
+  manualEnd?: boolean;
+  /** Do not read the response body until a `resume` action. */
+  manualConsume?: boolean;
+  /** Call `req.destroy()` when this happens. */
+  destroyOn?: 'response' | 'socket';
+  /** Emit `'agentRemove'` on the socket in the `'socket'` listener. */
+  agentRemoveOnSocket?: boolean;
+}
+
+export type RequestAction = 'end' | 'resume' | 'destroy';
+
+/** Test-only hooks installed on one agent instance by the host. */
+export interface AgentHooks {
+  /** Count calls of these methods (reported as `call` events). */
+  spy?: ('reuseSocket' | 'keepSocketAlive' | 'createConnection')[];
+  /** Replace `keepSocketAlive` by one that returns false. */
+  keepSocketAliveFalse?: boolean;
+  /** Destroy the socket of the next N `'free'` events (after the agent handled them). */
+  destroyOnFree?: number;
+}
+
+export type Command =
+  | { op: 'hello' }
+  | { op: 'load'; module: string }
+  | { op: 'create'; agent: string; options: Json; hooks?: AgentHooks }
+  | { op: 'request'; agent: string; req: string; spec: RequestSpec }
+  | { op: 'action'; req: string; action: RequestAction }
+  | { op: 'snapshot'; agent: string }
+  | { op: 'getName'; agent: string; options: Json }
+  | { op: 'destroy'; agent: string }
+  | { op: 'forget'; agent: string }
+  /** Runs the commands one after another in the same tick: no I/O can happen in between. */
+  | { op: 'batch'; commands: Command[] };
+
+export type CommandMessage = Command & { id: number };
+
+export interface WireError {
+  name: string;
+  code: string | null;
+  message: string;
+}
+
+export type Outcome = { ok: true; value: Json } | { ok: false; error: WireError };
+
+export type Reply = { type: 'reply'; id: number } & Outcome;
+
+export interface SocketInfo {
+  localPort: number | null;
+  /** `socket.timeout` as seen by the subject. */
+  timeout: number | null;
+}
+
+export interface AgentSnapshot {
+  sockets: Record<string, SocketInfo[]>;
+  freeSockets: Record<string, SocketInfo[]>;
+  requests: Record<string, number>;
+  totalSocketCount: number | null;
+  fields: Record<string, Json>;
+  /** The `options` object the agent keeps (noDelay, path, timeout, …), if it has one. */
+  options: Record<string, Json> | null;
+  nullPrototypes: boolean | null;
+}
+
+/** Events from the host. `t` is the host's monotonic clock in ms (informational). */
+export type HostEvent =
+  | {
+      ev: 'socket';
+      req: string;
+      localPort: number | null;
+      reusedSocket: boolean;
+      socketTimeout: number | null;
+    }
+  | {
+      ev: 'response';
+      req: string;
+      status: number;
+      headers: Record<string, string | string[]>;
+      reusedSocket: boolean;
+    }
+  | { ev: 'end'; req: string; bodyLength: number; body: string }
+  | { ev: 'timeout'; req: string }
+  | { ev: 'error'; req: string; code: string | null; message: string; reusedSocket: boolean }
+  | { ev: 'close'; req: string }
+  | { ev: 'free'; agent: string; localPort: number | null }
+  | { ev: 'call'; agent: string; method: string }
+  | { ev: 'uncaught'; name: string; code: string | null; message: string };
+
+export type EventMessage = HostEvent & { type: 'event'; t: number };
+
+export type HostMessage = Reply | EventMessage;
+
+const TAG = '$acp';
+
+/** Makes a value JSON-safe, keeping Infinity, -Infinity, NaN and undefined. */
+export function encodeValue(value: unknown): Json {
+  if (value === undefined) return { [TAG]: 'undefined' };
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return { [TAG]: 'NaN' };
+    if (value === Number.POSITIVE_INFINITY) return { [TAG]: 'Infinity' };
+    if (value === Number.NEGATIVE_INFINITY) return { [TAG]: '-Infinity' };
+    return value;
+  }
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return { [TAG]: 'bigint', value: String(value) };
+  if (typeof value === 'function') return { [TAG]: 'function', name: value.name };
+  if (Array.isArray(value)) return value.map(encodeValue);
+  if (typeof value === 'object') {
+    const out: { [key: string]: Json } = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encodeValue(v);
+    return out;
+  }
+  return String(value);
+}
+
+/** The inverse of encodeValue. */
+export function decodeValue(value: Json): unknown {
+  if (Array.isArray(value)) return value.map(decodeValue);
+  if (value !== null && typeof value === 'object') {
+    const tag = value[TAG];
+    if (typeof tag === 'string') {
+      switch (tag) {
+        case 'undefined':
+          return undefined;
+        case 'NaN':
+          return Number.NaN;
+        case 'Infinity':
+          return Number.POSITIVE_INFINITY;
+        case '-Infinity':
+          return Number.NEGATIVE_INFINITY;
+        case 'bigint':
+          return BigInt(String(value.value));
+        case 'function':
+          return `[function ${String(value.name)}]`;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = decodeValue(v);
+    return out;
+  }
+  return value;
+}
+
+/** One protocol line (with the trailing newline), as the host writes it. */
+export function frame(message: HostMessage): string {
+  // The leading newline ends any partial line the subject printed without one.
+  return `\n${MESSAGE_PREFIX}${JSON.stringify(message)}\n`;
+}

@@ -1,0 +1,46 @@
+/**
+ * Subjects: a built-in name (`node`, `agentkeepalive`) or a path to a module exporting
+ * `createAgent(options)` or a default function. Relative paths resolve against the working directory.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BUILTIN_SUBJECTS: Record<string, string> = {
+  node: fileURLToPath(new URL('./subject/builtins/node.ts', import.meta.url)),
+  agentkeepalive: fileURLToPath(new URL('./subject/builtins/agentkeepalive.ts', import.meta.url)),
+};
+
+export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+export class SubjectSpecError extends Error {
+  code = 'ERR_USAGE';
+}
+
+export interface ResolvedSubject {
+  name: string;
+  module: string;
+  builtin: boolean;
+}
+
+export function resolveSubject(spec: string, cwd = process.cwd()): ResolvedSubject {
+  const looksLikePath =
+    spec.includes('/') || spec.includes('\\') || MODULE_EXTENSIONS.includes(extname(spec));
+  const builtin = BUILTIN_SUBJECTS[spec];
+  if (builtin && !looksLikePath) return { name: spec, module: builtin, builtin: true };
+  const path = resolve(cwd, spec);
+  if (!existsSync(path)) {
+    const names = Object.keys(BUILTIN_SUBJECTS).join(', ');
+    throw new SubjectSpecError(
+      looksLikePath
+        ? `no such file: ${path}`
+        : `unknown subject "${spec}": give a module path or one of: ${names}`,
+    );
+  }
+  if (statSync(path).isDirectory())
+    throw new SubjectSpecError(`${path} is a directory; give the module file`);
+  if (!MODULE_EXTENSIONS.includes(extname(path))) {
+    throw new SubjectSpecError(`${path}: a subject module ends in ${MODULE_EXTENSIONS.join(' ')}`);
+  }
+  return { name: spec, module: path, builtin: false };
+}
