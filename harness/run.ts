@@ -35,6 +35,9 @@ export async function runPlan(
   options: { concurrency: number; onVerdict?: (verdict: CaseVerdict) => void },
 ): Promise<RunOutcome> {
   const verdicts = new Map<string, CaseVerdict>();
+  // node:test reports a test's diagnostics after its pass/fail event: a failure without a verdict
+  // is only provisional until the stream ends.
+  const provisional = new Map<string, CaseVerdict>();
   const planned = new Set(plan.cases.map((c) => c.id));
   const stderrByFile = new Map<string, string>();
   const accept = (verdict: CaseVerdict) => {
@@ -62,9 +65,9 @@ export async function runPlan(
       planned.has(data.name) &&
       !verdicts.has(data.name)
     ) {
-      // No diagnostic came: only node:test's own backstop (or a crash) can end a case like this.
+      // Unless its diagnostic follows, only node:test's own backstop (or a crash) ended this case.
       const failureType = data.details?.error?.failureType;
-      accept({
+      provisional.set(data.name, {
         id: data.name,
         status: failureType === 'testTimeoutFailure' ? 'timeout' : 'error',
         observed: null,
@@ -82,6 +85,7 @@ export async function runPlan(
       }
     }
   }
+  for (const verdict of provisional.values()) accept(verdict);
   // Anything still without a verdict never ran: say so rather than drop it.
   for (const c of plan.cases) {
     if (!verdicts.has(c.id)) {

@@ -1,0 +1,36 @@
+/**
+ * npm run bench: runs the full suite against the built-in `node` subject and prints the wall time,
+ * the number of cases and the sum of the cases' own durations (target: full suite ≤ 15 s wall on
+ * 2 cores). A script, not a test: timings are reported, never asserted in the test suite.
+ */
+import { cpus } from 'node:os';
+import { runCli } from '../test/helpers/cli.ts';
+
+const TARGET_MS = 15_000;
+
+const t0 = performance.now();
+const run = await runCli(['node'], { timeoutMs: 300_000 });
+const wall = performance.now() - t0;
+const results = run.report?.results ?? [];
+const own = results.reduce((sum, r) => sum + r.durationMs, 0);
+const slowest = [...results].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+
+console.log(`suite against node ${run.report?.subject.runtime.version ?? '?'} on ${cpus().length} cores`);
+console.log(`  wall time        ${(wall / 1000).toFixed(2)} s (target ≤ ${TARGET_MS / 1000} s)`);
+console.log(`  cases            ${results.length}`);
+console.log(`  sum of durations ${(own / 1000).toFixed(2)} s (parallelism ${(own / wall).toFixed(2)}×)`);
+console.log(`  slowest          ${slowest.map((r) => `${r.id} ${r.durationMs} ms`).join(', ')}`);
+console.log(`  verdicts         ${JSON.stringify(run.report?.summary.byStatus ?? {})}`);
+if (wall > TARGET_MS) console.log(`  over target by ${((wall - TARGET_MS) / 1000).toFixed(2)} s`);
+
+try {
+  const { benchToxiproxy } = await import('../fixtures/toxiproxy/bench.ts');
+  const b = await benchToxiproxy();
+  console.log('fault proxy (embedded Toxiproxy) vs direct loopback');
+  console.log(
+    `  per request   median ${b.directMedianMs.toFixed(3)} → ${b.overheadMedianMs.toFixed(3)} ms, p99 ${b.directP99Ms.toFixed(3)} → ${b.overheadP99Ms.toFixed(3)} ms`,
+  );
+  console.log(`  10 MB body    ${b.directMbps.toFixed(0)} → ${b.proxiedMbps.toFixed(0)} Mbit/s`);
+} catch (err) {
+  if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+}

@@ -1,0 +1,62 @@
+/**
+ * npm run stability [-- --runs 20] [--load] [--only <prefix>…]: runs the suite against `node` many
+ * times in a row and shows that every run gives the same verdict for every case. With --load, two
+ * busy loops keep both cores occupied during the runs. Exits 1 when any verdict differs.
+ */
+import { fork } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { runCli, statuses } from '../test/helpers/cli.ts';
+
+if (process.argv.includes('--burn')) {
+  // A busy loop for --load: occupies one core until killed.
+  for (;;) Math.sqrt(Math.random());
+}
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--burn'),
+  options: {
+    runs: { type: 'string', default: '20' },
+    load: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true, default: [] },
+    subject: { type: 'string', default: 'node' },
+  },
+});
+const runs = Number(values.runs);
+const only = values.only.flatMap((o) => ['--only', o]);
+
+const burners = values.load
+  ? Array.from({ length: 2 }, () => fork(new URL(import.meta.url), ['--burn'], { stdio: 'ignore' }))
+  : [];
+
+const seen = new Map<string, Map<string, number>>();
+let t = 0;
+try {
+  for (let i = 1; i <= runs; i++) {
+    const t0 = performance.now();
+    const r = await runCli([values.subject, ...only], { timeoutMs: 300_000 });
+    const ms = performance.now() - t0;
+    t += ms;
+    const v = statuses(r.report);
+    for (const [id, status] of Object.entries(v)) {
+      const counts = seen.get(id) ?? new Map<string, number>();
+      counts.set(status, (counts.get(status) ?? 0) + 1);
+      seen.set(id, counts);
+    }
+    const summary = r.report ? JSON.stringify(r.report.summary.byStatus) : `no report (exit ${r.code})`;
+    console.log(`run ${String(i).padStart(2)}/${runs}  ${(ms / 1000).toFixed(1)} s  ${summary}`);
+  }
+} finally {
+  for (const b of burners) b.kill();
+}
+
+const unstable = [...seen].filter(([, counts]) => counts.size > 1);
+console.log(
+  `\n${seen.size} cases × ${runs} runs${values.load ? ' with both cores loaded' : ''}, mean ${(t / runs / 1000).toFixed(1)} s per run`,
+);
+if (unstable.length === 0) {
+  console.log('identical verdicts in every run');
+} else {
+  for (const [id, counts] of unstable)
+    console.log(`UNSTABLE ${id}: ${[...counts].map(([s, n]) => `${s}×${n}`).join(' ')}`);
+  process.exitCode = 1;
+}
