@@ -34,9 +34,7 @@ export function isListing(): boolean {
   return process.env[LIST_ENV] === '1';
 }
 
+/** A case is selected when no prefix is given or its id starts with one of them. */
 export function selected(id: string, only: readonly string[]): boolean {
-  return (
-    only.length === 0 ||
-    only.some((prefix) => id === prefix || id.startsWith(prefix.endsWith('/') ? prefix : `${prefix}`))
-  );
+  return only.length === 0 || only.some((prefix) => id.startsWith(prefix));
 }
