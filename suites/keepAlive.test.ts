@@ -1,19 +1,71 @@
+/**
+ * `keepAlive`: when a socket is pooled, reused, handed to a queued request or closed; the
+ * `Connection` header the agent makes requests send; the server's `Keep-Alive: timeout=N` hint and
+ * `agentKeepAliveTimeoutBuffer`; the `keepSocketAlive` / `reuseSocket` extension points. Every verdict
+ * rests on the origin's records: which connection carried which request (as its n-th), who closed a
+ * connection and when, and the headers the origin received.
+ */
 import assert from 'node:assert/strict';
+import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
+import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
+import type { CaseContext, RequestHandle } from '../harness/context.ts';
 
 const DOC = 'https://nodejs.org/api/http.html';
+const KEEPALIVE_QUOTE =
+  'keepAlive: Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.';
+const CONNECTION_HEADER_QUOTE =
+  'The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used.';
+const QUEUE_QUOTE =
+  'It maintains a queue of pending requests for a given host and port, reusing a single socket connection for each until the queue is empty, at which time the socket is either destroyed or put into a pool where it is kept to be used again for requests to the same host and port. Whether it is destroyed or pooled depends on the `keepAlive` option.';
+const REFUSE_QUOTE =
+  'Servers may also refuse to allow multiple requests over the same connection, in which case the connection will have to be remade for every request and cannot be pooled.';
+const BUFFER_QUOTE =
+  '`agentKeepAliveTimeoutBuffer` {number} Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.';
+const CONSUME_QUOTE =
+  "if a `'response'` event handler is added, then the data from the response object **must** be consumed, either by calling `response.read()` whenever there is a `'readable'` event, or by adding a `'data'` handler, or by calling the `.resume()` method. Until the data is consumed, the `'end'` event will not fire.";
+
+/** The origin's record of the connection that carried `r` (fails the case if there is none). */
+function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
+  return (
+    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
+  );
+}
+
+/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
+function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
+  return (
+    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
+    ctx.fail(`the origin never received ${tag}`)
+  );
+}
+
+function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
+  return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);
+}
+
+function within(value: number, lo: number, hi: number, what: string): void {
+  assert.ok(
+    value >= lo && value <= hi,
+    `${what} was ${Math.round(value)} ms, expected within [${lo}, ${hi}]`,
+  );
+}
+
+/** How each connection of `origin` was used, for `observed`: `#1 2 req, closed by client`. */
+function describeConnections(origin: Origin): string {
+  return origin.connections
+    .map((c) => `#${c.id} ${c.requests} req, ${c.closedBy ? `closed by ${c.closedBy}` : 'open'}`)
+    .join('; ');
+}
 
 defineCase(
   {
     id: 'keepAlive/reuse',
     title: 'a pooled socket carries the next request',
     level: 'must',
-    doc: {
-      url: `${DOC}#new-agentoptions`,
-      quote:
-        'keepAlive: Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.',
-    },
-    expected: 'two sequential requests share one server connection; the second has reusedSocket === true',
+    doc: { url: `${DOC}#new-agentoptions`, quote: KEEPALIVE_QUOTE },
+    expected:
+      'two sequential requests share one server connection (nth 1 then 2); reusedSocket is false then true',
   },
   async (ctx) => {
     const origin = await ctx.origin();
@@ -26,6 +78,507 @@ defineCase(
     );
     assert.equal(origin.connections.length, 1, 'one connection for both requests');
     assert.equal(origin.requests[1]?.nth, 2, 'the second request is the 2nd on its connection');
+    assert.equal(first.socket?.reusedSocket, false, 'req.reusedSocket is false on a new socket');
     assert.equal(second.socket?.reusedSocket, true, 'req.reusedSocket is true on the reused socket');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/disabled-destroys-idle',
+    title: 'without keepAlive a socket is closed once nothing is queued',
+    level: 'must',
+    doc: { url: `${DOC}#class-httpagent`, quote: QUEUE_QUOTE },
+    expected:
+      'keepAlive false (maxSockets 10, so the origin is asked to keep the connection): after each response the client closes the connection; the next request opens a new one',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: false, maxSockets: 10 });
+    const first = await (await agent.request({ origin, path: '/one' })).completed();
+    const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
+    const second = await (await agent.request({ origin, path: '/two' })).completed();
+    const c2 = await closed(ctx, connectionOf(ctx, second), 1000);
+    ctx.observe(describeConnections(origin));
+    assert.equal(origin.connections.length, 2, 'one connection per request');
+    for (const [conn, tag] of [
+      [c1, '/one'],
+      [c2, '/two'],
+    ] as const) {
+      const rec = arrived(ctx, origin, tag);
+      assert.equal(conn.closedBy, 'client', `the client closed connection ${conn.id}`);
+      within(
+        (conn.closedAt ?? 0) - (rec.respondedAt ?? 0),
+        0,
+        500,
+        `close of connection ${conn.id} after the response`,
+      );
+    }
+    assert.equal(arrived(ctx, origin, '/two').nth, 1, 'the second request is the 1st on its connection');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/disabled-serves-queue',
+    title: 'without keepAlive a socket still serves the queued requests before it is closed',
+    level: 'must',
+    doc: { url: `${DOC}#class-httpagent`, quote: QUEUE_QUOTE },
+    expected:
+      'keepAlive false, maxSockets 2, 5 concurrent requests: exactly 2 connections carry all 5, then the client closes both',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: false, maxSockets: 2 });
+    const { requests } = await agent.issue(
+      Array.from({ length: 5 }, (_, i) => ({ origin, path: `/r${i + 1}`, behaviour: { delay: 40 } })),
+    );
+    for (const r of requests) await r.completed();
+    for (const c of origin.connections) await closed(ctx, c, 1000);
+    const maxNth = Math.max(...origin.requests.map((q) => q.nth));
+    ctx.observe(`${describeConnections(origin)}; highest nth ${maxNth}`);
+    assert.equal(origin.connections.length, 2, 'two connections for five requests');
+    assert.equal(origin.requests.length, 5, 'the two connections carried all five requests');
+    for (const c of origin.connections)
+      assert.equal(c.closedBy, 'client', `the client closed connection ${c.id}`);
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/handoff-not-reused-socket',
+    title: 'a queued request handed the previous request’s socket reports reusedSocket false',
+    level: 'should',
+    doc: {
+      url: `${DOC}#agentreusesocketsocket-request`,
+      quote:
+        'Called when `socket` is attached to `request` after being persisted because of the keep-alive options.',
+    },
+    expected:
+      'keepAlive false, maxSockets 1, 2 concurrent requests: the second is the 2nd on the same connection, and (as in Node, the socket was never pooled) req.reusedSocket is false',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: false, maxSockets: 1 }, { spy: ['reuseSocket'] });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', behaviour: { delay: 40 } },
+      { origin, path: '/two' },
+    ]);
+    const [, second] = requests as [RequestHandle, RequestHandle];
+    for (const r of requests) await r.completed();
+    const rec = arrived(ctx, origin, '/two');
+    ctx.observe(
+      `second request on connection ${rec.connection} as #${rec.nth}; reusedSocket ${second.socket?.reusedSocket}; reuseSocket() called ${agent.calls.reuseSocket ?? 0} time(s)`,
+    );
+    assert.equal(
+      rec.connection,
+      arrived(ctx, origin, '/one').connection,
+      'the queued request got the same connection',
+    );
+    assert.equal(rec.nth, 2, 'it is the 2nd request on that connection');
+    assert.equal(second.socket?.reusedSocket, false, "req.reusedSocket at 'socket'");
+    assert.equal(second.response?.reusedSocket, false, "req.reusedSocket at 'response'");
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/connection-header',
+    title: 'requests send Connection: keep-alive unless keepAlive is false and maxSockets Infinity',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: CONNECTION_HEADER_QUOTE },
+    expected:
+      'keepAlive true → keep-alive; keepAlive false with maxSockets Infinity → close; keepAlive false with maxSockets 2 → keep-alive',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const kept = await ctx.agent({ keepAlive: true });
+    const plain = await ctx.agent({ keepAlive: false });
+    const limited = await ctx.agent({ keepAlive: false, maxSockets: 2 });
+    const rs = [
+      await kept.request({ origin, path: '/keepalive-true' }),
+      await plain.request({ origin, path: '/keepalive-false' }),
+      await limited.request({ origin, path: '/keepalive-false-max2' }),
+    ];
+    for (const r of rs) await r.completed();
+    const header = (tag: string) => arrived(ctx, origin, tag).headers.connection;
+    ctx.observe(
+      `Connection: ${header('/keepalive-true')} / ${header('/keepalive-false')} / ${header('/keepalive-false-max2')}`,
+    );
+    assert.equal(header('/keepalive-true'), 'keep-alive', 'keepAlive true');
+    assert.equal(header('/keepalive-false'), 'close', 'keepAlive false, maxSockets Infinity');
+    assert.equal(header('/keepalive-false-max2'), 'keep-alive', 'keepAlive false, maxSockets 2');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/connection-header-explicit',
+    title: 'an explicit Connection request header is sent as given',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: CONNECTION_HEADER_QUOTE },
+    expected:
+      'keepAlive true with `Connection: close` sends close; keepAlive false (maxSockets Infinity) with `Connection: keep-alive` sends keep-alive',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const kept = await ctx.agent({ keepAlive: true });
+    const plain = await ctx.agent({ keepAlive: false });
+    const rs = [
+      await kept.request({ origin, path: '/explicit-close', headers: { Connection: 'close' } }),
+      await plain.request({ origin, path: '/explicit-keepalive', headers: { Connection: 'keep-alive' } }),
+    ];
+    for (const r of rs) await r.completed();
+    const header = (tag: string) => arrived(ctx, origin, tag).headers.connection;
+    ctx.observe(`Connection: ${header('/explicit-close')} / ${header('/explicit-keepalive')}`);
+    assert.equal(header('/explicit-close'), 'close', 'keepAlive true, request header Connection: close');
+    assert.equal(
+      header('/explicit-keepalive'),
+      'keep-alive',
+      'keepAlive false, request header Connection: keep-alive',
+    );
+  },
+);
+
+/** Two requests through a keepAlive agent with maxSockets 1: the second waits for the first's socket. */
+async function queuedBehindClose(
+  ctx: CaseContext,
+  first: { headers?: Record<string, string>; close?: boolean },
+): Promise<void> {
+  const origin = await ctx.origin();
+  const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+  const { requests } = await agent.issue([
+    {
+      origin,
+      path: '/one',
+      ...(first.headers ? { headers: first.headers } : {}),
+      behaviour: { delay: 40, close: first.close },
+    },
+    { origin, path: '/two' },
+  ]);
+  const [, second] = requests as [RequestHandle, RequestHandle];
+  for (const r of requests) await r.done(2000);
+  const one = arrived(ctx, origin, '/one');
+  const two = origin.requests.find((q) => q.path === '/two');
+  ctx.observe(
+    `${describeConnections(origin)}; queued request ${two ? `on connection ${two.connection} as #${two.nth}` : 'never reached the origin'}, ${second.error ? `failed: ${second.error.code} ${second.error.message}` : 'completed'}`,
+  );
+  assert.equal(
+    origin.connections.find((c) => c.id === one.connection)?.requests,
+    1,
+    'the first connection carried only one request',
+  );
+  assert.ok(two, 'the queued request reached the origin');
+  assert.notEqual(two.connection, one.connection, 'the queued request went on a new connection');
+  assert.equal(two.nth, 1, 'it is the 1st request on its connection');
+  assert.equal(
+    second.error,
+    null,
+    `the queued request failed: ${second.error?.code} ${second.error?.message}`,
+  );
+  assert.ok(second.ended, 'the queued request completed');
+}
+
+defineCase(
+  {
+    id: 'keepAlive/response-close-not-reused',
+    title: 'a connection whose response said Connection: close is not reused',
+    level: 'must',
+    doc: { url: `${DOC}#class-httpagent`, quote: REFUSE_QUOTE },
+    expected:
+      'keepAlive, maxSockets 1: the first response carries `Connection: close`; the queued second request goes on a new connection and completes',
+  },
+  (ctx) => queuedBehindClose(ctx, { close: true }),
+);
+
+defineCase(
+  {
+    id: 'keepAlive/request-close-not-reused',
+    title: 'a connection whose request said Connection: close is not reused',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: CONNECTION_HEADER_QUOTE },
+    expected:
+      'keepAlive, maxSockets 1: the first request is sent with an explicit `Connection: close`; the queued second request goes on a new connection and completes',
+  },
+  (ctx) => queuedBehindClose(ctx, { headers: { Connection: 'close' } }),
+);
+
+defineCase(
+  {
+    id: 'keepAlive/unconsumed-body-holds-socket',
+    title: 'a socket whose response body is not consumed is not reused',
+    level: 'should',
+    doc: { url: `${DOC}#class-httpclientrequest`, quote: CONSUME_QUOTE },
+    expected:
+      'keepAlive, maxSockets 1: while the first response body is unread the queued request is not sent (300 ms); once it is read the queued request goes on the same connection',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', manualConsume: true, behaviour: { size: 2048 } },
+      { origin, path: '/two' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    await first.responded();
+    await ctx.observeFor(300);
+    const sentEarly = origin.requests.length;
+    await first.act('resume');
+    await first.completed();
+    await second.completed();
+    const rec = arrived(ctx, origin, '/two');
+    ctx.observe(
+      `requests at the origin while the body was unread: ${sentEarly}; queued request then on connection ${rec.connection} as #${rec.nth}`,
+    );
+    assert.equal(sentEarly, 1, 'nothing else was sent while the first response body was unread');
+    assert.equal(
+      rec.connection,
+      arrived(ctx, origin, '/one').connection,
+      'the queued request got the same connection',
+    );
+    assert.equal(rec.nth, 2, 'it is the 2nd request on that connection');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/unfinished-request-holds-socket',
+    title: 'a socket whose request body is unfinished is not reused, even after its response',
+    level: 'should',
+    doc: {
+      url: `${DOC}#agentkeepsocketalivesocket`,
+      quote: 'Called when `socket` is detached from a request and could be persisted by the `Agent`.',
+    },
+    expected:
+      'keepAlive, maxSockets 1: the origin answers a POST before its body ends; the queued request is not sent until the POST ends (300 ms), then goes on the same connection',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/upload', method: 'POST', body: 'part one', manualEnd: true },
+      { origin, path: '/two' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    await first.responded();
+    await ctx.observeFor(300);
+    const sentEarly = origin.requests.length;
+    await first.act('end');
+    await first.done();
+    await second.completed();
+    const rec = arrived(ctx, origin, '/two');
+    ctx.observe(
+      `requests at the origin while the POST body was open: ${sentEarly}; queued request then on connection ${rec.connection} as #${rec.nth}`,
+    );
+    assert.equal(sentEarly, 1, 'nothing else was sent while the POST body was unfinished');
+    assert.equal(
+      rec.connection,
+      arrived(ctx, origin, '/upload').connection,
+      'the queued request got the same connection',
+    );
+    assert.equal(rec.nth, 2, 'it is the 2nd request on that connection');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/reuse-socket-called',
+    title: 'reuseSocket() is called once each time a pooled socket is reused',
+    level: 'must',
+    doc: {
+      url: `${DOC}#agentreusesocketsocket-request`,
+      quote:
+        'Called when `socket` is attached to `request` after being persisted because of the keep-alive options.',
+    },
+    expected:
+      'three sequential requests on one pooled connection (nth 1, 2, 3): reuseSocket() is called exactly twice',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true }, { spy: ['reuseSocket'] });
+    for (let i = 1; i <= 3; i++) {
+      await (await agent.request({ origin, path: `/r${i}` })).completed();
+      await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= i, 1000);
+    }
+    const nths = [1, 2, 3].map((i) => arrived(ctx, origin, `/r${i}`).nth);
+    ctx.observe(
+      `${describeConnections(origin)}; nth ${nths.join(',')}; reuseSocket() called ${agent.calls.reuseSocket ?? 0} time(s)`,
+    );
+    assert.equal(origin.connections.length, 1, 'one connection for the three requests');
+    assert.deepEqual(nths, [1, 2, 3], 'the requests are the 1st, 2nd and 3rd on it');
+    assert.equal(agent.calls.reuseSocket ?? 0, 2, 'reuseSocket() calls');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/keep-socket-alive-false',
+    title: 'a keepSocketAlive() that returns false means the socket is destroyed, not pooled',
+    level: 'must',
+    doc: {
+      url: `${DOC}#agentkeepsocketalivesocket`,
+      quote:
+        'If this method returns a falsy value, the socket will be destroyed instead of persisting it for use with the next request.',
+    },
+    expected:
+      'keepAlive with keepSocketAlive() returning false: the client closes the connection right after the response and the next request opens a new one',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true }, { keepSocketAliveFalse: true });
+    const first = await (await agent.request({ origin, path: '/one' })).completed();
+    const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
+    await (await agent.request({ origin, path: '/two' })).completed();
+    const rec = arrived(ctx, origin, '/two');
+    const after = (c1.closedAt ?? 0) - (arrived(ctx, origin, '/one').respondedAt ?? 0);
+    ctx.observe(
+      `${describeConnections(origin)}; first closed ${Math.round(after)} ms after its response; keepSocketAlive() called ${agent.calls.keepSocketAlive ?? 0} time(s)`,
+    );
+    assert.equal(c1.closedBy, 'client', 'the client closed the first connection');
+    within(after, 0, 400, 'close after the response');
+    assert.notEqual(rec.connection, c1.id, 'the next request went on a new connection');
+    assert.ok((agent.calls.keepSocketAlive ?? 0) >= 1, 'keepSocketAlive() was consulted');
+  },
+);
+
+// ---- the server's Keep-Alive hint ----------------------------------------------------------------
+
+defineCase(
+  {
+    id: 'keepAlive/hint-lowers-free-timeout',
+    title: "`Keep-Alive: timeout=N` minus the buffer shortens a pooled socket's life",
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    expected:
+      'agent timeout 5000, response `Keep-Alive: timeout=2`, default buffer 1000: the client closes the pooled connection ≈1000 ms after the response',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, timeout: 5000 });
+    const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
+    const conn = await closed(ctx, connectionOf(ctx, r), 2500);
+    const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
+    assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
+    within(idle, 900, 1800, 'idle time before the close');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/hint-agent-timeout-smaller',
+    title: "a longer Keep-Alive hint does not extend the agent's shorter timeout",
+    level: 'should',
+    doc: {
+      url: `${DOC}#agentfreesockets`,
+      quote:
+        "Sockets in the `freeSockets` list will be automatically destroyed and removed from the array on `'timeout'`.",
+    },
+    expected:
+      'agent timeout 300, response `Keep-Alive: timeout=2` (2000 − 1000 = 1000 ms): the client closes the pooled connection ≈300 ms after the response',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, timeout: 300 });
+    const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
+    const conn = await closed(ctx, connectionOf(ctx, r), 1500);
+    const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
+    assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
+    within(idle, 250, 800, 'idle time before the close');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/hint-too-short',
+    title: 'a Keep-Alive hint no longer than the buffer means the socket is not pooled',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    expected:
+      'keepAlive, response `Keep-Alive: timeout=1`, default buffer 1000 (1000 − 1000 = 0): the client closes the connection right after the response; the next request opens a new connection',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const first = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 1 } })).completed();
+    const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
+    const after = (c1.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    await (await agent.request({ origin, path: '/next' })).completed();
+    const rec = arrived(ctx, origin, '/next');
+    ctx.observe(`${describeConnections(origin)}; first closed ${Math.round(after)} ms after its response`);
+    assert.equal(c1.closedBy, 'client', 'the client closed the connection');
+    within(after, 0, 400, 'close after the response');
+    assert.notEqual(rec.connection, c1.id, 'the next request went on a new connection');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/hint-buffer',
+    title: '`agentKeepAliveTimeoutBuffer` is what is subtracted from the hint',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    requires: ['agentKeepAliveTimeoutBuffer'],
+    expected:
+      'agent timeout 5000, buffer 600, response `Keep-Alive: timeout=1`: the socket is pooled and the client closes it ≈400 ms after the response',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, timeout: 5000, agentKeepAliveTimeoutBuffer: 600 });
+    const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 1 } })).completed();
+    const conn = await closed(ctx, connectionOf(ctx, r), 1500);
+    const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    ctx.observe(`connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
+    assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
+    within(idle, 330, 1000, 'idle time before the close');
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/hint-parse',
+    title: 'only a Keep-Alive header that starts with `timeout=N` is taken as a hint (as Node parses it)',
+    level: 'should',
+    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    expected:
+      'agent timeout 5000, three origins answer `timeout=1, max=5`, `max=5, timeout=1` and `Timeout=1`: the first connection is closed right after its response; the other two stay pooled (300 ms) and carry the next request',
+  },
+  async (ctx) => {
+    const variants = ['timeout=1, max=5', 'max=5, timeout=1', 'Timeout=1'];
+    const origins = [await ctx.origin('A'), await ctx.origin('B'), await ctx.origin('C')];
+    const agent = await ctx.agent({ keepAlive: true, timeout: 5000 });
+    const { requests } = await agent.issue(
+      origins.map((origin, i) => ({ origin, path: '/hint', behaviour: { kaRaw: variants[i] } })),
+    );
+    for (const r of requests) await r.completed();
+    const conns = requests.map((r) => connectionOf(ctx, r));
+    const [honoured, ...ignored] = conns as [ConnectionRecord, ...ConnectionRecord[]];
+    await closed(ctx, honoured, 1000);
+    const after = (honoured.closedAt ?? 0) - (arrived(ctx, origins[0] as Origin, '/hint').respondedAt ?? 0);
+    await ctx.observeFor(300);
+    const stillOpen = ignored.map((c) => c.closedAt === null);
+    const next = await agent.issue(
+      ignored.map((_, i) => ({ origin: origins[i + 1] as Origin, path: '/next' })),
+    );
+    for (const r of next.requests) await r.completed();
+    const nths = origins.slice(1).map((o) => arrived(ctx, o, '/next').nth);
+    ctx.observe(
+      `"${variants[0]}": closed by ${honoured.closedBy} ${Math.round(after)} ms after the response; ` +
+        variants
+          .slice(1)
+          .map((v, i) => `"${v}": ${stillOpen[i] ? 'still pooled' : 'closed'}, next request #${nths[i]}`)
+          .join('; '),
+    );
+    assert.equal(
+      honoured.closedBy,
+      'client',
+      `"${variants[0]}" is a hint of 1 s: the client closes the connection`,
+    );
+    within(after, 0, 400, `close after the "${variants[0]}" response`);
+    variants.slice(1).forEach((v, i) => {
+      assert.ok(stillOpen[i], `"${v}" is not a hint: the connection stays pooled`);
+      assert.equal(nths[i], 2, `"${v}": the next request reuses the pooled connection`);
+    });
   },
 );
