@@ -183,7 +183,7 @@ defineCase(
 
 defineCase(
   {
-    id: 'keepAlive/connection-header',
+    id: 'keepAlive/connection-header-default',
     title: 'requests send Connection: keep-alive unless keepAlive is false and maxSockets Infinity',
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: CONNECTION_HEADER_QUOTE },
@@ -322,15 +322,17 @@ defineCase(
     const [first, second] = requests as [RequestHandle, RequestHandle];
     await first.responded();
     await ctx.observeFor(300);
-    const sentEarly = origin.requests.length;
+    const held = connectionOf(ctx, first);
+    const during = `requests at the origin while the body was unread: ${origin.requests.length}; first connection ${held.closedBy ? `closed by ${held.closedBy}` : 'open'}; queued request ${second.sockets.length ? 'had a socket' : 'had no socket'}`;
+    ctx.observe(during);
+    assert.equal(origin.requests.length, 1, 'nothing else was sent while the first response body was unread');
+    assert.equal(held.closedAt, null, 'the first connection stayed open');
+    assert.equal(second.sockets.length, 0, 'the queued request was given no socket meanwhile');
     await first.act('resume');
     await first.completed();
     await second.completed();
     const rec = arrived(ctx, origin, '/two');
-    ctx.observe(
-      `requests at the origin while the body was unread: ${sentEarly}; queued request then on connection ${rec.connection} as #${rec.nth}`,
-    );
-    assert.equal(sentEarly, 1, 'nothing else was sent while the first response body was unread');
+    ctx.observe(`then the queued request went on connection ${rec.connection} as #${rec.nth}`);
     assert.equal(
       rec.connection,
       arrived(ctx, origin, '/one').connection,
@@ -362,15 +364,17 @@ defineCase(
     const [first, second] = requests as [RequestHandle, RequestHandle];
     await first.responded();
     await ctx.observeFor(300);
-    const sentEarly = origin.requests.length;
+    const held = connectionOf(ctx, first);
+    const during = `requests at the origin while the POST body was open: ${origin.requests.length}; first connection ${held.closedBy ? `closed by ${held.closedBy}` : 'open'}; queued request ${second.sockets.length ? 'had a socket' : 'had no socket'}`;
+    ctx.observe(during);
+    assert.equal(origin.requests.length, 1, 'nothing else was sent while the POST body was unfinished');
+    assert.equal(held.closedAt, null, 'the first connection stayed open');
+    assert.equal(second.sockets.length, 0, 'the queued request was given no socket meanwhile');
     await first.act('end');
     await first.done();
     await second.completed();
     const rec = arrived(ctx, origin, '/two');
-    ctx.observe(
-      `requests at the origin while the POST body was open: ${sentEarly}; queued request then on connection ${rec.connection} as #${rec.nth}`,
-    );
-    assert.equal(sentEarly, 1, 'nothing else was sent while the POST body was unfinished');
+    ctx.observe(`then the queued request went on connection ${rec.connection} as #${rec.nth}`);
     assert.equal(
       rec.connection,
       arrived(ctx, origin, '/upload').connection,
