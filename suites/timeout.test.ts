@@ -104,7 +104,11 @@ defineCase(
     assert.equal(r.error, null, `the request failed: ${r.error?.code} ${r.error?.message}`);
     assert.ok(r.ended, 'the whole response body arrived');
     assert.ok(at !== undefined, "the request got a 'timeout' event");
-    within(at - conn.openedAt, 150, 450, "'timeout' after the connection opened");
+    within(at - conn.openedAt, 150, 700, "'timeout' after the connection opened");
+    assert.ok(
+      r.response && at < r.response.t,
+      "'timeout' came while the request was waiting for its response",
+    );
   },
 );
 
@@ -130,8 +134,13 @@ defineCase(
     );
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
     within(idle, 250, 800, 'idle time before the close');
-    const snap = await agent.snapshot();
-    assert.equal(snap.free(), 0, 'nothing left in freeSockets');
+    // Removed from the pool: the next request is not given the destroyed socket.
+    const next = await agent.request({ origin, path: '/next' });
+    await next.done();
+    const rec2 = arrived(ctx, origin, '/next');
+    ctx.observe(`the next request went on connection ${rec2.connection} as #${rec2.nth}`);
+    assert.equal(next.error, null, `the next request failed: ${next.error?.code} ${next.error?.message}`);
+    assert.notEqual(rec2.connection, conn.id, 'the next request went on a new connection');
   },
 );
 
