@@ -13,7 +13,7 @@ import type { CaseContext, RequestHandle } from '../harness/context.ts';
 
 const DOC = 'https://nodejs.org/api/http.html';
 const KEEPALIVE_QUOTE =
-  'keepAlive: Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.';
+  'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.';
 const CONNECTION_HEADER_QUOTE =
   'The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used.';
 const QUEUE_QUOTE =
@@ -21,7 +21,7 @@ const QUEUE_QUOTE =
 const REFUSE_QUOTE =
   'Servers may also refuse to allow multiple requests over the same connection, in which case the connection will have to be remade for every request and cannot be pooled.';
 const BUFFER_QUOTE =
-  '`agentKeepAliveTimeoutBuffer` {number} Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.';
+  'Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.';
 const CONSUME_QUOTE =
   "if a `'response'` event handler is added, then the data from the response object **must** be consumed, either by calling `response.read()` whenever there is a `'readable'` event, or by adding a `'data'` handler, or by calling the `.resume()` method. Until the data is consumed, the `'end'` event will not fire.";
 
@@ -144,6 +144,11 @@ defineCase(
   },
 );
 
+// `should`, not `must`: the docs define reusedSocket only as "Whether the request is send through a
+// reused socket", and reuseSocket() as called for sockets "persisted because of the keep-alive
+// options". A socket handed straight to a queued request was never persisted; Node reports false
+// there (no reuseSocket() call, _http_agent.js 'free' handler), and clients that retry on
+// `reusedSocket && ECONNRESET` rely on that. The wire part (same connection, 2nd request) is firm.
 defineCase(
   {
     id: 'keepAlive/handoff-not-reused-socket',

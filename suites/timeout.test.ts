@@ -114,7 +114,7 @@ defineCase(
 
 defineCase(
   {
-    id: 'timeout/free-socket-destroyed',
+    id: 'timeout/free-destroyed',
     title: 'a pooled socket is destroyed when the timeout expires',
     level: 'must',
     doc: { url: `${DOC}#agentfreesockets`, quote: FREE_TIMEOUT_QUOTE },
@@ -152,7 +152,7 @@ defineCase(
     doc: {
       url: `${DOC}#httprequesturl-options-callback`,
       quote:
-        '`timeout` {number}: A number specifying the socket timeout in milliseconds. This will set the timeout before the socket is connected.',
+        'A number specifying the socket timeout in milliseconds. This will set the timeout before the socket is connected.',
     },
     expected:
       "agent timeout 1000, request timeout 123: socket.timeout is 123 at 'socket' and 'timeout' fires ≈123 ms after the connection opened",
