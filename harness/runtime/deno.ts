@@ -31,8 +31,8 @@ import { parseVersionOutput, versionAtLeast } from './version.ts';
 
 /** The version a bare `--runtime deno` means. */
 export const DENO_VERSION = '2.9.6';
-/** Oldest Deno with `--node-modules-dir=manual` and the other flags used here. */
-export const DENO_MIN_VERSION = '2.0.0';
+/** Oldest Deno with all the flags used here (2.0.x lacks --unstable-detect-cjs; 2.1.0 was tried). */
+export const DENO_MIN_VERSION = '2.1.0';
 
 export const DENO_RUN_FLAGS: readonly string[] = [
   'run',

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -240,6 +240,14 @@ export async function installRuntime(req: {
     verify: async (dir) => {
       const exe = req.locate(dir);
       if (!exe) return null;
+      // Some releases (e.g. deno 2.0.x) ship the binary without its x bit and set it in a postinstall.
+      if (process.platform !== 'win32') {
+        try {
+          accessSync(exe, constants.X_OK);
+        } catch {
+          chmodSync(exe, 0o755);
+        }
+      }
       versionLine = await versionOutput(exe);
       return exe;
     },

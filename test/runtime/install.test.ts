@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -114,4 +114,35 @@ test("npm's error output is boiled down to one telling line", () => {
     'request to https://r/x failed, reason: getaddrinfo ENOTFOUND r',
   );
   assert.equal(npmReason(''), 'no output');
+});
+
+test('two processes installing the same package at once: one runs npm, the other waits', {
+  timeout: INSTALL_TIMEOUT,
+}, async () => {
+  const cacheDir = join(dir, 'processes');
+  const installUrl = new URL('../../harness/runtime/install.ts', import.meta.url).href;
+  const script = `
+    import { existsSync } from 'node:fs';
+    import { join } from 'node:path';
+    import { ensurePackage } from ${JSON.stringify(installUrl)};
+    const messages = [];
+    const prefix = await ensurePackage({
+      pkg: ${JSON.stringify(PKG)}, version: ${JSON.stringify(VERSION)}, cacheDir: ${JSON.stringify(cacheDir)},
+      onInstall: (m) => messages.push(m),
+      verify: async (p) => (existsSync(join(p, 'node_modules', ${JSON.stringify(PKG)})) ? p : null),
+    });
+    console.log(JSON.stringify({ prefix, messages }));
+  `;
+  const run = () =>
+    new Promise<{ prefix: string; messages: string[] }>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout) =>
+        err ? reject(err) : resolve(JSON.parse(stdout) as { prefix: string; messages: string[] }),
+      );
+    });
+  const [a, b] = await Promise.all([run(), run()]);
+  assert.equal(a.prefix, packageDir(PKG, VERSION, cacheDir));
+  assert.equal(b.prefix, a.prefix);
+  const installs = [...a.messages, ...b.messages].filter((m) => m.startsWith('installing'));
+  assert.equal(installs.length, 1, JSON.stringify([a.messages, b.messages]));
+  assert.deepEqual(readdirSync(join(cacheDir, 'runtimes')), [`${PKG}@${VERSION}`]);
 });
