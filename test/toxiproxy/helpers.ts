@@ -20,9 +20,13 @@ export async function setup(t: TestContext): Promise<Env> {
 export const portOf = (listen: string): number => Number(listen.slice(listen.lastIndexOf(':') + 1));
 
 /** A loopback TCP server; `onConn` handles each connection. Closed when the test ends. */
-export async function tcpServer(t: TestContext, onConn: (s: net.Socket) => void): Promise<number> {
+export async function tcpServer(
+  t: TestContext,
+  onConn: (s: net.Socket) => void,
+  allowHalfOpen = false,
+): Promise<number> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer({ noDelay: true }, (s) => {
+  const server = net.createServer({ noDelay: true, allowHalfOpen }, (s) => {
     sockets.add(s);
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
