@@ -119,7 +119,13 @@ test('reset_peer: the HTTP client gets ECONNRESET when the response arrives', T,
   const env = await setup(t);
   const server = http.createServer((_req, res) => res.end('hello'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  t.after(
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  );
   const proxy = await createProxy(env, 'rst', (server.address() as { port: number }).port);
   await proxy.addToxic<ResetPeer>({
     name: 'rst',
@@ -145,7 +151,6 @@ test('reset_peer: the HTTP client gets ECONNRESET when the response arrives', T,
   assert.ok(err !== null, 'the request succeeded');
   assert.equal(err.code, 'ECONNRESET');
   assert.equal(err.message, 'read ECONNRESET');
-  server.closeAllConnections();
 });
 
 test('reset_peer: with a timeout the RST comes that much later, and no data passes', T, async (t) => {
