@@ -1,0 +1,29 @@
+/** The hand-written fixture reports of the reporter tests, and the hostile strings they carry. */
+import { readFileSync } from 'node:fs';
+import type { CaseResult, Report } from '../../harness/report/types.ts';
+
+export type FixtureName = 'hostile' | 'node22';
+
+/** A fresh copy each call: tests may mutate it. */
+export function fixture(name: FixtureName): Report {
+  return JSON.parse(
+    readFileSync(new URL(`./fixtures/${name}.report.json`, import.meta.url), 'utf8'),
+  ) as Report;
+}
+
+export function result(report: Report, id: string): CaseResult {
+  const r = report.results.find((c) => c.id === id);
+  if (!r) throw new Error(`no case ${id} in the fixture`);
+  return r;
+}
+
+/** Strings of the `hostile` fixture that must come out as text, never as markup. */
+export const HOSTILE = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(2)>',
+  '"quotes"',
+  '| pipes |',
+  ']]>',
+  '&amp;',
+  '<i>hostile</i>|agent.ts',
+] as const;
