@@ -1,0 +1,216 @@
+/**
+ * `maxFreeSockets`: how many idle sockets per origin the agent keeps once their requests are done.
+ * A socket released when its origin's pool is full is closed by the client right away; the ones
+ * already pooled stay. Every verdict rests on the origin's records: which connections the client
+ * closed, when (relative to their last response), which stay open and which one the next request
+ * rides on.
+ */
+import assert from 'node:assert/strict';
+import type { ConnectionRecord } from '../fixtures/origin/log.ts';
+import type { Origin } from '../fixtures/origin/server.ts';
+import { defineCase } from '../harness/case.ts';
+import type { AgentHandle, CaseContext, RequestHandle } from '../harness/context.ts';
+import { CaseFailure } from '../harness/verdict.ts';
+
+const DOC = 'https://nodejs.org/api/http.html';
+const OPTION_QUOTE =
+  'Maximum number of sockets per host to leave open in a free state. Only relevant if `keepAlive` is set to `true`. **Default:** `256`.';
+const PROPERTY_QUOTE =
+  'By default set to 256. For agents with `keepAlive` enabled, this sets the maximum number of sockets that will be left open in the free state.';
+
+/** How long after its last response a connection beyond the cap may take to be closed by the client. */
+const CLOSE_WITHIN_MS = 300;
+
+/**
+ * Issues `delays.length` overlapping requests to `origin` (paths `<prefix>1`, `<prefix>2`…), each
+ * answered after its delay, so that their sockets are released in the order of the delays. Waits
+ * for all of them to complete and for every socket to be released (`'free'`).
+ */
+async function overlapping(
+  ctx: CaseContext,
+  agent: AgentHandle,
+  origin: Origin,
+  prefix: string,
+  delays: number[],
+): Promise<RequestHandle[]> {
+  const before = agent.frees.length;
+  const { requests } = await agent.issue(
+    delays.map((delay, i) => ({ origin, path: `${prefix}${i + 1}`, behaviour: { delay } })),
+  );
+  for (const r of requests) await r.completed();
+  await ctx.waitFor(
+    `${delays.length} sockets to be released`,
+    () => agent.frees.length >= before + delays.length,
+    1000,
+  );
+  return requests;
+}
+
+/** The origin's record of the connection that carried `r` (fails the case if there is none). */
+function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
+  return (
+    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
+  );
+}
+
+/** When the origin answered the last request on `conn`. */
+function lastResponse(origin: Origin, conn: ConnectionRecord): number {
+  return Math.max(
+    ...origin.requests.filter((q) => q.connection === conn.id).map((q) => q.respondedAt ?? Infinity),
+  );
+}
+
+function describeConnections(origin: Origin): string {
+  return origin.connections
+    .map((c) => `${origin.label}#${c.id} ${c.closedBy ? `closed by ${c.closedBy}` : 'open'}`)
+    .join(', ');
+}
+
+/**
+ * Waits (at most `ms`) until `n` connections of `origin` are closed, by anyone. Does not fail by
+ * itself: the case's assertions then say what the origin saw.
+ */
+async function closedCount(ctx: CaseContext, origin: Origin, n: number, ms: number): Promise<void> {
+  try {
+    await ctx.waitFor(
+      `${n} connection(s) of ${origin.label} to close`,
+      () => origin.connections.filter((c) => c.closedAt !== null).length >= n,
+      ms,
+    );
+  } catch (err) {
+    // fewer closes than expected: reported by the assertions that follow
+    if (!(err instanceof CaseFailure)) throw err;
+  }
+}
+
+defineCase(
+  {
+    id: 'maxFreeSockets/cap',
+    title: 'no more than maxFreeSockets idle sockets are kept per origin; the others are closed',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    expected:
+      'keepAlive, maxFreeSockets 1, 3 overlapping requests: once all are done the client has closed 2 of the 3 connections, each right after its response (within 300 ms), and 1 stays open',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxFreeSockets: 1 });
+    await overlapping(ctx, agent, origin, '/r', [20, 80, 140]);
+    await closedCount(ctx, origin, 2, 600);
+    await ctx.observeFor(150);
+    const snap = await agent.snapshot();
+    ctx.observe(`${describeConnections(origin)}; freeSockets ${snap.free()}`);
+    const closedOnes = origin.connections.filter((c) => c.closedAt !== null);
+    assert.equal(origin.connections.length, 3, 'three connections for three overlapping requests');
+    assert.equal(closedOnes.length, 2, 'connections closed once all three requests were done');
+    for (const c of closedOnes) {
+      assert.equal(c.closedBy, 'client', `connection ${c.id} was closed by the client`);
+      const after = (c.closedAt ?? 0) - lastResponse(origin, c);
+      assert.ok(
+        after >= 0 && after <= CLOSE_WITHIN_MS,
+        `connection ${c.id} closed ${Math.round(after)} ms after its response, expected within [0, ${CLOSE_WITHIN_MS}]`,
+      );
+    }
+    assert.equal(origin.open, 1, 'connections left open (idle) at the origin');
+    assert.equal(snap.free(), 1, 'agent.freeSockets holds one socket');
+  },
+);
+
+// `should`: the docs cap the number, not which socket stays. Node keeps the ones already pooled and
+// destroys the one being released (`freeLen >= maxFreeSockets`, lib/_http_agent.js 'free' handler).
+defineCase(
+  {
+    id: 'maxFreeSockets/keeps-first-released',
+    title: 'the socket kept is the first one released; later ones are closed (as in Node)',
+    level: 'should',
+    doc: { url: `${DOC}#agentmaxfreesockets`, quote: PROPERTY_QUOTE },
+    expected:
+      'keepAlive, maxFreeSockets 1, 3 overlapping requests answered after 20, 80 and 140 ms: the connection of the first one stays open and carries the next request (as its 2nd); the other two are closed by the client',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxFreeSockets: 1 });
+    const [r1, r2, r3] = await overlapping(ctx, agent, origin, '/r', [20, 80, 140]);
+    if (!r1 || !r2 || !r3) return ctx.fail('three requests were expected');
+    await closedCount(ctx, origin, 2, 600);
+    const first = connectionOf(ctx, r1);
+    const next = await (await agent.request({ origin, path: '/next' })).completed();
+    const rec =
+      origin.requests.find((q) => q.path === '/next') ?? ctx.fail('the origin never received /next');
+    ctx.observe(
+      `${describeConnections(origin)}; first released #${first.id}; /next on #${rec.connection} as #${rec.nth}`,
+    );
+    assert.equal(first.closedAt, null, 'the first released connection is still open');
+    assert.equal(
+      connectionOf(ctx, r2).closedBy,
+      'client',
+      'the second released connection was closed by the client',
+    );
+    assert.equal(
+      connectionOf(ctx, r3).closedBy,
+      'client',
+      'the third released connection was closed by the client',
+    );
+    assert.equal(rec.connection, first.id, 'the next request rides on the first released connection');
+    assert.equal(next.socket?.reusedSocket, true, 'and reports reusedSocket');
+  },
+);
+
+defineCase(
+  {
+    id: 'maxFreeSockets/per-origin',
+    title: 'maxFreeSockets applies to each origin separately',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    expected:
+      'keepAlive, maxFreeSockets 1, 2 overlapping requests to A and 2 to B: each origin keeps 1 idle connection open and sees the other one closed by the client',
+  },
+  async (ctx) => {
+    const a = await ctx.origin('A');
+    const b = await ctx.origin('B');
+    const agent = await ctx.agent({ keepAlive: true, maxFreeSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin: a, path: '/a1', behaviour: { delay: 20 } },
+      { origin: b, path: '/b1', behaviour: { delay: 50 } },
+      { origin: a, path: '/a2', behaviour: { delay: 80 } },
+      { origin: b, path: '/b2', behaviour: { delay: 110 } },
+    ]);
+    for (const r of requests) await r.completed();
+    await ctx.waitFor('4 sockets to be released', () => agent.frees.length >= 4, 1000);
+    await closedCount(ctx, a, 1, 600);
+    await closedCount(ctx, b, 1, 600);
+    await ctx.observeFor(150);
+    ctx.observe(`${describeConnections(a)}; ${describeConnections(b)}`);
+    for (const o of [a, b]) {
+      assert.equal(o.connections.length, 2, `origin ${o.label} saw two connections`);
+      assert.equal(o.open, 1, `origin ${o.label} keeps one idle connection open`);
+      const gone = o.connections.find((c) => c.closedAt !== null);
+      assert.equal(gone?.closedBy, 'client', `the client closed the other connection to ${o.label}`);
+    }
+  },
+);
+
+// `should`: the docs give the default (256) but not what 0 means. Node's constructor uses
+// `options.maxFreeSockets || 256`, so 0 means the default, not "keep nothing".
+defineCase(
+  {
+    id: 'maxFreeSockets/zero-means-default',
+    title: 'maxFreeSockets 0 means the default (256), not "pool nothing" (as in Node)',
+    level: 'should',
+    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    expected:
+      'keepAlive, maxFreeSockets 0, 3 overlapping requests: all 3 connections stay open as idle pooled sockets (none closed by the client within 200 ms of the last release)',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxFreeSockets: 0 });
+    await overlapping(ctx, agent, origin, '/r', [10, 40, 70]);
+    await ctx.observeFor(200);
+    const snap = await agent.snapshot();
+    ctx.observe(
+      `${describeConnections(origin)}; freeSockets ${snap.free()}; maxFreeSockets ${String(snap.fields.maxFreeSockets)}`,
+    );
+    assert.equal(origin.connections.length, 3, 'three connections for three overlapping requests');
+    assert.equal(origin.open, 3, 'connections still open (pooled) at the origin');
+  },
+);
