@@ -27,7 +27,7 @@ const PROPERTY_QUOTE =
  * A connection the server is still closing when the client's next one arrives is not an overlap:
  * the origin's `'close'` can trail the new `'connection'` by an event-loop turn. Intervals that
  * overlap by less than this many ms are not counted as simultaneous. Every overshoot these cases
- * look for lasts at least 200 ms.
+ * look for lasts at least 150 ms.
  */
 const CLOSE_GRACE_MS = 50;
 
@@ -82,13 +82,13 @@ defineCase(
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
     expected:
-      'keepAlive, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (200 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
+      'keepAlive, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (150 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
   },
   async (ctx) => {
     const a = await ctx.origin('A');
     const b = await ctx.origin('B');
     const agent = await ctx.agent({ keepAlive: true, maxTotalSockets: 2 });
-    const { requests, snapshot } = await agent.issue(threeEach(a, b, 200), { snapshot: true });
+    const { requests, snapshot } = await agent.issue(threeEach(a, b, 150), { snapshot: true });
     for (const r of requests) await r.completed();
     const peak = overlapPeak(allConnections(a, b));
     ctx.observe(
@@ -110,13 +110,13 @@ defineCase(
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
     expected:
-      'keepAlive false, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (200 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
+      'keepAlive false, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (150 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
   },
   async (ctx) => {
     const a = await ctx.origin('A');
     const b = await ctx.origin('B');
     const agent = await ctx.agent({ keepAlive: false, maxTotalSockets: 2 });
-    const { requests } = await agent.issue(threeEach(a, b, 200));
+    const { requests } = await agent.issue(threeEach(a, b, 150));
     for (const r of requests) await r.completed();
     const peak = overlapPeak(allConnections(a, b));
     ctx.observe(
