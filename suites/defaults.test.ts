@@ -1,0 +1,400 @@
+/**
+ * `defaults`: what an agent made without options does, checked on the wire wherever the default has
+ * a visible effect (the origin sees who closes a connection, the `Connection` request header, how many
+ * connections are open at once, which ones stay open), with the agent's own fields as secondary
+ * evidence. The `scheduling` default ('lifo') is checked on the wire by `scheduling/default-lifo` and
+ * a pooled socket without a `timeout` by `timeout/none-keeps-pooled`; here they appear as fields only.
+ */
+import assert from 'node:assert/strict';
+import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
+import type { Origin } from '../fixtures/origin/server.ts';
+import { defineCase } from '../harness/case.ts';
+import type { CaseContext, RequestHandle } from '../harness/context.ts';
+
+const DOC = 'https://nodejs.org/api/http.html';
+const KEEPALIVE_QUOTE =
+  'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection. Not to be confused with the `keep-alive` value of the `Connection` header. The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used. **Default:** `false`.';
+const MAXSOCKETS_QUOTE =
+  'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open per origin. Origin is the returned value of `agent.getName()`.';
+const MAXTOTAL_QUOTE =
+  'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open. Unlike `maxSockets`, this parameter applies across all origins.';
+const MAXFREE_QUOTE =
+  'By default set to 256. For agents with `keepAlive` enabled, this sets the maximum number of sockets that will be left open in the free state.';
+const DEFAULT_PORT_QUOTE =
+  '`defaultPort` Default port to use when the port is not specified in requests. **Default:** `80`.';
+const BUFFER_QUOTE =
+  'Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.';
+const OPTIONS_QUOTE =
+  '`keepAliveMsecs` When using the `keepAlive` option, specifies the initial delay for TCP Keep-Alive packets. Ignored when the `keepAlive` option is `false` or `undefined`. **Default:** `1000`.';
+const NULL_PROTO_QUOTE = 'The property now has a `null` prototype.';
+
+/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
+function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
+  return (
+    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
+    ctx.fail(`the origin never received ${tag}`)
+  );
+}
+
+function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
+  return (
+    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
+  );
+}
+
+function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
+  return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);
+}
+
+function within(value: number, lo: number, hi: number, what: string): void {
+  assert.ok(
+    value >= lo && value <= hi,
+    `${what} was ${Math.round(value)} ms, expected within [${lo}, ${hi}]`,
+  );
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+/** Issues `n` held requests per origin in one tick and waits until the origins hold all of them. */
+async function holdAtOnce(
+  ctx: CaseContext,
+  agent: Awaited<ReturnType<CaseContext['agent']>>,
+  spread: [Origin, number][],
+  waitMs: number,
+): Promise<{ requests: RequestHandle[]; heldAtOnce: boolean }> {
+  const list = spread.flatMap(([origin, n]) =>
+    Array.from({ length: n }, (_, i) => ({ origin, path: `/h${i + 1}`, behaviour: { hold: 'h' } })),
+  );
+  const { requests } = await agent.issue(list);
+  const heldAtOnce = await ctx
+    .waitFor(
+      `the origins to hold ${list.length} requests at once`,
+      () => spread.every(([origin, n]) => origin.heldCount('h') === n),
+      waitMs,
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  for (const [origin] of spread) origin.release('h');
+  for (const r of requests) await r.completed();
+  return { requests, heldAtOnce };
+}
+
+defineCase(
+  {
+    id: 'defaults/keepalive-false',
+    title: 'without a keepAlive option, a socket is closed once its request is done',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: KEEPALIVE_QUOTE },
+    expected:
+      'no keepAlive option (maxSockets 10, so the request asks to keep the connection): after the response the client closes the connection within 600 ms; the next request opens a new one',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ maxSockets: 10 });
+    const first = await (await agent.request({ origin, path: '/one' })).completed();
+    const c1 = await closed(ctx, connectionOf(ctx, first), 1000).catch(() => connectionOf(ctx, first));
+    const second = await (await agent.request({ origin, path: '/two' })).completed();
+    const rec1 = arrived(ctx, origin, '/one');
+    const rec2 = arrived(ctx, origin, '/two');
+    const snap = await agent.snapshot();
+    const after = c1.closedAt === null ? null : c1.closedAt - (rec1.respondedAt ?? 0);
+    ctx.observe(
+      `request Connection: ${rec1.headers.connection}; first connection ${after === null ? 'still open' : `closed by ${c1.closedBy} ${Math.round(after)} ms after the response`}; /two on #${rec2.connection}/${rec2.nth} (reusedSocket ${second.socket?.reusedSocket}); agent.keepAlive ${show(snap.fields.keepAlive)}`,
+    );
+    assert.notEqual(c1.closedAt, null, 'the first connection was closed');
+    assert.equal(c1.closedBy, 'client', 'the client closed it');
+    within(after ?? 0, 0, 600, 'close after the response');
+    assert.notEqual(rec2.connection, rec1.connection, 'the next request went on a new connection');
+    if ('keepAlive' in snap.fields) assert.equal(snap.fields.keepAlive, false, 'agent.keepAlive (secondary)');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/connection-close-header',
+    title: 'an agent made without options sends `Connection: close`',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: KEEPALIVE_QUOTE },
+    expected:
+      'no options at all (keepAlive false and maxSockets Infinity by default): the origin receives `Connection: close`',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({});
+    await (await agent.request({ origin, path: '/plain' })).completed();
+    const header = arrived(ctx, origin, '/plain').headers.connection;
+    ctx.observe(`Connection: ${header}`);
+    assert.equal(header, 'close', 'the Connection request header');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/max-sockets-infinity',
+    title: 'without a maxSockets option, concurrent requests to one origin each get a connection',
+    level: 'must',
+    doc: { url: `${DOC}#agentmaxsockets`, quote: MAXSOCKETS_QUOTE },
+    expected:
+      'no options, 8 requests to one origin in one tick, all held: the origin holds all 8 at once on 8 connections; agent.maxSockets is Infinity',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({});
+    const { heldAtOnce } = await holdAtOnce(ctx, agent, [[origin, 8]], 1000);
+    const snap = await agent.snapshot();
+    ctx.observe(
+      `${heldAtOnce ? 'all 8 held at once' : `at most ${origin.peak} at once`}; ${origin.connections.length} connections, peak ${origin.peak}; agent.maxSockets ${show(snap.fields.maxSockets)}`,
+    );
+    assert.ok(heldAtOnce, 'the origin held all 8 requests at the same time');
+    assert.equal(origin.peak, 8, 'connections open at once');
+    assert.equal(snap.fields.maxSockets, Number.POSITIVE_INFINITY, 'agent.maxSockets (secondary)');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/max-total-sockets-infinity',
+    title: 'without a maxTotalSockets option, concurrent requests to two origins each get a connection',
+    level: 'must',
+    doc: { url: `${DOC}#agentmaxtotalsockets`, quote: MAXTOTAL_QUOTE },
+    expected:
+      'no options, 6 + 6 requests to two origins in one tick, all held: 12 connections open at once; agent.maxTotalSockets is Infinity',
+  },
+  async (ctx) => {
+    const a = await ctx.origin('A');
+    const b = await ctx.origin('B');
+    const agent = await ctx.agent({});
+    const { heldAtOnce } = await holdAtOnce(
+      ctx,
+      agent,
+      [
+        [a, 6],
+        [b, 6],
+      ],
+      1000,
+    );
+    const snap = await agent.snapshot();
+    ctx.observe(
+      `${heldAtOnce ? 'all 12 held at once' : 'not all held at once'}; peak ${ctx.wire.peak} connections across both origins; agent.maxTotalSockets ${show(snap.fields.maxTotalSockets)}`,
+    );
+    assert.ok(heldAtOnce, 'the origins held all 12 requests at the same time');
+    assert.equal(ctx.wire.peak, 12, 'connections open at once across both origins');
+    assert.equal(snap.fields.maxTotalSockets, Number.POSITIVE_INFINITY, 'agent.maxTotalSockets (secondary)');
+  },
+);
+
+const FREE_DEFAULT = 256;
+
+defineCase(
+  {
+    id: 'defaults/max-free-sockets-256',
+    title: 'without a maxFreeSockets option, 256 idle sockets are kept and the 257th is closed',
+    level: 'must',
+    doc: { url: `${DOC}#agentmaxfreesockets`, quote: MAXFREE_QUOTE },
+    expected: `keepAlive only, ${FREE_DEFAULT + 1} requests in one tick, all held then released: once all are answered the client closes exactly one connection; ${FREE_DEFAULT} stay open; agent.maxFreeSockets is 256`,
+    budgetMs: 8000,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const n = FREE_DEFAULT + 1;
+    const { heldAtOnce } = await holdAtOnce(ctx, agent, [[origin, n]], 3000);
+    await ctx.waitFor(`${n} 'free' events`, () => agent.frees.length >= n, 2000);
+    await ctx
+      .waitFor('a connection to close', () => origin.connections.some((c) => c.closedAt !== null), 500)
+      .catch(() => undefined);
+    // Nothing else may close: give a second close the time to show up.
+    await ctx.observeFor(150);
+    const closedByClient = origin.connections.filter((c) => c.closedBy === 'client').length;
+    const snap = await agent.snapshot();
+    ctx.observe(
+      `${origin.connections.length} connections (${heldAtOnce ? 'all held at once' : 'not all held at once'}); ${closedByClient} closed by the client, ${origin.open} open; freeSockets ${snap.free()}; agent.maxFreeSockets ${show(snap.fields.maxFreeSockets)}`,
+    );
+    assert.ok(heldAtOnce, `the origin held all ${n} requests at the same time`);
+    assert.equal(origin.connections.length, n, `${n} connections`);
+    assert.equal(closedByClient, 1, 'connections the client closed');
+    assert.equal(origin.open, FREE_DEFAULT, 'idle connections left open');
+    assert.equal(snap.fields.maxFreeSockets, FREE_DEFAULT, 'agent.maxFreeSockets (secondary)');
+  },
+);
+
+// `should`: only keepAliveMsecs has a documented default among these as an option; the agent
+// properties keepAlive, keepAliveMsecs and scheduling are not documented, and `timeout` has no
+// documented default. Node: keepAlive false, keepAliveMsecs 1000, scheduling 'lifo', no timeout.
+defineCase(
+  {
+    id: 'defaults/option-fields',
+    title: "an agent made without options reports Node's defaults and gives sockets no timeout",
+    level: 'should',
+    doc: { url: `${DOC}#new-agentoptions`, quote: OPTIONS_QUOTE },
+    expected:
+      "no options: agent.keepAlive false, agent.keepAliveMsecs 1000, agent.scheduling 'lifo', no agent.options.timeout; a new socket has no timeout (socket.timeout 0 or unset)",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({});
+    const r = await (await agent.request({ origin })).completed();
+    const snap = await agent.snapshot();
+    const f = snap.fields;
+    const socketTimeout = r.socket?.socketTimeout ?? null;
+    ctx.observe(
+      `keepAlive ${show(f.keepAlive)}, keepAliveMsecs ${show(f.keepAliveMsecs)}, scheduling ${show(f.scheduling)}, options.timeout ${show(snap.options?.timeout)}, socket.timeout ${show(socketTimeout)}`,
+    );
+    assert.equal(f.keepAlive, false, 'agent.keepAlive');
+    assert.equal(f.keepAliveMsecs, 1000, 'agent.keepAliveMsecs');
+    assert.equal(f.scheduling, 'lifo', 'agent.scheduling');
+    assert.equal(snap.options?.timeout, undefined, 'agent.options.timeout');
+    assert.ok(!socketTimeout, `socket.timeout at 'socket' was ${socketTimeout}`);
+  },
+);
+
+// `should`: the docs give defaults, not what 0 or '' mean. Node's constructor uses `||`, so these
+// falsy values fall back to the defaults (maxSockets 0 would otherwise mean no request ever goes out).
+defineCase(
+  {
+    id: 'defaults/falsy-options',
+    title:
+      "maxSockets 0, maxFreeSockets 0, keepAliveMsecs 0 and scheduling '' mean the defaults (as in Node)",
+    level: 'should',
+    doc: { url: `${DOC}#new-agentoptions`, quote: OPTIONS_QUOTE },
+    expected:
+      "keepAlive with maxSockets 0, maxFreeSockets 0, keepAliveMsecs 0, scheduling '': 3 overlapping requests get 3 connections, all 3 stay pooled, the next request rides on the last one released ('lifo'); fields read Infinity, 256, 1000, 'lifo'",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({
+      keepAlive: true,
+      maxSockets: 0,
+      maxFreeSockets: 0,
+      keepAliveMsecs: 0,
+      scheduling: '',
+    });
+    const { requests } = await agent.issue(
+      [20, 60, 100].map((delay, i) => ({ origin, path: `/w${i + 1}`, behaviour: { delay } })),
+    );
+    for (const r of requests) await r.completed(1500);
+    await ctx.waitFor('3 sockets to be pooled', () => agent.frees.length >= 3, 1000);
+    await (await agent.request({ origin, path: '/next' })).completed();
+    const last = arrived(ctx, origin, '/w3').connection;
+    const next = arrived(ctx, origin, '/next');
+    const f = (await agent.snapshot()).fields;
+    ctx.observe(
+      `${origin.connections.length} connections, ${origin.open} open; /next on #${next.connection}/${next.nth} (last released #${last}); maxSockets ${show(f.maxSockets)}, maxFreeSockets ${show(f.maxFreeSockets)}, keepAliveMsecs ${show(f.keepAliveMsecs)}, scheduling ${show(f.scheduling)}`,
+    );
+    assert.equal(
+      origin.connections.length,
+      3,
+      'maxSockets 0: three connections for three overlapping requests',
+    );
+    assert.equal(origin.open, 3, 'maxFreeSockets 0: all three stayed open (pooled)');
+    assert.equal(next.connection, last, "scheduling '': the next request rode on the last socket released");
+    assert.deepEqual(
+      [f.maxSockets, f.maxFreeSockets, f.keepAliveMsecs, f.scheduling],
+      [Number.POSITIVE_INFINITY, 256, 1000, 'lifo'],
+      'fields maxSockets, maxFreeSockets, keepAliveMsecs, scheduling (secondary)',
+    );
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/default-port',
+    title: 'a request without a port goes to the agent’s defaultPort; the default is 80',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: DEFAULT_PORT_QUOTE },
+    requires: ['defaultPort'],
+    expected:
+      "agent { defaultPort: <origin's port> }, a request to http://127.0.0.1 with no port: the origin receives it; an agent made without options has defaultPort 80",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    // The same origin, addressed without a port: http.request() then asks the agent for its default.
+    const portless = Object.create(origin, { url: { value: 'http://127.0.0.1' } }) as Origin;
+    const agent = await ctx.agent({ defaultPort: origin.port });
+    const r = await agent.request({ origin: portless, path: '/no-port' });
+    await r.done(1500);
+    const plain = await ctx.agent({});
+    const dflt = (await plain.snapshot()).fields.defaultPort;
+    const rec = origin.requests.find((q) => q.path === '/no-port');
+    ctx.observe(
+      `${rec ? `the origin received the request (Host: ${rec.headers.host})` : `the origin never received it${r.error ? ` (${r.error.code ?? ''} ${r.error.message})` : ''}`}; default agent.defaultPort ${show(dflt)}`,
+    );
+    assert.ok(rec, `the request without a port reached the origin on port ${origin.port}`);
+    assert.equal(dflt, 80, 'agent.defaultPort of an agent made without options');
+  },
+);
+
+// `should`, as decided for the suite: the null prototypes are documented only in the change history
+// of `agent.freeSockets`, `agent.requests` and `agent.sockets` (v16.0.0).
+defineCase(
+  {
+    id: 'defaults/null-prototype-maps',
+    title: 'sockets, freeSockets and requests are objects with a null prototype',
+    level: 'should',
+    doc: { url: `${DOC}#agentfreesockets`, quote: NULL_PROTO_QUOTE },
+    expected:
+      "Object.getPrototypeOf(agent.sockets / agent.freeSockets / agent.requests) === null, with a pooled socket and a queued request (so a key like '__proto__' or 'constructor' cannot collide)",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    await (await agent.request({ origin, path: '/one' })).completed();
+    await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= 1, 1000);
+    const { requests, snapshot } = await agent.issue(
+      [
+        { origin, path: '/two', behaviour: { hold: 'h' } },
+        { origin, path: '/three' },
+      ],
+      { snapshot: true },
+    );
+    await ctx.waitFor('the origin to hold /two', () => origin.heldCount('h') === 1, 1000);
+    const later = await agent.snapshot();
+    origin.release('h');
+    for (const r of requests) await r.completed();
+    ctx.observe(
+      `null prototypes: ${show(snapshot?.nullPrototypes)} with a queued request, ${show(later.nullPrototypes)} with an active one`,
+    );
+    assert.equal(snapshot?.nullPrototypes, true, 'null prototypes with a request queued');
+    assert.equal(later.nullPrototypes, true, 'null prototypes with a request in flight');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/keepalive-timeout-buffer',
+    title: 'agentKeepAliveTimeoutBuffer defaults to 1000 ms',
+    level: 'must',
+    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    requires: ['agentKeepAliveTimeoutBuffer'],
+    expected:
+      'keepAlive, timeout 5000, no buffer option; two overlapping responses with `Keep-Alive: timeout=1` and `timeout=2`: the first connection is closed right after its response (1000 − 1000 ≤ 0: not pooled), the second ≈1000 ms after (2000 − 1000)',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, timeout: 5000 });
+    const { requests } = await agent.issue([
+      { origin, path: '/ka1', behaviour: { ka: 1 } },
+      { origin, path: '/ka2', behaviour: { ka: 2 } },
+    ]);
+    const [r1, r2] = requests as [RequestHandle, RequestHandle];
+    await r1.completed();
+    await r2.completed();
+    const c1 = await closed(ctx, connectionOf(ctx, r1), 1000);
+    const c2 = await closed(ctx, connectionOf(ctx, r2), 2000);
+    const idle1 = (c1.closedAt ?? 0) - (arrived(ctx, origin, '/ka1').respondedAt ?? 0);
+    const idle2 = (c2.closedAt ?? 0) - (arrived(ctx, origin, '/ka2').respondedAt ?? 0);
+    const f = (await agent.snapshot()).fields;
+    ctx.observe(
+      `timeout=1: closed by ${c1.closedBy} ${Math.round(idle1)} ms after the response; timeout=2: closed by ${c2.closedBy} ${Math.round(idle2)} ms after; agent.agentKeepAliveTimeoutBuffer ${show(f.agentKeepAliveTimeoutBuffer)}`,
+    );
+    assert.equal(c1.closedBy, 'client', 'the client closed the timeout=1 connection');
+    within(idle1, 0, 400, 'timeout=1: close after the response (buffer ≥ 1000: not pooled)');
+    assert.equal(c2.closedBy, 'client', 'the client closed the timeout=2 connection');
+    within(idle2, 850, 1400, 'timeout=2: idle time before the close (2000 − buffer)');
+    assert.equal(f.agentKeepAliveTimeoutBuffer, 1000, 'agent.agentKeepAliveTimeoutBuffer (secondary)');
+  },
+);

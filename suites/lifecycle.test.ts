@@ -1,0 +1,278 @@
+/**
+ * `lifecycle`: how sockets leave the agent. `destroy()` closes pooled and in-flight sockets (the
+ * origin sees the client close each connection); requests still queued when it is called go on, and
+ * the agent stays usable. A socket is announced as released with the agent's `'free'` event, leaves
+ * the agent when it emits `'agentRemove'`, and is not pooled when its request is destroyed while the
+ * response is being read. Every verdict rests on the origin's records of its connections.
+ */
+import assert from 'node:assert/strict';
+import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
+import type { Origin } from '../fixtures/origin/server.ts';
+import { defineCase } from '../harness/case.ts';
+import type { CaseContext, RequestHandle } from '../harness/context.ts';
+
+const DOC = 'https://nodejs.org/api/http.html';
+const DESTROY_QUOTE =
+  'Destroy any sockets that are currently in use by the agent. It is usually not necessary to do this. However, if using an agent with `keepAlive` enabled, then it is best to explicitly shut down the agent when it is no longer needed. Otherwise, sockets might stay open for quite a long time before the server terminates them.';
+const REMOVE_QUOTE =
+  "Sockets are removed from an agent when the socket emits either a `'close'` event or an `'agentRemove'` event.";
+const REQUEST_DESTROY_QUOTE =
+  "Destroy the request. Optionally emit an `'error'` event, and emit a `'close'` event. Calling this will cause remaining data in the response to be dropped, and the socket to be destroyed if used, or returned to the corresponding Agent pool otherwise if possible.";
+const KEEPSOCKETALIVE_QUOTE =
+  'Called when `socket` is detached from a request and could be persisted by the `Agent`.';
+
+/** How long after destroy() the origin must see a close. */
+const CLOSE_WITHIN_MS = 500;
+
+/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
+function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
+  return (
+    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
+    ctx.fail(`the origin never received ${tag}`)
+  );
+}
+
+function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
+  return (
+    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
+  );
+}
+
+function describeConnections(origin: Origin): string {
+  return origin.connections
+    .map((c) => `#${c.id} ${c.requests} req, ${c.closedBy ? `closed by ${c.closedBy}` : 'open'}`)
+    .join('; ');
+}
+
+defineCase(
+  {
+    id: 'lifecycle/destroy-closes-free',
+    title: 'destroy() closes the pooled idle sockets',
+    level: 'must',
+    doc: { url: `${DOC}#agentdestroy`, quote: DESTROY_QUOTE },
+    expected: `keepAlive, 2 idle pooled connections: after destroy() the client closes both within ${CLOSE_WITHIN_MS} ms; the pool is empty`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', behaviour: { delay: 20 } },
+      { origin, path: '/two', behaviour: { delay: 20 } },
+    ]);
+    for (const r of requests) await r.completed();
+    await ctx.waitFor('both sockets to be pooled', () => agent.frees.length >= 2, 1000);
+    assert.equal(origin.connections.length, 2, 'two overlapping requests opened two connections');
+    // Still open while pooled: destroy() is what closes them, not something else.
+    assert.equal(origin.open, 2, 'both connections open before destroy()');
+    const t0 = ctx.now();
+    await agent.destroy();
+    await ctx
+      .waitFor('every connection to close', () => origin.open === 0, CLOSE_WITHIN_MS)
+      .catch(() => undefined);
+    const snap = await agent.snapshot();
+    ctx.observe(
+      `after destroy(): ${describeConnections(origin)}; closes ${origin.connections.map((c) => (c.closedAt === null ? 'none' : `${Math.round(c.closedAt - t0)} ms`)).join(', ')}; freeSockets ${snap.free()}`,
+    );
+    for (const c of origin.connections) {
+      assert.notEqual(
+        c.closedAt,
+        null,
+        `connection ${c.id} closed within ${CLOSE_WITHIN_MS} ms of destroy()`,
+      );
+      assert.equal(c.closedBy, 'client', `the client closed connection ${c.id}`);
+    }
+    assert.equal(snap.free(), 0, 'freeSockets is empty after destroy()');
+  },
+);
+
+defineCase(
+  {
+    id: 'lifecycle/destroy-closes-active',
+    title: 'destroy() closes a socket whose request is in flight',
+    level: 'must',
+    doc: { url: `${DOC}#agentdestroy`, quote: DESTROY_QUOTE },
+    expected: `keepAlive, one request held by the origin: after destroy() the client closes its connection within ${CLOSE_WITHIN_MS} ms and the request fails`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const r = await agent.request({ origin, path: '/held', behaviour: { hold: 'h' } });
+    await ctx.waitFor('the origin to hold the request', () => origin.heldCount('h') === 1, 1000);
+    const conn = connectionOf(ctx, await r.assigned());
+    const t0 = ctx.now();
+    await agent.destroy();
+    await ctx
+      .waitFor('the connection to close', () => conn.closedAt !== null, CLOSE_WITHIN_MS)
+      .catch(() => undefined);
+    await r.done(CLOSE_WITHIN_MS).catch(() => undefined);
+    ctx.observe(
+      `connection ${conn.closedAt === null ? 'still open' : `closed by ${conn.closedBy} ${Math.round(conn.closedAt - t0)} ms after destroy()`}; request ${r.error ? `error ${r.error.code ?? ''} ${r.error.message}` : r.ended ? 'completed' : 'unsettled'}`,
+    );
+    assert.notEqual(conn.closedAt, null, `the connection closed within ${CLOSE_WITHIN_MS} ms of destroy()`);
+    assert.equal(conn.closedBy, 'client', 'the client closed the connection');
+    assert.ok(r.error, "the in-flight request emitted 'error'");
+  },
+);
+
+// `should`: the docs say destroy() destroys sockets; that requests still waiting in the queue are then
+// sent on a new connection, and that the agent remains usable, is Node's behaviour (destroy() does not
+// touch `requests`; the closes dispatch the queue).
+defineCase(
+  {
+    id: 'lifecycle/destroy-queued-continue',
+    title: 'after destroy(), queued requests go out on a new connection and the agent stays usable',
+    level: 'should',
+    doc: { url: `${DOC}#agentdestroy`, quote: DESTROY_QUOTE },
+    expected:
+      'keepAlive, maxSockets 1, one request held and two queued: destroy() fails the held one; the two queued ones complete on one new connection, which is pooled; a request made afterwards reuses it',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/held', behaviour: { hold: 'h' } },
+      { origin, path: '/q1' },
+      { origin, path: '/q2' },
+    ]);
+    const [held, q1, q2] = requests as [RequestHandle, RequestHandle, RequestHandle];
+    await ctx.waitFor('the origin to hold the first request', () => origin.heldCount('h') === 1, 1000);
+    await agent.destroy();
+    await held.done(1000);
+    await q1.completed(1500);
+    await q2.completed(1500);
+    await ctx.waitFor('the new connection to be pooled', () => agent.frees.length >= 2, 1000);
+    const after = await (await agent.request({ origin, path: '/after' })).completed();
+    const [r1, r2, r3] = [
+      arrived(ctx, origin, '/q1'),
+      arrived(ctx, origin, '/q2'),
+      arrived(ctx, origin, '/after'),
+    ];
+    ctx.observe(
+      `held request: ${held.error ? `error ${held.error.code ?? ''}` : 'no error'}; /q1 #${r1.connection}/${r1.nth}, /q2 #${r2.connection}/${r2.nth}, /after #${r3.connection}/${r3.nth} (reusedSocket ${after.socket?.reusedSocket}); ${describeConnections(origin)}`,
+    );
+    assert.ok(held.error, "the held request emitted 'error'");
+    const first = origin.connections[0];
+    assert.equal(first?.closedBy, 'client', 'the client closed the first connection');
+    assert.notEqual(r1.connection, first?.id, '/q1 went on a new connection');
+    assert.deepEqual(
+      [r1.nth, r2.connection, r2.nth],
+      [1, r1.connection, 2],
+      '/q1 then /q2 on that connection',
+    );
+    assert.deepEqual([r3.connection, r3.nth], [r1.connection, 3], '/after reused the pooled connection');
+  },
+);
+
+// `should`: the agent's 'free' event is not documented; Node emits it (with the socket) each time a
+// request releases its socket, after the response has ended. Tools and tests rely on it.
+defineCase(
+  {
+    id: 'lifecycle/free-event',
+    title: "the agent emits 'free' when a request releases its socket (as in Node)",
+    level: 'should',
+    doc: { url: `${DOC}#agentkeepsocketalivesocket`, quote: KEEPSOCKETALIVE_QUOTE },
+    requires: ['events'],
+    expected:
+      "keepAlive: one 'free' event per request, after its response ended, carrying the request's socket (same local port), whose connection is still open (pooled)",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const r = await agent.request({ origin, path: '/one' });
+    const at = await ctx.waitFor("the agent's 'free' event", () => agent.frees[0], 1000);
+    await r.completed();
+    const conn = connectionOf(ctx, r);
+    await ctx.observeFor(50);
+    ctx.observe(
+      `${agent.frees.length} 'free' event(s); port ${at.localPort} (request's ${r.socket?.localPort}); response ended at ${Math.round(r.ended?.t ?? -1)} ms, 'free' at ${Math.round(at.t)} ms; connection ${conn.closedAt === null ? 'open' : 'closed'}`,
+    );
+    assert.equal(agent.frees.length, 1, "exactly one 'free' event");
+    assert.equal(at.localPort, r.socket?.localPort, "the 'free' event carries the request's socket");
+    assert.ok(at.t >= (r.ended?.t ?? Infinity), "'free' comes after the response ended");
+    assert.equal(conn.closedAt, null, 'the released socket is still open (pooled)');
+  },
+);
+
+defineCase(
+  {
+    id: 'lifecycle/agent-remove',
+    title: "a socket that emits 'agentRemove' leaves the agent: it no longer counts and is not pooled",
+    level: 'must',
+    doc: { url: `${DOC}#class-httpagent`, quote: REMOVE_QUOTE },
+    expected:
+      "keepAlive, maxSockets 1: /detached emits 'agentRemove' on its socket and is held; /next is sent at once on a second connection (the detached socket no longer counts); after both finish, /third rides on /next's pooled connection, never on the detached one",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const detached = await agent.request({
+      origin,
+      path: '/detached',
+      behaviour: { hold: 'h' },
+      agentRemoveOnSocket: true,
+    });
+    await ctx.waitFor('the origin to hold /detached', () => origin.heldCount('h') === 1, 1000);
+    const next = await agent.request({ origin, path: '/next' });
+    const sentAtOnce = await ctx
+      .waitFor('/next to reach the origin while /detached is held', () => origin.requests.length >= 2, 500)
+      .then(
+        () => true,
+        () => false,
+      );
+    origin.release('h');
+    await detached.completed();
+    await next.completed();
+    await ctx.waitFor('a socket to be pooled', () => agent.frees.length >= 1, 1000);
+    const third = await (await agent.request({ origin, path: '/third' })).completed();
+    const [d, n, t] = [
+      arrived(ctx, origin, '/detached'),
+      arrived(ctx, origin, '/next'),
+      arrived(ctx, origin, '/third'),
+    ];
+    const snap = await agent.snapshot();
+    const tracked = [...Object.values(snap.sockets), ...Object.values(snap.freeSockets)]
+      .flat()
+      .some((s) => s.localPort === detached.socket?.localPort);
+    ctx.observe(
+      `/next ${sentAtOnce ? 'sent while /detached was held' : 'waited for /detached'}; /detached #${d.connection}/${d.nth}, /next #${n.connection}/${n.nth}, /third #${t.connection}/${t.nth} (reusedSocket ${third.socket?.reusedSocket}); detached socket ${tracked ? 'still in' : 'not in'} the agent's maps`,
+    );
+    assert.ok(
+      sentAtOnce,
+      '/next was sent while /detached was still held (the removed socket does not count)',
+    );
+    assert.notEqual(n.connection, d.connection, '/next on its own connection');
+    assert.notEqual(t.connection, d.connection, '/third did not ride on the detached connection');
+    assert.equal(tracked, false, 'the detached socket is in neither sockets nor freeSockets (secondary)');
+  },
+);
+
+defineCase(
+  {
+    id: 'lifecycle/request-destroy-not-pooled',
+    title: "a request destroyed in 'response' takes its socket with it; it is not pooled",
+    level: 'must',
+    doc: { url: `${DOC}#requestdestroyerror`, quote: REQUEST_DESTROY_QUOTE },
+    expected:
+      "keepAlive: req.destroy() in 'response' → the client closes that connection (no 'free' event for it); the next request opens a new connection",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const first = await agent.request({ origin, path: '/first', destroyOn: 'response' });
+    await first.done(1000);
+    const conn = connectionOf(ctx, first);
+    await ctx
+      .waitFor('the first connection to close', () => conn.closedAt !== null, CLOSE_WITHIN_MS)
+      .catch(() => undefined);
+    const freedFirst = agent.frees.some((f) => f.localPort === first.socket?.localPort);
+    await (await agent.request({ origin, path: '/second' })).completed();
+    const rec = arrived(ctx, origin, '/second');
+    ctx.observe(
+      `first connection ${conn.closedAt === null ? 'still open' : `closed by ${conn.closedBy}`}; 'free' for it: ${freedFirst}; /second on #${rec.connection}/${rec.nth}`,
+    );
+    assert.notEqual(conn.closedAt, null, `the connection closed within ${CLOSE_WITHIN_MS} ms`);
+    assert.equal(conn.closedBy, 'client', 'the client closed it');
+    assert.notEqual(rec.connection, conn.id, '/second went on a new connection');
+    assert.equal(freedFirst, false, "no 'free' event for the destroyed request's socket (secondary)");
+  },
+);
