@@ -78,7 +78,18 @@ async function holdAtOnce(
       () => true,
       () => false,
     );
-  for (const [origin] of spread) origin.release('h');
+  // Release everything held, including requests an agent queued and sends only now.
+  await ctx.waitFor(
+    'every request to settle',
+    () => {
+      for (const [origin] of spread) origin.release('h');
+      return requests.every((r) => r.settled);
+    },
+    3000,
+  );
+  // Hundreds of sockets at once: a low descriptor limit (macOS defaults to 256) is the host's problem.
+  const exhausted = requests.find((r) => r.error?.code === 'EMFILE' || r.error?.code === 'ENFILE');
+  if (exhausted) ctx.skip(`out of file descriptors (${exhausted.error?.code}); raise ulimit -n`);
   for (const r of requests) await r.completed();
   return { requests, heldAtOnce };
 }

@@ -193,6 +193,9 @@ defineCase(
   },
 );
 
+// `must`: the class description states it in so many words. What removal means on the wire follows
+// from the rest of the docs: a removed socket is no longer one of the origin's sockets (so it does not
+// count toward maxSockets) and is never put into the pool. That Node leaves it open is not asserted.
 defineCase(
   {
     id: 'lifecycle/agent-remove',
