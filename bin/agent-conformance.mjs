@@ -3,7 +3,9 @@
 // runs the CLI. Every expected failure is one line on stderr and exit code 2, never a stack dump.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 22)) {
-  process.stderr.write(`agent-conformance: needs Node.js ≥ 22.22 to run (this is ${process.versions.node})\n`);
+  process.stderr.write(
+    `agent-conformance: needs Node.js ≥ 22.22 to run (this is ${process.versions.node})\n`,
+  );
   process.exit(2);
 }
 
@@ -14,6 +16,8 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   const known = err && typeof err.code === 'string' && err.code.startsWith('ERR_');
-  process.stderr.write(`agent-conformance: ${known ? err.message : `internal error: ${err?.stack ?? err}`}\n`);
+  process.stderr.write(
+    `agent-conformance: ${known ? err.message : `internal error: ${err?.stack ?? err}`}\n`,
+  );
   process.exitCode = 2;
 }

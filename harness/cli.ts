@@ -1,5 +1,5 @@
 /**
- * agent-conformance <subject> [--runtime R] [--only <id-prefix>…] [--out DIR] [--list] [--trace]
+ * agent-conformance <subject> [--runtime R] [--only <id>…] [--out DIR] [--list] [--trace]
  *
  * The pipeline, top to bottom: arguments → plan → subject preflight → run → results → reporters.
  */
@@ -23,7 +23,7 @@ const USAGE = `usage: agent-conformance <subject> [options]
 
   <subject>              node | agentkeepalive | path to a module exporting createAgent(options)
   --runtime <R>          node (default) | node@22 | bun | deno | path to an executable
-  --only <id-prefix>     run only cases whose id starts with this (repeatable)
+  --only <id>            run only this case id, area, or prefix ending in * (repeatable)
   --out <dir>            where report.json goes (default: reports/<subject>/)
   --trace                keep a wire transcript for every case (failures always keep one)
   --concurrency <n>      suite files run at once (default 3)

@@ -34,7 +34,18 @@ export function isListing(): boolean {
   return process.env[LIST_ENV] === '1';
 }
 
-/** A case is selected when no prefix is given or its id starts with one of them. */
+/**
+ * A case is selected when nothing is given, or one selector names it: its id (`keepAlive/reuse`, which
+ * does not also select `keepAlive/reuse-socket-called`), its area or any `/`-bounded prefix of its id
+ * (`keepAlive`), or a raw prefix ending in `*` (`keepAlive/reuse*`).
+ */
 export function selected(id: string, only: readonly string[]): boolean {
-  return only.length === 0 || only.some((prefix) => id.startsWith(prefix));
+  return (
+    only.length === 0 ||
+    only.some((sel) => {
+      if (sel.endsWith('*')) return id.startsWith(sel.slice(0, -1));
+      const bare = sel.replace(/\/+$/, '');
+      return id === bare || id.startsWith(`${bare}/`);
+    })
+  );
 }

@@ -46,6 +46,9 @@ export async function runPlan(
     options.onVerdict?.(verdict);
   };
   process.env[RUN_ENV] = JSON.stringify(config);
+  // When the CLI itself runs under `node --test` (our own tests), node:test marks the environment
+  // and a nested run() would refuse to start the suite files. The suites are a separate run.
+  delete process.env.NODE_TEST_CONTEXT;
   const stream = run({
     files: plan.files,
     concurrency: options.concurrency,

@@ -12,7 +12,9 @@ const END = '<!-- cases:end -->';
 export async function caseTable(): Promise<string> {
   const cases = await loadCatalog();
   const rows = cases.map((c) => `| \`${c.id}\` | ${c.level} | ${c.title.replace(/\|/g, '\\|')} |`);
-  return [`${cases.length} cases.`, '', '| id | level | checks that |', '| --- | --- | --- |', ...rows].join('\n');
+  return [`${cases.length} cases.`, '', '| id | level | checks that |', '| --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }
 
 export function replaceBlock(readme: string, table: string): string {
