@@ -6,12 +6,11 @@
  * a pooled socket without a `timeout` by `timeout/none-keeps-pooled`; here they appear as fields only.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { CaseContext, RequestHandle } from '../harness/context.ts';
+import { arrived, closed, connectionOf, DOC, within } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const KEEPALIVE_QUOTE =
   'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection. Not to be confused with the `keep-alive` value of the `Connection` header. The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used. **Default:** `false`.';
 const MAXSOCKETS_QUOTE =
@@ -27,31 +26,6 @@ const BUFFER_QUOTE =
 const OPTIONS_QUOTE =
   '`keepAliveMsecs` When using the `keepAlive` option, specifies the initial delay for TCP Keep-Alive packets. Ignored when the `keepAlive` option is `false` or `undefined`. **Default:** `1000`.';
 const NULL_PROTO_QUOTE = 'The property now has a `null` prototype.';
-
-/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
-function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
-  return (
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`)
-  );
-}
-
-function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
-  return (
-    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
-  );
-}
-
-function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
-  return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);
-}
-
-function within(value: number, lo: number, hi: number, what: string): void {
-  assert.ok(
-    value >= lo && value <= hi,
-    `${what} was ${Math.round(value)} ms, expected within [${lo}, ${hi}]`,
-  );
-}
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);

@@ -12,8 +12,8 @@ import type { RequestRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { AgentHandle, CaseContext, RequestOptions } from '../harness/context.ts';
+import { DOC } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const GETNAME_URL = `${DOC}#agentgetnameoptions`;
 const FORMAT_QUOTE =
   'For an HTTP agent, this returns `host:port:localAddress` or `host:port:localAddress:family`.';

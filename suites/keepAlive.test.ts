@@ -6,12 +6,12 @@
  * connection and when, and the headers the origin received.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
+import type { ConnectionRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { CaseContext, RequestHandle } from '../harness/context.ts';
+import { arrived, closed, connectionOf, DOC, describeConnections, within } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const KEEPALIVE_QUOTE =
   'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.';
 const CONNECTION_HEADER_QUOTE =
@@ -24,39 +24,6 @@ const BUFFER_QUOTE =
   'Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.';
 const CONSUME_QUOTE =
   "if a `'response'` event handler is added, then the data from the response object **must** be consumed, either by calling `response.read()` whenever there is a `'readable'` event, or by adding a `'data'` handler, or by calling the `.resume()` method. Until the data is consumed, the `'end'` event will not fire.";
-
-/** The origin's record of the connection that carried `r` (fails the case if there is none). */
-function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
-  return (
-    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
-  );
-}
-
-/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
-function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
-  return (
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`)
-  );
-}
-
-function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
-  return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);
-}
-
-function within(value: number, lo: number, hi: number, what: string): void {
-  assert.ok(
-    value >= lo && value <= hi,
-    `${what} was ${Math.round(value)} ms, expected within [${lo}, ${hi}]`,
-  );
-}
-
-/** How each connection of `origin` was used, for `observed`: `#1 2 req, closed by client`. */
-function describeConnections(origin: Origin): string {
-  return origin.connections
-    .map((c) => `#${c.id} ${c.requests} req, ${c.closedBy ? `closed by ${c.closedBy}` : 'open'}`)
-    .join('; ');
-}
 
 defineCase(
   {

@@ -6,12 +6,10 @@
  * response is being read. Every verdict rests on the origin's records of its connections.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
-import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
-import type { CaseContext, RequestHandle } from '../harness/context.ts';
+import type { RequestHandle } from '../harness/context.ts';
+import { arrived, connectionOf, DOC, describeConnections } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const DESTROY_QUOTE =
   'Destroy any sockets that are currently in use by the agent. It is usually not necessary to do this. However, if using an agent with `keepAlive` enabled, then it is best to explicitly shut down the agent when it is no longer needed. Otherwise, sockets might stay open for quite a long time before the server terminates them.';
 const REMOVE_QUOTE =
@@ -23,26 +21,6 @@ const KEEPSOCKETALIVE_QUOTE =
 
 /** How long after destroy() the origin must see a close. */
 const CLOSE_WITHIN_MS = 500;
-
-/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
-function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
-  return (
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`)
-  );
-}
-
-function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
-  return (
-    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
-  );
-}
-
-function describeConnections(origin: Origin): string {
-  return origin.connections
-    .map((c) => `#${c.id} ${c.requests} req, ${c.closedBy ? `closed by ${c.closedBy}` : 'open'}`)
-    .join('; ');
-}
 
 defineCase(
   {

@@ -11,8 +11,8 @@ import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { AgentHandle, CaseContext, RequestHandle } from '../harness/context.ts';
 import { CaseFailure } from '../harness/verdict.ts';
+import { connectionOf, DOC, describeConnections } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const OPTION_QUOTE =
   'Maximum number of sockets per host to leave open in a free state. Only relevant if `keepAlive` is set to `true`. **Default:** `256`.';
 const PROPERTY_QUOTE =
@@ -46,24 +46,11 @@ async function overlapping(
   return requests;
 }
 
-/** The origin's record of the connection that carried `r` (fails the case if there is none). */
-function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
-  return (
-    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
-  );
-}
-
 /** When the origin answered the last request on `conn`. */
 function lastResponse(origin: Origin, conn: ConnectionRecord): number {
   return Math.max(
     ...origin.requests.filter((q) => q.connection === conn.id).map((q) => q.respondedAt ?? Infinity),
   );
-}
-
-function describeConnections(origin: Origin): string {
-  return origin.connections
-    .map((c) => `${origin.label}#${c.id} ${c.closedBy ? `closed by ${c.closedBy}` : 'open'}`)
-    .join(', ');
 }
 
 /**

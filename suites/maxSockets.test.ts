@@ -6,12 +6,10 @@
  * which connection carried which request (as its n-th) and in which order the requests arrived.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
-import type { CaseContext } from '../harness/context.ts';
+import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const MAXSOCKETS_QUOTE =
   'Maximum number of sockets to allow per host. If the same host opens multiple concurrent connections, each request will use new socket until the `maxSockets` value is reached. If the host attempts to open more connections than `maxSockets`, the additional requests will enter into a pending request queue, and will enter active connection state when an existing connection terminates. This makes sure there are at most `maxSockets` active connections at any point in time, from a given host.';
 const QUEUE_QUOTE =
@@ -19,46 +17,9 @@ const QUEUE_QUOTE =
 const PER_ORIGIN_QUOTE =
   'Determines how many concurrent sockets the agent can have open per origin. Origin is the returned value of `agent.getName()`.';
 
-/**
- * A connection the server is still closing when the client's next one arrives is not an overlap:
- * the origin's `'close'` can trail the new `'connection'` by an event-loop turn. Intervals that
- * overlap by less than this many ms are not counted as simultaneous.
- */
-const CLOSE_GRACE_MS = 50;
-
-/** Most connections open at the same time, each connection's end moved `CLOSE_GRACE_MS` earlier. */
-function overlapPeak(connections: ConnectionRecord[]): number {
-  const edges: [number, number][] = [];
-  for (const c of connections) {
-    edges.push([c.openedAt, 1]);
-    if (c.closedAt !== null) edges.push([Math.max(c.openedAt, c.closedAt - CLOSE_GRACE_MS), -1]);
-  }
-  // at the same instant an open counts before a close (a connection is open at its own opening)
-  edges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
-  let open = 0;
-  let peak = 0;
-  for (const [, d] of edges) {
-    open += d;
-    peak = Math.max(peak, open);
-  }
-  return peak;
-}
-
-/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
-function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
-  return (
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`)
-  );
-}
-
 /** Paths (without the query string) in the order the origin received them. */
 function arrivalOrder(origin: Origin): string[] {
   return origin.requests.map((q) => q.path.split('?')[0] ?? q.path);
-}
-
-function nameOf(origin: Origin): string {
-  return `127.0.0.1:${origin.port}:`;
 }
 
 defineCase(

@@ -12,57 +12,19 @@
  * "I believe this is subtly broken"), and are still in lib/_http_agent.js.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
+import type { ConnectionRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { CaseContext, RequestOptions } from '../harness/context.ts';
+import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const OPTION_QUOTE =
   'Maximum number of sockets allowed for all hosts in total. Each request will use a new socket until the maximum is reached.';
 const PROPERTY_QUOTE =
   'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open. Unlike `maxSockets`, this parameter applies across all origins.';
 
-/**
- * A connection the server is still closing when the client's next one arrives is not an overlap:
- * the origin's `'close'` can trail the new `'connection'` by an event-loop turn. Intervals that
- * overlap by less than this many ms are not counted as simultaneous. Every overshoot these cases
- * look for lasts at least 150 ms.
- */
-const CLOSE_GRACE_MS = 50;
-
-/** Most connections open at the same time, each connection's end moved `CLOSE_GRACE_MS` earlier. */
-function overlapPeak(connections: ConnectionRecord[]): number {
-  const edges: [number, number][] = [];
-  for (const c of connections) {
-    edges.push([c.openedAt, 1]);
-    if (c.closedAt !== null) edges.push([Math.max(c.openedAt, c.closedAt - CLOSE_GRACE_MS), -1]);
-  }
-  // at the same instant an open counts before a close (a connection is open at its own opening)
-  edges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
-  let open = 0;
-  let peak = 0;
-  for (const [, d] of edges) {
-    open += d;
-    peak = Math.max(peak, open);
-  }
-  return peak;
-}
-
 function allConnections(...origins: Origin[]): ConnectionRecord[] {
   return origins.flatMap((o) => o.connections);
-}
-
-/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
-function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
-  return (
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`)
-  );
-}
-
-function nameOf(origin: Origin): string {
-  return `127.0.0.1:${origin.port}:`;
 }
 
 /** 3 requests to A, then 3 to B, in that order, each answered after `delay` ms. */

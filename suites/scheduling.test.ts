@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { AgentHandle, CaseContext } from '../harness/context.ts';
+import { DOC } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const SCHEDULING_QUOTE =
   "Scheduling strategy to apply when picking the next free socket to use. It can be `'fifo'` or `'lifo'`. The main difference between the two scheduling strategies is that `'lifo'` selects the most recently used socket, while `'fifo'` selects the least recently used socket.";
 const DEFAULT_QUOTE =

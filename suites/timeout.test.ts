@@ -4,42 +4,12 @@
  * origin's records (when the connection opened, when the response was sent, when the client closed).
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
-import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
-import type { CaseContext, RequestHandle } from '../harness/context.ts';
+import { arrived, closed, connectionOf, DOC, within } from './wire.ts';
 
-const DOC = 'https://nodejs.org/api/http.html';
 const TIMEOUT_QUOTE = 'Socket timeout in milliseconds. This will set the timeout when the socket is created.';
 const FREE_TIMEOUT_QUOTE =
   "Sockets in the `freeSockets` list will be automatically destroyed and removed from the array on `'timeout'`.";
-
-/** The origin's record of the connection that carried `r` (fails the case if there is none). */
-function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
-  return (
-    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
-  );
-}
-
-/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
-function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
-  return (
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`)
-  );
-}
-
-/** Waits until the client (or the server) closes `conn`, and returns the record. */
-function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
-  return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);
-}
-
-function within(value: number, lo: number, hi: number, what: string): void {
-  assert.ok(
-    value >= lo && value <= hi,
-    `${what} was ${Math.round(value)} ms, expected within [${lo}, ${hi}]`,
-  );
-}
 
 defineCase(
   {

@@ -1,0 +1,78 @@
+/**
+ * Reading the origins' wire records from a case: the lookups, waits and summaries every area needs.
+ * Not a suite file (the plan loads `*.test.ts` only).
+ */
+import assert from 'node:assert/strict';
+import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
+import type { Origin } from '../fixtures/origin/server.ts';
+import type { CaseContext, RequestHandle } from '../harness/context.ts';
+
+export const DOC = 'https://nodejs.org/api/http.html';
+
+/**
+ * A connection the server is still closing when the client's next one arrives is not an overlap:
+ * the origin's `'close'` can trail the new `'connection'` by an event-loop turn. Intervals that
+ * overlap by less than this many ms are not counted as simultaneous. Every overshoot the cases look
+ * for lasts at least 150 ms.
+ */
+export const CLOSE_GRACE_MS = 50;
+
+/** Most connections open at the same time, each connection's end moved `CLOSE_GRACE_MS` earlier. */
+export function overlapPeak(connections: ConnectionRecord[]): number {
+  const edges: [number, number][] = [];
+  for (const c of connections) {
+    edges.push([c.openedAt, 1]);
+    if (c.closedAt !== null) edges.push([Math.max(c.openedAt, c.closedAt - CLOSE_GRACE_MS), -1]);
+  }
+  // at the same instant an open counts before a close (a connection is open at its own opening)
+  edges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
+  let open = 0;
+  let peak = 0;
+  for (const [, d] of edges) {
+    open += d;
+    peak = Math.max(peak, open);
+  }
+  return peak;
+}
+
+/** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
+export function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
+  return (
+    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
+    ctx.fail(`the origin never received ${tag}`)
+  );
+}
+
+/** The origin's record of the connection that carried `r` (fails the case if there is none). */
+export function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionRecord {
+  return (
+    r.connection ?? ctx.fail(`the origin has no connection for ${r.id} (client port ${r.socket?.localPort})`)
+  );
+}
+
+/** Waits until the client (or the server) closes `conn`, and returns the record. */
+export function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
+  return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);
+}
+
+/** Asserts `lo ≤ value ≤ hi` (a duration in ms), naming `what` when it is not. */
+export function within(value: number, lo: number, hi: number, what: string): void {
+  assert.ok(
+    value >= lo && value <= hi,
+    `${what} was ${Math.round(value)} ms, expected within [${lo}, ${hi}]`,
+  );
+}
+
+/** How each connection of `origin` was used, for `observed`: `origin#1 2 req, closed by client`. */
+export function describeConnections(origin: Origin): string {
+  return origin.connections
+    .map(
+      (c) => `${origin.label}#${c.id} ${c.requests} req, ${c.closedBy ? `closed by ${c.closedBy}` : 'open'}`,
+    )
+    .join('; ');
+}
+
+/** The pool name Node's agent gives requests to `origin` (host 127.0.0.1, no localAddress). */
+export function nameOf(origin: Origin): string {
+  return `127.0.0.1:${origin.port}:`;
+}
