@@ -1,45 +1,58 @@
 /**
- * agent-conformance <subject> [--runtime R] [--only <id>…] [--out DIR] [--list] [--trace]
+ * agent-conformance <subject> [--runtime R] [--only <id>…] [--out DIR] [--reporter R[:path]]…
+ *                   [--expectations FILE [--update-expectations]] [--list] [--trace]
+ * agent-conformance compare <report.json | subject[@runtime]>… (harness/commands/compare.ts)
  *
- * The pipeline, top to bottom: arguments → plan → subject preflight → run → results → reporters.
+ * The pipeline, top to bottom: arguments → plan → subject preflight → run → results → reporters
+ * (harness/pipeline.ts runs one subject; this file parses, renders and picks the exit code).
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CaseVerdict } from './case.ts';
-import type { RunConfig } from './config.ts';
-import { loadCatalog, makePlan } from './plan.ts';
-import { preflight } from './preflight.ts';
-import { writeJsonReport } from './report/json.ts';
-import { painter, plain, renderTerminal, statusMark } from './report/terminal.ts';
-import type { Report } from './report/types.ts';
-import { buildReport, exitCodeFor, SUITE } from './results.ts';
-import { runPlan } from './run.ts';
-import { resolveRuntime } from './runtime/index.ts';
-import { HOST_FILE } from './subject/process.ts';
-import { resolveSubject } from './subjects.ts';
+import {
+  checkExpectations,
+  readExpectationsFor,
+  resolveExpectationsFile,
+  updateExpectationsFile,
+} from './commands/expectations.ts';
+import { executeCheck, type Io, prepareCheck } from './pipeline.ts';
+import { loadCatalog } from './plan.ts';
+import { reporters } from './report/index.ts';
+import { resolveTargets, stdoutTaken, writeOutputFile } from './report/output.ts';
+import { painter, renderTerminal } from './report/terminal.ts';
+import { exitCodeFor, SUITE } from './results.ts';
+
+export type { Io } from './pipeline.ts';
 
 const USAGE = `usage: agent-conformance <subject> [options]
+       agent-conformance compare <report.json | subject[@runtime]>… [compare options]
        agent-conformance --list
 
   <subject>              node | agentkeepalive | path to a module exporting createAgent(options)
   --runtime <R>          node (default) | node@22 | bun | deno | path to an executable
   --only <id>            run only this case id, area, or prefix ending in * (repeatable)
-  --out <dir>            where report.json goes (default: reports/<subject>/)
+  --out <dir>            where report.json and the reporters' files go (default: reports/<subject>/)
+  --reporter <name>[:path]
+                         terminal (default) | json | html | markdown | junit (repeatable); without a
+                         path: <out>/report.html, <out>/report.md, <out>/junit.xml; "-" is stdout
+  --expectations <file>  known failures (a JSON file, or "node" for the shipped one): exit 1 only
+                         on an unexpected failure or an unexpected pass
+  --update-expectations  rewrite the --expectations file from this run
   --trace                keep a wire transcript for every case (failures always keep one)
   --concurrency <n>      suite files run at once (default 3)
   --list                 list the cases and exit
   -h, --help             this text
   -v, --version          print the version
 
-exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness or subject error`;
+compare options:
+  --only-different       show only the cases whose results differ
+  --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
+  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --concurrency <n>
+
+exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness or subject error
+  with --expectations: 0 no surprise · 1 an unexpected failure or pass · 2 usage or harness error
+  compare: 0 the matrix was produced · 2 usage error, or a subject could not be run at all`;
 
 export class UsageError extends Error {
   code = 'ERR_USAGE';
-}
-
-interface Io {
-  out: NodeJS.WriteStream;
-  err: NodeJS.WriteStream;
 }
 
 function parse(argv: string[]) {
@@ -51,6 +64,9 @@ function parse(argv: string[]) {
         runtime: { type: 'string', default: 'node' },
         only: { type: 'string', multiple: true, default: [] },
         out: { type: 'string' },
+        reporter: { type: 'string', multiple: true, default: [] },
+        expectations: { type: 'string' },
+        'update-expectations': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         trace: { type: 'boolean', default: false },
         concurrency: { type: 'string', default: '3' },
@@ -70,19 +86,29 @@ async function list(io: Io): Promise<number> {
   return 0;
 }
 
-function slug(name: string): string {
-  return (
-    name
-      .replace(/\.[cm]?[jt]s$/, '')
-      .replace(/[^A-Za-z0-9@._-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'subject'
-  );
+export function parseConcurrency(value: string): number {
+  const concurrency = Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError('--concurrency takes a whole number ≥ 1');
+  return concurrency;
 }
+
+/** The check command's reporters: files in the output directory unless a path is given. */
+export const CHECK_FILES = {
+  json: reporters.json.defaultFile,
+  html: reporters.html.defaultFile,
+  markdown: reporters.markdown.defaultFile,
+  junit: reporters.junit.defaultFile,
+} as const;
 
 export async function main(
   argv: string[],
   io: Io = { out: process.stdout, err: process.stderr },
 ): Promise<number> {
+  if (argv[0] === 'compare') {
+    const { compareCommand } = await import('./commands/compare.ts');
+    return compareCommand(argv.slice(1), io);
+  }
   const { values, positionals } = parse(argv);
   if (values.help) {
     io.out.write(`${USAGE}\n`);
@@ -97,103 +123,58 @@ export async function main(
     throw new UsageError(
       positionals.length ? `one subject at a time (got ${positionals.join(' ')})` : 'no subject given',
     );
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new UsageError('--concurrency takes a whole number ≥ 1');
+  const concurrency = parseConcurrency(values.concurrency);
+  if (values['update-expectations'] && values.expectations === undefined)
+    throw new UsageError('--update-expectations needs --expectations <file>');
 
-  const subjectSpec = positionals[0]!;
-  const subject = resolveSubject(subjectSpec);
-  const plan = await makePlan(values.only);
-  const launcher = await resolveRuntime(values.runtime, {
-    onInstall: (msg) => io.err.write(`${msg}\n`),
-  });
-  const outDir = resolve(
-    values.out ??
-      `reports/${slug(subject.name)}${values.runtime === 'node' ? '' : `@${slug(values.runtime)}`}`,
-  );
-  const reproPrefix = `npx agent-conformance ${subjectSpec}${values.runtime === 'node' ? '' : ` --runtime ${values.runtime}`}`;
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const cwd = process.cwd();
-
-  let fatal: string | null = null;
-  let runtime: { name: string; version: string } = { name: launcher.name, version: launcher.version };
-  let capabilities: Record<string, boolean> = {};
-  try {
-    const info = await preflight(launcher, subject.module, cwd);
-    runtime = info.runtime;
-    capabilities = info.capabilities;
-  } catch (err) {
-    fatal = (err as Error).message;
-  }
-
-  const verdicts = new Map<string, CaseVerdict>();
-  if (fatal) {
-    for (const c of plan.cases) {
-      verdicts.set(c.id, {
-        id: c.id,
-        status: 'error',
-        observed: null,
-        message: `not run: ${fatal}`,
-        durationMs: 0,
-      });
-    }
-  } else {
-    const config: RunConfig = {
-      subject: { name: subject.name, module: subject.module },
-      host: {
-        executable: launcher.executable,
-        args: launcher.argsFor(HOST_FILE),
-        env: launcher.env ?? {},
-        cwd,
-      },
-      runtime,
-      capabilities,
-      only: values.only,
-      trace: values.trace,
-      reproPrefix,
-    };
-    const progress = makeProgress(io, plan.cases.length);
-    const outcome = await runPlan(plan, config, { concurrency, onVerdict: progress.tick });
-    progress.done();
-    for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
-  }
-
-  const report: Report = buildReport({
-    cases: plan.cases,
-    verdicts,
-    subject: {
-      name: subject.name,
-      module: subject.builtin ? `builtin:${subject.name}` : subject.module,
-      runtime,
-      capabilities,
-    },
-    startedAt,
-    durationMs: performance.now() - t0,
-    fatal,
+  const prepared = await prepareCheck({
+    subjectSpec: positionals[0]!,
+    runtime: values.runtime,
     only: values.only,
-    reproPrefix,
+    out: values.out,
+    trace: values.trace,
+    concurrency,
+    io,
   });
-  const file = writeJsonReport(report, outDir);
-  io.out.write(renderTerminal(report, io.out.isTTY ? painter(io.out) : plain));
-  io.out.write(`report: ${file}\n`);
-  if (fatal) io.err.write(`agent-conformance: ${fatal}\n`);
-  return exitCodeFor(report);
-}
+  // Everything that can be a usage error is checked before the run.
+  const targets = resolveTargets(values.reporter, {
+    outDir: prepared.outDir,
+    defaultFiles: CHECK_FILES,
+    whenNone: ['terminal'],
+  });
+  const expectationsFile =
+    values.expectations === undefined ? null : resolveExpectationsFile(values.expectations);
+  const expectations = expectationsFile
+    ? readExpectationsFor(expectationsFile, values['update-expectations'])
+    : null;
 
-function makeProgress(io: Io, total: number): { tick: (v: CaseVerdict) => void; done: () => void } {
-  let n = 0;
-  const tty = io.err.isTTY === true;
-  const paint = tty ? painter(io.err) : plain;
-  return {
-    tick: (v) => {
-      n++;
-      const line = `[${n}/${total}] ${statusMark(v.status, paint)} ${v.id}`;
-      if (tty) io.err.write(`\r\x1b[2K${line}`);
-      else io.err.write(`${line}\n`);
-    },
-    done: () => {
-      if (tty) io.err.write('\r\x1b[2K');
-    },
-  };
+  const { report, file } = await executeCheck(prepared);
+
+  // Every output is rendered from the report just written; stdout belongs to a `-` reporter if any.
+  const chatter = stdoutTaken(targets) ? io.err : io.out;
+  const written: string[] = [`report: ${file}`];
+  for (const t of targets) {
+    if (t.to === 'stdout') {
+      io.out.write(
+        t.name === 'terminal'
+          ? renderTerminal(report, io.out.isTTY ? painter(io.out) : undefined)
+          : reporters[t.name].render(report),
+      );
+    } else if (t.name === 'json' && t.path === file) {
+      // The canonical report.json: already written.
+    } else {
+      writeOutputFile(t.path, reporters[t.name].render(report));
+      written.push(`${t.name}: ${t.path}`);
+    }
+  }
+  chatter.write(`${written.join('\n')}\n`);
+  if (report.fatal) io.err.write(`agent-conformance: ${report.fatal.message}\n`);
+
+  if (!expectationsFile || !expectations) return exitCodeFor(report);
+  const outcome = values['update-expectations']
+    ? updateExpectationsFile(report, expectations, expectationsFile)
+    : checkExpectations(report, expectations, expectationsFile);
+  if (outcome.lines.length) chatter.write(`${outcome.lines.join('\n')}\n`);
+  for (const w of outcome.warnings) io.err.write(`agent-conformance: ${w}\n`);
+  return outcome.code;
 }

@@ -237,7 +237,8 @@ const COMPARE_SCRIPT = `(() => {
   apply();
 })();`;
 
-export function renderCompareHtml(m: Matrix): string {
+/** With `onlyDifferent` the page opens with the "only cases that differ" box ticked (untick it for all). */
+export function renderCompareHtml(m: Matrix, options: CompareOptions = {}): string {
   const n = m.implementations.length;
   const differ = m.rows.filter((r) => r.different).length;
   const impls = m.implementations
@@ -276,7 +277,7 @@ export function renderCompareHtml(m: Matrix): string {
 ${warnings}
 </header>
 <main>
-<p><label><input type="checkbox" id="only-different"> only cases that differ</label> <span class="muted">(<span id="shown">${m.rows.length}</span> of ${m.rows.length} shown)</span></p>
+<p><label><input type="checkbox" id="only-different"${options.onlyDifferent ? ' checked' : ''}> only cases that differ</label> <span class="muted">(<span id="shown">${m.rows.length}</span> of ${m.rows.length} shown)</span></p>
 <table class="matrix">${head}
 ${bodies}
 </table>

@@ -1,0 +1,174 @@
+/**
+ * One check run, shared by the check command and `compare`: subject + runtime → plan → preflight →
+ * run → the canonical report, written to `<out>/report.json`. Rendering it is the caller's job.
+ *
+ * `prepareCheck` resolves everything that can be a usage error (subject, selection, runtime) without
+ * running anything, so `compare` can reject a bad argument before it spends time on the others.
+ */
+import { resolve } from 'node:path';
+import type { CaseVerdict } from './case.ts';
+import type { RunConfig } from './config.ts';
+import { makePlan, type Plan } from './plan.ts';
+import { preflight } from './preflight.ts';
+import { writeJsonReport } from './report/json.ts';
+import { painter, plain, statusMark } from './report/terminal.ts';
+import type { Report } from './report/types.ts';
+import { buildReport } from './results.ts';
+import { runPlan } from './run.ts';
+import { resolveRuntime } from './runtime/index.ts';
+import type { RuntimeLauncher } from './runtime/types.ts';
+import { HOST_FILE } from './subject/process.ts';
+import { type ResolvedSubject, resolveSubject } from './subjects.ts';
+
+export interface Io {
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+export interface CheckOptions {
+  /** As the user gave it: `node`, `./myAgent.ts`. */
+  subjectSpec: string;
+  /** `node` (default), `node@22`, `bun`, `deno`, or an executable path. */
+  runtime: string;
+  only: string[];
+  /** Where report.json goes; default `reports/<subject>[@<runtime>]/`. */
+  out?: string;
+  trace: boolean;
+  concurrency: number;
+  io: Io;
+}
+
+export interface PreparedCheck {
+  options: CheckOptions;
+  subject: ResolvedSubject;
+  plan: Plan;
+  launcher: RuntimeLauncher;
+  outDir: string;
+  reproPrefix: string;
+}
+
+export interface CheckResult {
+  report: Report;
+  /** The report.json written. */
+  file: string;
+}
+
+export function slug(name: string): string {
+  return (
+    name
+      .replace(/\.[cm]?[jt]s$/, '')
+      .replace(/[^A-Za-z0-9@._-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'subject'
+  );
+}
+
+/** `reports/<subject>[@<runtime>]/`, relative to the working directory. */
+export function defaultOutDir(subjectName: string, runtime: string): string {
+  return `reports/${slug(subjectName)}${runtime === 'node' ? '' : `@${slug(runtime)}`}`;
+}
+
+/** Resolves the subject, the selection and the runtime (installing it if needed); runs nothing. */
+export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck> {
+  const subject = resolveSubject(options.subjectSpec);
+  const plan = await makePlan(options.only);
+  const launcher = await resolveRuntime(options.runtime, {
+    onInstall: (msg) => options.io.err.write(`${msg}\n`),
+  });
+  const outDir = resolve(options.out ?? defaultOutDir(subject.name, options.runtime));
+  const reproPrefix = `npx agent-conformance ${options.subjectSpec}${options.runtime === 'node' ? '' : ` --runtime ${options.runtime}`}`;
+  return { options, subject, plan, launcher, outDir, reproPrefix };
+}
+
+/** Runs a prepared check and writes its report.json; never throws for a broken subject (`fatal`). */
+export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult> {
+  const { options, subject, plan, launcher, outDir, reproPrefix } = prepared;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const cwd = process.cwd();
+
+  let fatal: string | null = null;
+  let runtime: { name: string; version: string } = { name: launcher.name, version: launcher.version };
+  let capabilities: Record<string, boolean> = {};
+  try {
+    const info = await preflight(launcher, subject.module, cwd);
+    runtime = info.runtime;
+    capabilities = info.capabilities;
+  } catch (err) {
+    fatal = (err as Error).message;
+  }
+
+  const verdicts = new Map<string, CaseVerdict>();
+  if (fatal) {
+    for (const c of plan.cases) {
+      verdicts.set(c.id, {
+        id: c.id,
+        status: 'error',
+        observed: null,
+        message: `not run: ${fatal}`,
+        durationMs: 0,
+      });
+    }
+  } else {
+    const config: RunConfig = {
+      subject: { name: subject.name, module: subject.module },
+      host: {
+        executable: launcher.executable,
+        args: launcher.argsFor(HOST_FILE),
+        env: launcher.env ?? {},
+        cwd,
+      },
+      runtime,
+      capabilities,
+      only: options.only,
+      trace: options.trace,
+      reproPrefix,
+    };
+    const progress = makeProgress(options.io, plan.cases.length);
+    const outcome = await runPlan(plan, config, {
+      concurrency: options.concurrency,
+      onVerdict: progress.tick,
+    });
+    progress.done();
+    for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
+  }
+
+  const report: Report = buildReport({
+    cases: plan.cases,
+    verdicts,
+    subject: {
+      name: subject.name,
+      module: subject.builtin ? `builtin:${subject.name}` : subject.module,
+      runtime,
+      capabilities,
+    },
+    startedAt,
+    durationMs: performance.now() - t0,
+    fatal,
+    only: options.only,
+    reproPrefix,
+  });
+  const file = writeJsonReport(report, outDir);
+  return { report, file };
+}
+
+/** prepare + execute: one subject, one runtime, one report.json. */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  return executeCheck(await prepareCheck(options));
+}
+
+function makeProgress(io: Io, total: number): { tick: (v: CaseVerdict) => void; done: () => void } {
+  let n = 0;
+  const tty = io.err.isTTY === true;
+  const paint = tty ? painter(io.err) : plain;
+  return {
+    tick: (v) => {
+      n++;
+      const line = `[${n}/${total}] ${statusMark(v.status, paint)} ${v.id}`;
+      if (tty) io.err.write(`\r\x1b[2K${line}`);
+      else io.err.write(`${line}\n`);
+    },
+    done: () => {
+      if (tty) io.err.write('\r\x1b[2K');
+    },
+  };
+}
