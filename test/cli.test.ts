@@ -23,6 +23,16 @@ describe('usage', { concurrency: 2 }, () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /usage: agent-conformance <subject>/);
     assert.match(r.stdout, /exit codes/);
+    for (const option of ['--reporter', '--expectations', '--update-expectations', '--only-different'])
+      assert.ok(r.stdout.includes(option), `usage names ${option}`);
+    assert.match(r.stdout, /agent-conformance compare <report\.json \| subject\[@runtime\]>/);
+  });
+
+  test('compare --help prints its own usage and exits 0', async () => {
+    const r = await runCli(['compare', '--help'], { out: false });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^usage: agent-conformance compare /);
+    assert.match(r.stdout, /node@bun/);
   });
 
   test('--list prints every case id with its level', async () => {

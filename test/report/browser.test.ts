@@ -227,6 +227,32 @@ describe('HTML reports in headless Chromium', { timeout: 120_000 }, () => {
     await assertClean(w);
   });
 
+  test('the compare page of `compare --only-different` opens filtered; unticking shows every row', {
+    skip,
+  }, async () => {
+    const m = compareReports([fixture('node22'), fixture('hostile')]);
+    const w = await open('compare-different.html', renderCompareHtml(m, { onlyDifferent: true }));
+    const { page } = w;
+    const visibleRows = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('tr.case')]
+          .filter((e) => e.offsetParent !== null)
+          .map((e) => e.dataset.id),
+      );
+    assert.equal(await page.isChecked('#only-different'), true);
+    assert.deepEqual(
+      await visibleRows(),
+      m.rows.filter((r) => r.different).map((r) => r.id),
+    );
+    assert.equal(await page.textContent('#shown'), '9');
+    await page.uncheck('#only-different');
+    assert.deepEqual(
+      await visibleRows(),
+      m.rows.map((r) => r.id),
+    );
+    await assertClean(w);
+  });
+
   test("the JUnit XML passes Chromium's strict XML parser", { skip }, async () => {
     const report = fixture('hostile');
     const c = report.results.find((r) => r.id === 'keepAlive/hint-parse');
