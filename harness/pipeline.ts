@@ -36,6 +36,8 @@ export interface CheckOptions {
   trace: boolean;
   concurrency: number;
   io: Io;
+  /** `--toxiproxy-url`: an external Toxiproxy for the fault cases (RunConfig.toxiproxyUrl). */
+  toxiproxyUrl?: string;
 }
 
 export interface PreparedCheck {
@@ -123,6 +125,7 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
       trace: options.trace,
       reproPrefix,
     };
+    if (options.toxiproxyUrl !== undefined) config.toxiproxyUrl = options.toxiproxyUrl;
     const progress = makeProgress(options.io, plan.cases.length);
     const outcome = await runPlan(plan, config, {
       concurrency: options.concurrency,
