@@ -83,14 +83,18 @@ export function checkExpectations(
     `expectations ${file.shown}: ${cmp.expectedFailures.length} expected, ` +
       `${surprises.length} unexpected${report.fatal ? ' (nothing was measured)' : ''}`,
   );
-  for (const u of cmp.unexpected) {
+  // A fatal run has every case `error`: the fatal message says it all, once.
+  for (const u of report.fatal ? [] : cmp.unexpected) {
     if (u.kind === 'unexpected-fail')
       lines.push(
         `unexpected ${u.actual}: ${u.id}${u.expected === 'pass' ? '' : ` (expected ${u.expected})`}`,
       );
     else if (u.kind === 'unexpected-pass')
       lines.push(`unexpected pass: ${u.id}: now passes: remove its entry from ${file.shown}`);
-    else lines.push(`${u.actual}: ${u.id} (an ${u.actual} is never expected)`);
+    else
+      lines.push(
+        `${u.actual}: ${u.id} (${u.actual === 'error' ? 'an error' : 'a timeout'} is never expected)`,
+      );
   }
   const harness = exitCodeFor(report) === 2;
   return { code: harness ? 2 : surprises.length > 0 ? 1 : 0, lines, warnings };
