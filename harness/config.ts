@@ -23,6 +23,8 @@ export interface RunConfig {
   trace: boolean;
   /** How the repro command names the subject and runtime. */
   reproPrefix: string;
+  /** `--toxiproxy-url`: an external Toxiproxy for the fault cases; absent = one embedded per suite process. */
+  toxiproxyUrl?: string;
 }
 
 export function readRunConfig(): RunConfig | null {

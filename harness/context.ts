@@ -24,6 +24,7 @@ import {
   type SocketInfo,
   type WireError,
 } from './subject/protocol.ts';
+import { createFaultProxy, type FaultProxy } from './toxiproxy.ts';
 import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
 
 const MAX_TRACE = 500;
@@ -31,6 +32,11 @@ let caseSeq = 0;
 
 export interface RequestOptions extends Omit<RequestSpec, 'origin' | 'path'> {
   origin: Origin;
+  /**
+   * Send the request through this fault proxy (`ctx.proxy(origin)`) instead of straight to the origin.
+   * The origin then sees the proxy's connections: `RequestHandle.connection` is unknown.
+   */
+  via?: FaultProxy;
   /** What the origin does for this request (becomes the query string). */
   behaviour?: Behaviour;
   /** Path before the query string. */
@@ -74,12 +80,15 @@ export class RequestHandle {
   error: { code: string | null; message: string; reusedSocket: boolean; t: number } | null = null;
   closed: { t: number } | null = null;
   readonly timeouts: number[] = [];
+  /** The fault proxy the request went through, if any. */
+  readonly via: FaultProxy | null;
   private readonly ctx: CaseContext;
 
-  constructor(ctx: CaseContext, id: string, origin: Origin) {
+  constructor(ctx: CaseContext, id: string, origin: Origin, via: FaultProxy | null = null) {
     this.ctx = ctx;
     this.id = id;
     this.origin = origin;
+    this.via = via;
   }
 
   /** The first socket the request was given. */
@@ -92,8 +101,12 @@ export class RequestHandle {
     return this.closed !== null || this.error !== null;
   }
 
-  /** The origin's record of the connection that carried this request (by the client's port). */
+  /**
+   * The origin's record of the connection that carried this request (by the client's port). Unknown
+   * through a proxy: the origin sees the proxy's port, not the client's.
+   */
   get connection(): ConnectionRecord | undefined {
+    if (this.via) return undefined;
     const port = this.sockets.at(-1)?.localPort ?? null;
     return this.origin.connectionByPort(port);
   }
@@ -182,11 +195,11 @@ export class AgentHandle {
   }
 
   private prepare(options: RequestOptions): { handle: RequestHandle; command: Command } {
-    const { origin, behaviour, path, ...rest } = options;
+    const { origin, behaviour, path, via, ...rest } = options;
     const id = `${this.id}.r${this.nextRequest++}`;
-    const handle = new RequestHandle(this.ctx, id, origin);
+    const handle = new RequestHandle(this.ctx, id, origin, via ?? null);
     this.ctx.registerRequest(handle);
-    const spec: RequestSpec = { ...rest, origin: origin.url, path: pathFor(behaviour, path) };
+    const spec: RequestSpec = { ...rest, origin: via?.url ?? origin.url, path: pathFor(behaviour, path) };
     return { handle, command: { op: 'request', agent: this.id, req: id, spec } };
   }
 
@@ -255,6 +268,7 @@ export class CaseContext {
   private readonly t0 = performance.now();
   private readonly seq = ++caseSeq;
   private readonly origins: Origin[] = [];
+  private readonly proxies: FaultProxy[] = [];
   private readonly agents = new Map<string, AgentHandle>();
   private readonly requests = new Map<string, RequestHandle>();
   private readonly observations: string[] = [];
@@ -313,6 +327,19 @@ export class CaseContext {
     });
     origin.on('change', () => this.changed());
     return origin;
+  }
+
+  /**
+   * A Toxiproxy proxy in front of `origin` (listening on 127.0.0.1, deleted at the end of the case),
+   * driven through toxiproxy-node-client: the embedded server, or `--toxiproxy-url`. Send requests
+   * through it with `via`. An unreachable Toxiproxy makes the case `error`, never `fail`.
+   */
+  async proxy(origin: Origin): Promise<FaultProxy> {
+    const proxy = await createFaultProxy(this.session.faults, origin, this.seq, (event, detail) =>
+      this.note('harness', event, detail),
+    );
+    this.proxies.push(proxy);
+    return proxy;
   }
 
   private async subject(): Promise<SubjectProcess> {
@@ -494,9 +521,23 @@ export class CaseContext {
         this.session.restart(`cleanup after ${this.spec.id} failed`);
       }
     }
+    await this.removeProxies();
     await Promise.all(this.origins.map((o) => o.stop()));
     this.note('harness', 'end', { status });
     return lost;
+  }
+
+  /** Deletes the case's proxies (best effort, bounded: a sleeping reset_peer can hold up a DELETE). */
+  private async removeProxies(): Promise<void> {
+    if (this.proxies.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const removals = Promise.all(
+      this.proxies.map((p) =>
+        p.remove().catch((err: Error) => this.note('harness', 'proxy-remove-failed', { error: err.message })),
+      ),
+    );
+    await Promise.race([removals, new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
   }
 
   observedText(): string | null {

@@ -6,11 +6,14 @@
 import { type RunConfig, readRunConfig } from './config.ts';
 import type { Status } from './report/types.ts';
 import { SubjectProcess, SubjectUnavailableError } from './subject/process.ts';
+import { FaultProxyService } from './toxiproxy.ts';
 
 const GIVE_UP_AFTER = 3;
 
 export class Session {
   readonly config: RunConfig;
+  /** The fault proxy (`ctx.proxy()`): external with `--toxiproxy-url`, else embedded, started on first use. */
+  readonly faults: FaultProxyService;
   private proc: SubjectProcess | null = null;
   private starting: Promise<SubjectProcess> | null = null;
   private lostInARow = 0;
@@ -18,6 +21,7 @@ export class Session {
 
   constructor(config: RunConfig) {
     this.config = config;
+    this.faults = new FaultProxyService(config.toxiproxyUrl);
   }
 
   get capabilities(): Record<string, boolean> {
@@ -83,6 +87,7 @@ export class Session {
 
   async close(): Promise<void> {
     this.proc?.kill('run finished');
+    await this.faults.close();
   }
 }
 

@@ -18,6 +18,11 @@ export class Skip extends Error {
   override name = 'Skip';
 }
 
+/** The harness's environment failed the case (e.g. the fault proxy is unreachable): `error`, never the subject's. */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+}
+
 /** The case body ran past its budget. */
 export class BudgetExceeded extends Error {
   override name = 'BudgetExceeded';
@@ -36,6 +41,7 @@ export function classify(err: unknown): { status: Status; message: string } {
   if (err instanceof Unsupported) return { status: 'unsupported', message: err.message };
   if (err instanceof Skip) return { status: 'skip', message: err.message };
   if (err instanceof BudgetExceeded) return { status: 'timeout', message: err.message };
+  if (err instanceof EnvironmentError) return { status: 'error', message: oneLine(err.message) };
   if (err instanceof SubjectUnavailableError) {
     return { status: err.kind === 'hung' ? 'timeout' : 'error', message: oneLine(err.message) };
   }
