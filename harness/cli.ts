@@ -19,11 +19,13 @@ import { reporters } from './report/index.ts';
 import { resolveTargets, stdoutTaken, writeOutputFile } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
 import { exitCodeFor, SUITE } from './results.ts';
+import { checkToxiproxyUrl } from './toxiproxy.ts';
 
 export type { Io } from './pipeline.ts';
 
 const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance compare <report.json | subject[@runtime]>… [compare options]
+       agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1]   (the embedded fault proxy, in the foreground)
        agent-conformance --list
 
   <subject>              node | agentkeepalive | path to a module exporting createAgent(options)
@@ -38,6 +40,8 @@ const USAGE = `usage: agent-conformance <subject> [options]
   --update-expectations  rewrite the --expectations file from this run
   --trace                keep a wire transcript for every case (failures always keep one)
   --concurrency <n>      suite files run at once (default 3)
+  --toxiproxy-url <url>  drive the faults cases through this Toxiproxy (http://127.0.0.1:8474; loopback
+                         only) instead of the embedded one
   --list                 list the cases and exit
   -h, --help             this text
   -v, --version          print the version
@@ -70,6 +74,7 @@ function parse(argv: string[]) {
         list: { type: 'boolean', default: false },
         trace: { type: 'boolean', default: false },
         concurrency: { type: 'string', default: '3' },
+        'toxiproxy-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -109,6 +114,10 @@ export async function main(
     const { compareCommand } = await import('./commands/compare.ts');
     return compareCommand(argv.slice(1), io);
   }
+  if (argv[0] === 'toxiproxy') {
+    const { toxiproxyCommand } = await import('./commands/toxiproxy.ts');
+    return toxiproxyCommand(argv.slice(1), io);
+  }
   const { values, positionals } = parse(argv);
   if (values.help) {
     io.out.write(`${USAGE}\n`);
@@ -126,6 +135,12 @@ export async function main(
   const concurrency = parseConcurrency(values.concurrency);
   if (values['update-expectations'] && values.expectations === undefined)
     throw new UsageError('--update-expectations needs --expectations <file>');
+  let toxiproxyUrl: string | undefined;
+  try {
+    if (values['toxiproxy-url'] !== undefined) toxiproxyUrl = checkToxiproxyUrl(values['toxiproxy-url']);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 
   const prepared = await prepareCheck({
     subjectSpec: positionals[0]!,
@@ -135,6 +150,7 @@ export async function main(
     trace: values.trace,
     concurrency,
     io,
+    ...(toxiproxyUrl === undefined ? {} : { toxiproxyUrl }),
   });
   // Everything that can be a usage error is checked before the run.
   const targets = resolveTargets(values.reporter, {
