@@ -22,6 +22,7 @@ import {
   type RequestAction,
   type RequestSpec,
   type SocketInfo,
+  UNSUPPORTED_CODE,
   type WireError,
 } from './subject/protocol.ts';
 import { createFaultProxy, type FaultProxy } from './toxiproxy.ts';
@@ -212,7 +213,8 @@ export class AgentHandle {
 
   /**
    * Issues several requests in one tick of the subject, optionally followed by a snapshot taken in
-   * that same tick (before any socket can connect).
+   * that same tick (before any socket can connect). The snapshot is null when the subject has no
+   * agent state (capability `agentState`): use it as secondary evidence only, under `if (snapshot)`.
    */
   async issue(
     list: RequestOptions[],
@@ -220,23 +222,38 @@ export class AgentHandle {
   ): Promise<{ requests: RequestHandle[]; snapshot: Snapshot | null }> {
     const prepared = list.map((o) => this.prepare(o));
     const commands: Command[] = prepared.map((p) => p.command);
-    if (opts.snapshot) commands.push({ op: 'snapshot', agent: this.id });
+    if (opts.snapshot && this.ctx.capabilities.agentState !== false)
+      commands.push({ op: 'snapshot', agent: this.id });
     const outcomes = await this.ctx.batch(commands);
     outcomes.forEach((o, i) => {
-      if (!o.ok) throw new SubjectCommandError(commands[i]?.op ?? 'batch', o.error);
+      if (!o.ok) throw unsupportedOr(new SubjectCommandError(commands[i]?.op ?? 'batch', o.error));
     });
     const last = outcomes.at(-1);
-    const snapshot = opts.snapshot && last?.ok ? toSnapshot(last.value as unknown as AgentSnapshot) : null;
+    const snapshot =
+      commands.at(-1)?.op === 'snapshot' && last?.ok
+        ? toSnapshot(last.value as unknown as AgentSnapshot)
+        : null;
     return { requests: prepared.map((p) => p.handle), snapshot };
   }
 
+  /** The agent's state; `unsupported` for a subject without it (capability `agentState`). */
   async snapshot(): Promise<Snapshot> {
+    if (this.ctx.capabilities.agentState === false)
+      throw new Unsupported('the subject has no agent state to snapshot (capability agentState)');
     return toSnapshot(
       (await this.ctx.command({ op: 'snapshot', agent: this.id })) as unknown as AgentSnapshot,
     );
   }
 
+  /** The agent's state, or null for a subject without it: for secondary evidence. */
+  async optionalSnapshot(): Promise<Snapshot | null> {
+    return this.ctx.capabilities.agentState === false ? null : this.snapshot();
+  }
+
+  /** `agent.getName(options)`; `unsupported` for a subject without it (capability `getName`). */
   async getName(options: Record<string, unknown>): Promise<unknown> {
+    if (this.ctx.capabilities.getName === false)
+      throw new Unsupported('the subject has no getName() (capability getName)');
     return decodeValue(
       await this.ctx.command({ op: 'getName', agent: this.id, options: encodeValue(options) }),
     );
@@ -245,6 +262,13 @@ export class AgentHandle {
   async destroy(): Promise<void> {
     await this.ctx.command({ op: 'destroy', agent: this.id });
   }
+}
+
+/** A reply refusing an operation the subject cannot do (UNSUPPORTED_CODE) means `unsupported`. */
+function unsupportedOr(err: unknown): unknown {
+  if (err instanceof SubjectCommandError && err.code === UNSUPPORTED_CODE)
+    return new Unsupported(err.wire.message);
+  return err;
 }
 
 function toSnapshot(raw: AgentSnapshot): Snapshot {
@@ -378,7 +402,10 @@ export class CaseContext {
   }
 
   async command(command: Command, timeoutMs?: number): Promise<Json> {
-    return (await this.subject()).call(command, timeoutMs);
+    const proc = await this.subject();
+    return proc.call(command, timeoutMs).catch((err: unknown) => {
+      throw unsupportedOr(err);
+    });
   }
 
   async batch(commands: Command[]): Promise<Outcome[]> {

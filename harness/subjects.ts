@@ -1,6 +1,7 @@
 /**
- * Subjects: a built-in name (`node`, `agentkeepalive`) or a path to a module exporting
- * `createAgent(options)` or a default function. Relative paths resolve against the working directory.
+ * Subjects: a built-in name (`node`, `agentkeepalive`, `undici`) or a path to a module exporting
+ * `createAgent(options)`, `createDispatcher(options)` or a default function. Relative paths resolve
+ * against the working directory.
  */
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const BUILTIN_SUBJECTS: Record<string, string> = {
   node: fileURLToPath(new URL('./subject/builtins/node.ts', import.meta.url)),
   agentkeepalive: fileURLToPath(new URL('./subject/builtins/agentkeepalive.ts', import.meta.url)),
+  undici: fileURLToPath(new URL('./subject/builtins/undici.ts', import.meta.url)),
 };
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];

@@ -85,16 +85,17 @@ defineCase(
     const second = await (await agent.request({ origin, path: '/two' })).completed();
     const rec1 = arrived(ctx, origin, '/one');
     const rec2 = arrived(ctx, origin, '/two');
-    const snap = await agent.snapshot();
+    const snap = await agent.optionalSnapshot();
     const after = c1.closedAt === null ? null : c1.closedAt - (rec1.respondedAt ?? 0);
     ctx.observe(
-      `request Connection: ${rec1.headers.connection}; first connection ${after === null ? 'still open' : `closed by ${c1.closedBy} ${Math.round(after)} ms after the response`}; /two on #${rec2.connection}/${rec2.nth} (reusedSocket ${second.socket?.reusedSocket}); agent.keepAlive ${show(snap.fields.keepAlive)}`,
+      `request Connection: ${rec1.headers.connection}; first connection ${after === null ? 'still open' : `closed by ${c1.closedBy} ${Math.round(after)} ms after the response`}; /two on #${rec2.connection}/${rec2.nth} (reusedSocket ${second.socket?.reusedSocket}); agent.keepAlive ${show(snap?.fields.keepAlive)}`,
     );
     assert.notEqual(c1.closedAt, null, 'the first connection was closed');
     assert.equal(c1.closedBy, 'client', 'the client closed it');
     within(after ?? 0, 0, 600, 'close after the response');
     assert.notEqual(rec2.connection, rec1.connection, 'the next request went on a new connection');
-    if ('keepAlive' in snap.fields) assert.equal(snap.fields.keepAlive, false, 'agent.keepAlive (secondary)');
+    if (snap && 'keepAlive' in snap.fields)
+      assert.equal(snap.fields.keepAlive, false, 'agent.keepAlive (secondary)');
   },
 );
 
@@ -130,13 +131,13 @@ defineCase(
     const origin = await ctx.origin();
     const agent = await ctx.agent({});
     const { heldAtOnce } = await holdAtOnce(ctx, agent, [[origin, 8]], 1000);
-    const snap = await agent.snapshot();
+    const snap = await agent.optionalSnapshot();
     ctx.observe(
-      `${heldAtOnce ? 'all 8 held at once' : `at most ${origin.peak} at once`}; ${origin.connections.length} connections, peak ${origin.peak}; agent.maxSockets ${show(snap.fields.maxSockets)}`,
+      `${heldAtOnce ? 'all 8 held at once' : `at most ${origin.peak} at once`}; ${origin.connections.length} connections, peak ${origin.peak}; agent.maxSockets ${show(snap?.fields.maxSockets)}`,
     );
     assert.ok(heldAtOnce, 'the origin held all 8 requests at the same time');
     assert.equal(origin.peak, 8, 'connections open at once');
-    assert.equal(snap.fields.maxSockets, Number.POSITIVE_INFINITY, 'agent.maxSockets (secondary)');
+    if (snap) assert.equal(snap.fields.maxSockets, Number.POSITIVE_INFINITY, 'agent.maxSockets (secondary)');
   },
 );
 
@@ -162,13 +163,18 @@ defineCase(
       ],
       1000,
     );
-    const snap = await agent.snapshot();
+    const snap = await agent.optionalSnapshot();
     ctx.observe(
-      `${heldAtOnce ? 'all 12 held at once' : 'not all held at once'}; peak ${ctx.wire.peak} connections across both origins; agent.maxTotalSockets ${show(snap.fields.maxTotalSockets)}`,
+      `${heldAtOnce ? 'all 12 held at once' : 'not all held at once'}; peak ${ctx.wire.peak} connections across both origins; agent.maxTotalSockets ${show(snap?.fields.maxTotalSockets)}`,
     );
     assert.ok(heldAtOnce, 'the origins held all 12 requests at the same time');
     assert.equal(ctx.wire.peak, 12, 'connections open at once across both origins');
-    assert.equal(snap.fields.maxTotalSockets, Number.POSITIVE_INFINITY, 'agent.maxTotalSockets (secondary)');
+    if (snap)
+      assert.equal(
+        snap.fields.maxTotalSockets,
+        Number.POSITIVE_INFINITY,
+        'agent.maxTotalSockets (secondary)',
+      );
   },
 );
 
@@ -180,6 +186,7 @@ defineCase(
     title: 'without a maxFreeSockets option, 256 idle sockets are kept and the 257th is closed',
     level: 'must',
     doc: { url: `${DOC}#agentmaxfreesockets`, quote: MAXFREE_QUOTE },
+    requires: ['maxFreeSockets'],
     expected: `keepAlive only, ${FREE_DEFAULT + 1} requests in one tick, all held then released: once all are answered the client closes exactly one connection; ${FREE_DEFAULT} stay open; agent.maxFreeSockets is 256`,
     budgetMs: 8000,
   },
@@ -216,6 +223,7 @@ defineCase(
     title: "an agent made without options reports Node's defaults and gives sockets no timeout",
     level: 'should',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTIONS_QUOTE },
+    requires: ['agentState'],
     expected:
       "no options: agent.keepAlive false, agent.keepAliveMsecs 1000, agent.scheduling 'lifo', no agent.options.timeout; a new socket has no timeout (socket.timeout 0 or unset)",
   },
@@ -246,6 +254,7 @@ defineCase(
       "maxSockets 0, maxFreeSockets 0, keepAliveMsecs 0 and scheduling '' mean the defaults (as in Node)",
     level: 'should',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTIONS_QUOTE },
+    requires: ['maxFreeSockets', 'scheduling'],
     expected:
       "keepAlive with maxSockets 0, maxFreeSockets 0, keepAliveMsecs 0, scheduling '': 3 overlapping requests get 3 connections, all 3 stay pooled, the next request rides on the last one released ('lifo'); fields read Infinity, 256, 1000, 'lifo'",
   },
@@ -321,6 +330,7 @@ defineCase(
     title: 'sockets, freeSockets and requests are objects with a null prototype',
     level: 'should',
     doc: { url: `${DOC}#agentfreesockets`, quote: NULL_PROTO_QUOTE },
+    requires: ['agentState'],
     expected:
       "Object.getPrototypeOf(agent.sockets / agent.freeSockets / agent.requests) === null, with a pooled socket and a queued request (so a key like '__proto__' or 'constructor' cannot collide)",
   },
@@ -372,14 +382,14 @@ defineCase(
     const c2 = await closed(ctx, connectionOf(ctx, r2), 2000);
     const idle1 = (c1.closedAt ?? 0) - (arrived(ctx, origin, '/ka1').respondedAt ?? 0);
     const idle2 = (c2.closedAt ?? 0) - (arrived(ctx, origin, '/ka2').respondedAt ?? 0);
-    const f = (await agent.snapshot()).fields;
+    const f = (await agent.optionalSnapshot())?.fields;
     ctx.observe(
-      `timeout=1: closed by ${c1.closedBy} ${Math.round(idle1)} ms after the response; timeout=2: closed by ${c2.closedBy} ${Math.round(idle2)} ms after; agent.agentKeepAliveTimeoutBuffer ${show(f.agentKeepAliveTimeoutBuffer)}`,
+      `timeout=1: closed by ${c1.closedBy} ${Math.round(idle1)} ms after the response; timeout=2: closed by ${c2.closedBy} ${Math.round(idle2)} ms after; agent.agentKeepAliveTimeoutBuffer ${show(f?.agentKeepAliveTimeoutBuffer)}`,
     );
     assert.equal(c1.closedBy, 'client', 'the client closed the timeout=1 connection');
     within(idle1, 0, 400, 'timeout=1: close after the response (buffer ≥ 1000: not pooled)');
     assert.equal(c2.closedBy, 'client', 'the client closed the timeout=2 connection');
     within(idle2, 850, 1400, 'timeout=2: idle time before the close (2000 − buffer)');
-    assert.equal(f.agentKeepAliveTimeoutBuffer, 1000, 'agent.agentKeepAliveTimeoutBuffer (secondary)');
+    if (f) assert.equal(f.agentKeepAliveTimeoutBuffer, 1000, 'agent.agentKeepAliveTimeoutBuffer (secondary)');
   },
 );

@@ -366,6 +366,7 @@ defineCase(
       quote:
         'Called when `socket` is attached to `request` after being persisted because of the keep-alive options.',
     },
+    requires: ['agentHooks'],
     expected:
       'three sequential requests on one pooled connection (nth 1, 2, 3): reuseSocket() is called exactly twice',
   },
@@ -396,6 +397,7 @@ defineCase(
       quote:
         'If this method returns a falsy value, the socket will be destroyed instead of persisting it for use with the next request.',
     },
+    requires: ['agentHooks'],
     expected:
       'keepAlive with keepSocketAlive() returning false: the client closes the connection right after the response and the next request opens a new one',
   },

@@ -76,6 +76,7 @@ defineCase(
     title: 'no more than maxFreeSockets idle sockets are kept per origin; the others are closed',
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 1, 3 overlapping requests: once all are done the client has closed 2 of the 3 connections, each right after its response (within 300 ms), and 1 stays open',
   },
@@ -111,6 +112,7 @@ defineCase(
     title: 'the socket kept is the first one released; later ones are closed (as in Node)',
     level: 'should',
     doc: { url: `${DOC}#agentmaxfreesockets`, quote: PROPERTY_QUOTE },
+    requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 1, 3 overlapping requests answered after 20, 80 and 140 ms: the connection of the first one stays open and carries the next request (as its 2nd); the other two are closed by the client',
   },
@@ -149,6 +151,7 @@ defineCase(
     title: 'maxFreeSockets applies to each origin separately',
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 1, 2 overlapping requests to A and 2 to B: each origin keeps 1 idle connection open and sees the other one closed by the client',
   },
@@ -185,6 +188,7 @@ defineCase(
     title: 'maxFreeSockets 0 means the default (256), not "pool nothing" (as in Node)',
     level: 'should',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 0, 3 overlapping requests: all 3 connections stay open as idle pooled sockets (none closed by the client within 200 ms of the last release)',
   },

@@ -43,6 +43,7 @@ defineCase(
     title: 'never more than maxTotalSockets connections across origins, also while pooling',
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (150 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
   },
@@ -71,6 +72,7 @@ defineCase(
     title: 'never more than maxTotalSockets connections across origins when sockets are not pooled',
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'keepAlive false, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (150 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
   },
@@ -102,6 +104,7 @@ defineCase(
     title: 'a pooled socket counts toward maxTotalSockets when a queued request of another origin starts',
     level: 'must',
     doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 1, a request to A (50 ms) and one to B (250 ms) in one tick: B is served, but never while A’s connection is still open (at most 1 connection at any time)',
   },
@@ -135,6 +138,7 @@ defineCase(
     title: 'an idle pooled socket of one origin does not keep a request to another origin waiting',
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 1: A’s request completes and its socket is pooled; a request to B is then served within 500 ms, A’s idle connection being closed first (never 2 open at once)',
   },
@@ -168,6 +172,7 @@ defineCase(
     title: 'a request waiting for the total cap is served once the idle socket holding the slot closes',
     level: 'should',
     doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 1: A’s socket is pooled and the origin closes it 250 ms after the response; a request to B made meanwhile is served on a new connection, at the latest within 500 ms of that close, and never while A’s connection is open',
   },
@@ -201,6 +206,7 @@ defineCase(
     title: 'order across origins when the total cap makes requests wait (as in Node)',
     level: 'info',
     doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'keepAlive false, maxTotalSockets 1, requests A1, B1, A2 in one tick: as in Node, the origins receive A1, then A2 (handed A1’s socket), then B1',
   },
@@ -228,6 +234,7 @@ defineCase(
     title: 'a maxTotalSockets that is not a number is rejected with a TypeError',
     level: 'should',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       "maxTotalSockets '1', 'test' or null: the constructor throws TypeError with code ERR_INVALID_ARG_TYPE (as Node's validateNumber); no connection is made",
   },
@@ -257,6 +264,7 @@ defineCase(
     title: 'a maxTotalSockets below 1 (or NaN) is rejected with a RangeError',
     level: 'should',
     doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'maxTotalSockets 0, -1 or NaN: the constructor throws RangeError with code ERR_OUT_OF_RANGE (as Node); no connection is made',
   },
@@ -281,6 +289,7 @@ defineCase(
     title: 'maxTotalSockets Infinity and 1.5 are accepted, and Infinity does not limit connections',
     level: 'should',
     doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    requires: ['maxTotalSockets'],
     expected:
       'maxTotalSockets Infinity and 1.5 make agents (as in Node); with Infinity, 3 held requests to one origin get 3 connections; with 1.5 a request is served',
   },
@@ -312,7 +321,7 @@ defineCase(
     title: 'totalSocketCount counts active and pooled sockets and drops to 0 after destroy()',
     level: 'should',
     doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
-    requires: ['totalSocketCount'],
+    requires: ['totalSocketCount', 'agentState'],
     expected:
       'keepAlive, 2 pooled sockets and 1 active one: the origin has 3 open connections and totalSocketCount is 3 (as in Node); after destroy() the client closes all 3 and totalSocketCount is 0',
   },

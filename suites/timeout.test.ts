@@ -17,6 +17,7 @@ defineCase(
     title: "the agent's timeout is on a new socket from the start",
     level: 'must',
     doc: { url: `${DOC}#new-agentoptions`, quote: TIMEOUT_QUOTE },
+    requires: ['socketTimeout'],
     expected:
       "with timeout 200 and an unanswered request, 'timeout' fires ≈200 ms after the connection opened; socket.timeout is 200 at 'socket'",
   },
@@ -48,6 +49,7 @@ defineCase(
       quote:
         'Emitted when the underlying socket times out from inactivity. This only notifies that the socket has been idle. The request must be destroyed manually.',
     },
+    requires: ['socketTimeout'],
     expected:
       "agent timeout 200, server answers after 500 ms: 'timeout' fires at ≈200 ms, the connection stays open and the full response arrives",
   },
@@ -124,6 +126,7 @@ defineCase(
       quote:
         'A number specifying the socket timeout in milliseconds. This will set the timeout before the socket is connected.',
     },
+    requires: ['socketTimeout', 'perRequestTimeout'],
     expected:
       "agent timeout 1000, request timeout 123: socket.timeout is 123 at 'socket' and 'timeout' fires ≈123 ms after the connection opened",
   },
@@ -150,6 +153,7 @@ defineCase(
     title: "once pooled, a socket idles out on the agent's timeout, not on its last request's",
     level: 'should',
     doc: { url: `${DOC}#new-agentoptions`, quote: TIMEOUT_QUOTE },
+    requires: ['perRequestTimeout'],
     expected:
       'agent timeout 400, request timeout 150: the pooled connection is closed by the client ≈400 ms after the response',
   },

@@ -1,6 +1,8 @@
 /**
  * The subject host: runs in its own process under Node, Bun or Deno, loads the module under test and
- * obeys the line protocol of ./protocol.ts. Everything here must stay runtime-neutral: only `node:`
+ * obeys the line protocol of ./protocol.ts. The module is an *agent subject* (`createAgent(options)`
+ * returns an http.Agent, driven through `http.request({agent})`) or a *dispatcher subject*
+ * (`createDispatcher(options)` returns an undici Dispatcher, driven by ./dispatcher.ts). Everything here must stay runtime-neutral: only `node:`
  * builtins that all three runtimes provide, no TypeScript-only syntax beyond types.
  *
  * The host never dies because of the subject: every call into subject code is guarded, and uncaught
@@ -12,6 +14,7 @@ import type { Socket } from 'node:net';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { DISPATCHER_LACKS, DispatcherDriver, dispatcherProblem } from './dispatcher.ts';
 import {
   type AgentHooks,
   type AgentSnapshot,
@@ -26,6 +29,7 @@ import {
   PROTOCOL_VERSION,
   type RequestSpec,
   type SocketInfo,
+  UNSUPPORTED_CODE,
   type WireError,
 } from './protocol.ts';
 
@@ -46,6 +50,10 @@ const started = performance.now();
 const agents = new Map<string, AnyAgent>();
 const requests = new Map<string, LiveRequest>();
 let factory: Factory | null = null;
+type SubjectKind = 'agent' | 'dispatcher';
+let kind: SubjectKind = 'agent';
+/** Drives the dispatchers of a dispatcher subject (created when such a subject loads). */
+let driver: DispatcherDriver | null = null;
 
 function send(message: Parameters<typeof frame>[0]): void {
   process.stdout.write(frame(message));
@@ -96,17 +104,25 @@ function asFactory(fn: unknown): Factory | null {
   return fn as Factory;
 }
 
-/** Finds `createAgent` (named, on a CommonJS exports object, or a default function). */
-function findFactory(mod: Record<string, unknown>): { factory: Factory; exportName: string } | null {
+/**
+ * Finds `createAgent` (named, on a CommonJS exports object, or a default function), else
+ * `createDispatcher` (named or on a CommonJS exports object). `createAgent` wins when both exist.
+ */
+function findFactory(
+  mod: Record<string, unknown>,
+): { factory: Factory; exportName: string; kind: SubjectKind } | null {
   const def = mod.default as Record<string, unknown> | undefined;
-  const candidates: [unknown, string][] = [
-    [mod.createAgent, 'createAgent'],
-    [def && typeof def === 'object' ? def.createAgent : undefined, 'default.createAgent'],
-    [typeof def === 'function' ? def : undefined, 'default'],
+  const onDefault = (name: string) => (def && typeof def === 'object' ? def[name] : undefined);
+  const candidates: [unknown, string, SubjectKind][] = [
+    [mod.createAgent, 'createAgent', 'agent'],
+    [onDefault('createAgent'), 'default.createAgent', 'agent'],
+    [mod.createDispatcher, 'createDispatcher', 'dispatcher'],
+    [onDefault('createDispatcher'), 'default.createDispatcher', 'dispatcher'],
+    [typeof def === 'function' ? def : undefined, 'default', 'agent'],
   ];
-  for (const [fn, exportName] of candidates) {
+  for (const [fn, exportName, k] of candidates) {
     const f = asFactory(fn);
-    if (f) return { factory: f, exportName };
+    if (f) return { factory: f, exportName, kind: k };
   }
   return null;
 }
@@ -124,6 +140,12 @@ function describeValue(value: unknown): string {
 function makeAgent(options: unknown): AnyAgent {
   if (!factory) throw new HostError('ERR_NOT_LOADED', 'no subject module is loaded');
   const agent = factory(options);
+  if (kind === 'dispatcher') {
+    const problem = dispatcherProblem(agent);
+    if (problem)
+      throw new HostError('ERR_NOT_A_DISPATCHER', `createDispatcher() returned a value that ${problem}`);
+    return agent;
+  }
   if (agent && typeof (agent as { then?: unknown }).then === 'function') {
     throw new HostError(
       'ERR_NOT_AN_AGENT',
@@ -147,8 +169,28 @@ function optionReflected(agent: AnyAgent, key: string, value: unknown): boolean 
   return agent !== null && typeof agent === 'object' && agent[key] === value;
 }
 
+/**
+ * A dispatcher subject: what the module declares, then everything no dispatcher can do (see
+ * DISPATCHER_LACKS) as false. A throwaway dispatcher made with `{}` proves the factory works.
+ */
+function probeDispatcherCapabilities(declared: unknown): Record<string, boolean> {
+  const probe = makeAgent({}) as { destroy(): unknown };
+  void Promise.resolve()
+    .then(() => probe.destroy())
+    .catch(() => {
+      // a probe that cannot be destroyed is the subject's business, not the probe's
+    });
+  const caps: Record<string, boolean> = {};
+  if (declared && typeof declared === 'object') {
+    for (const [k, v] of Object.entries(declared)) if (typeof v === 'boolean') caps[k] = v;
+  }
+  for (const cap of DISPATCHER_LACKS) caps[cap] = false;
+  return caps;
+}
+
 /** What the module declares, completed by probing two throwaway agents. */
 function probeCapabilities(declared: unknown): Record<string, boolean> {
+  if (kind === 'dispatcher') return probeDispatcherCapabilities(declared);
   const caps: Record<string, boolean> = {};
   let plain: AnyAgent = null;
   let tuned: AnyAgent = null;
@@ -188,10 +230,13 @@ async function load(modulePath: string): Promise<Json> {
     const names = Object.keys(mod).join(', ') || 'nothing';
     throw new HostError(
       'ERR_NO_FACTORY',
-      `${modulePath} exports no createAgent(options) function and no default function (it exports: ${names})`,
+      `${modulePath} exports no createAgent(options) function (nor createDispatcher(options)) and no default function (it exports: ${names})`,
     );
   }
   factory = found.factory;
+  kind = found.kind;
+  if (kind === 'dispatcher')
+    driver ??= new DispatcherDriver(emit, (c, m) => new HostError(c, m), toWireError);
   const def = mod.default as Record<string, unknown> | undefined;
   const declared = mod.capabilities ?? (def && typeof def === 'object' ? def.capabilities : undefined);
   let capabilities: Record<string, boolean>;
@@ -200,9 +245,12 @@ async function load(modulePath: string): Promise<Json> {
   } catch (err) {
     if (err instanceof HostError) throw err;
     const e = toWireError(err);
-    throw new HostError('ERR_FACTORY_THROWS', `createAgent({}) threw ${e.name}: ${e.message}`);
+    throw new HostError(
+      'ERR_FACTORY_THROWS',
+      `${kind === 'dispatcher' ? 'createDispatcher' : 'createAgent'}({}) threw ${e.name}: ${e.message}`,
+    );
   }
-  return { exportName: found.exportName, capabilities, runtime: runtimeInfo() };
+  return { exportName: found.exportName, kind, capabilities, runtime: runtimeInfo() };
 }
 
 function socketInfo(socket: Socket | undefined | null): SocketInfo {
@@ -400,7 +448,40 @@ async function execute(command: Command): Promise<Json> {
   }
 }
 
+/** The commands for a dispatcher subject (see ./dispatcher.ts); forget and actions fall through. */
+function executeDispatcher(d: DispatcherDriver, command: SyncCommand): Json | undefined {
+  const unsupported = (what: string, cap: string) =>
+    new HostError(UNSUPPORTED_CODE, `a dispatcher subject has no ${what} (capability ${cap})`);
+  switch (command.op) {
+    case 'create':
+      d.add(command.agent, makeAgent(decodeValue(command.options)), command.hooks);
+      return null;
+    case 'request':
+      // `agent: false` bypasses the subject: the same plain http.request as for an agent subject
+      if (command.spec.useAgent === false) return undefined;
+      d.request(command.agent, command.req, command.spec);
+      return null;
+    case 'snapshot':
+      if (!d.has(command.agent)) throw new HostError('ERR_UNKNOWN_AGENT', `no agent "${command.agent}"`);
+      throw unsupported('agent state (sockets, freeSockets, requests)', 'agentState');
+    case 'getName':
+      throw unsupported('getName()', 'getName');
+    case 'destroy':
+      d.destroyAgent(command.agent);
+      return null;
+    case 'forget':
+      d.forget(command.agent);
+      return undefined;
+    case 'action':
+      return d.action(command.req, command.action) ? null : undefined;
+  }
+}
+
 function executeSync(command: SyncCommand): Json {
+  if (kind === 'dispatcher' && driver) {
+    const handled = executeDispatcher(driver, command);
+    if (handled !== undefined) return handled;
+  }
   switch (command.op) {
     case 'create': {
       const agent = makeAgent(decodeValue(command.options));

@@ -11,6 +11,13 @@
 export const MESSAGE_PREFIX = '@@agent-conformance ';
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * The error code of a reply refusing an operation the subject cannot do (a dispatcher subject asked
+ * for a snapshot, getName, a per-request option undici lacks…). The case context turns it into
+ * `unsupported`.
+ */
+export const UNSUPPORTED_CODE = 'ERR_SUBJECT_UNSUPPORTED';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** What a request in the subject does; the origin's behaviour is scripted by `path`. */
@@ -53,6 +60,7 @@ export interface AgentHooks {
 
 export type Command =
   | { op: 'hello' }
+  /** Loads a module exporting `createAgent(options)` (an agent subject) or `createDispatcher(options)`. */
   | { op: 'load'; module: string }
   | { op: 'create'; agent: string; options: Json; hooks?: AgentHooks }
   | { op: 'request'; agent: string; req: string; spec: RequestSpec }
@@ -113,7 +121,11 @@ export type HostEvent =
   | { ev: 'timeout'; req: string }
   | { ev: 'error'; req: string; code: string | null; message: string; reusedSocket: boolean }
   | { ev: 'close'; req: string }
-  | { ev: 'free'; agent: string; localPort: number | null }
+  /**
+   * The agent's `'free'`. For a dispatcher subject (no such event) it is `derived`: undici completed a
+   * response on that socket and kept the socket open for reuse.
+   */
+  | { ev: 'free'; agent: string; localPort: number | null; derived?: boolean }
   | { ev: 'call'; agent: string; method: string }
   | { ev: 'uncaught'; name: string; code: string | null; message: string };
 

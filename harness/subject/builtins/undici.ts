@@ -1,0 +1,62 @@
+/**
+ * Built-in subject `undici`: an undici `Agent` (a Dispatcher, not an http.Agent), made from the
+ * http.Agent options a case asks for. The host drives it as a dispatcher subject (../dispatcher.ts).
+ *
+ * Translation (only options that are given are translated; otherwise undici's own defaults apply,
+ * which is what a team switching to undici gets: keep-alive on, idle timeout 4 s, hint threshold 2 s):
+ *   keepAlive true / false        → pipelining 1 / 0 (0 is undici's "no keep-alive")
+ *   maxSockets                    → connections (per origin; Infinity → null, undici's "unlimited")
+ *   timeout (> 0)                 → keepAliveTimeout: the idle timeout of a pooled socket. Not
+ *                                   headersTimeout/bodyTimeout: those abort an active request, where
+ *                                   http.Agent's timeout only emits 'timeout'; undici has no such notice.
+ *   agentKeepAliveTimeoutBuffer   → keepAliveTimeoutThreshold (subtracted from the Keep-Alive hint)
+ *   keepAliveMsecs (keepAlive)    → connect.keepAliveInitialDelay (TCP keep-alive; ignored without
+ *                                   keepAlive, as in Node)
+ * No counterpart, declared missing: maxTotalSockets, maxFreeSockets, scheduling (undici hands out the
+ * first-created idle connection). `defaultPort` has none either (the host declares it missing).
+ */
+import { Agent } from 'undici';
+
+export interface HttpAgentOptions {
+  keepAlive?: boolean;
+  keepAliveMsecs?: number;
+  maxSockets?: number;
+  maxTotalSockets?: number;
+  maxFreeSockets?: number;
+  scheduling?: string;
+  timeout?: number;
+  agentKeepAliveTimeoutBuffer?: number;
+  [other: string]: unknown;
+}
+
+export type UndiciAgentOptions = NonNullable<ConstructorParameters<typeof Agent>[0]>;
+
+/** The undici Agent options equivalent to these http.Agent options (see the table above). */
+export function toUndiciOptions(options: HttpAgentOptions = {}): UndiciAgentOptions {
+  const out: UndiciAgentOptions = {};
+  if (options.keepAlive === true) out.pipelining = 1;
+  else if (options.keepAlive === false) out.pipelining = 0;
+  if (options.maxSockets !== undefined) {
+    // undici validates the rest (0, negative, NaN throw InvalidArgumentError, as they should)
+    out.connections = options.maxSockets === Number.POSITIVE_INFINITY ? null : options.maxSockets;
+  }
+  // timeout 0 means "no timeout" for http.Agent; undici cannot turn its idle timeout off
+  if (options.timeout !== undefined && options.timeout !== 0) out.keepAliveTimeout = options.timeout;
+  if (options.agentKeepAliveTimeoutBuffer !== undefined)
+    out.keepAliveTimeoutThreshold = options.agentKeepAliveTimeoutBuffer;
+  if (options.keepAlive === true && options.keepAliveMsecs !== undefined) {
+    out.connect = { keepAlive: true, keepAliveInitialDelay: options.keepAliveMsecs };
+  }
+  return out;
+}
+
+export function createDispatcher(options?: HttpAgentOptions): Agent {
+  return new Agent(toUndiciOptions(options));
+}
+
+export const capabilities = {
+  maxTotalSockets: false,
+  maxFreeSockets: false,
+  scheduling: false,
+  agentKeepAliveTimeoutBuffer: true,
+};
