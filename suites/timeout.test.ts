@@ -221,7 +221,11 @@ defineCase(
     const origin = await ctx.origin();
     const agent = await ctx.agent({ keepAlive: true, timeout: 3000 });
     await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
-    await ctx.waitFor("the agent's 'free' event", () => agent.frees.length >= 1, 1000);
+    await ctx.waitFor(
+      "the socket to be pooled (the agent's 'free' event)",
+      () => agent.frees.length >= 1,
+      1000,
+    );
     const second = await agent.request({ origin, path: '/slow', behaviour: { delay: 1300 } });
     await second.done(3000);
     const rec = arrived(ctx, origin, '/slow');

@@ -15,7 +15,17 @@
  * No counterpart, declared missing: maxTotalSockets, maxFreeSockets, scheduling (undici hands out the
  * first-created idle connection). `defaultPort` has none either (the host declares it missing).
  */
-import { Agent } from 'undici';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as Undici from 'undici';
+
+// Bun answers a bare `import 'undici'` with a built-in stub whose Agent has no Dispatcher API, so the
+// npm package is loaded by its path (in every runtime: the subject is npm undici, whatever runs it).
+const require = createRequire(import.meta.url);
+const manifest = require.resolve('undici/package.json');
+const undici = require(
+  join(dirname(manifest), (require(manifest) as { main?: string }).main ?? 'index.js'),
+) as typeof Undici;
 
 export interface HttpAgentOptions {
   keepAlive?: boolean;
@@ -29,7 +39,7 @@ export interface HttpAgentOptions {
   [other: string]: unknown;
 }
 
-export type UndiciAgentOptions = NonNullable<ConstructorParameters<typeof Agent>[0]>;
+export type UndiciAgentOptions = NonNullable<ConstructorParameters<typeof Undici.Agent>[0]>;
 
 /** The undici Agent options equivalent to these http.Agent options (see the table above). */
 export function toUndiciOptions(options: HttpAgentOptions = {}): UndiciAgentOptions {
@@ -50,8 +60,8 @@ export function toUndiciOptions(options: HttpAgentOptions = {}): UndiciAgentOpti
   return out;
 }
 
-export function createDispatcher(options?: HttpAgentOptions): Agent {
-  return new Agent(toUndiciOptions(options));
+export function createDispatcher(options?: HttpAgentOptions): Undici.Agent {
+  return new undici.Agent(toUndiciOptions(options));
 }
 
 export const capabilities = {
