@@ -1,6 +1,6 @@
 /**
- * npm run stability [-- --runs 20] [--load] [--only <prefix>…]: runs the suite against `node` many
- * times in a row and shows that every run gives the same verdict for every case. With --load, two
+ * npm run stability [-- --runs 20] [--load] [--only <prefix>…] [--subject S] [--runtime R]: runs the
+ * suite against `node` (or S, under R) many times in a row and shows that every run gives the same verdict for every case. With --load, two
  * busy loops keep both cores occupied during the runs. Exits 1 when any verdict differs.
  */
 import { fork } from 'node:child_process';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     load: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true, default: [] },
     subject: { type: 'string', default: 'node' },
+    runtime: { type: 'string', default: 'node' },
   },
 });
 const runs = Number(values.runs);
@@ -33,7 +34,7 @@ let t = 0;
 try {
   for (let i = 1; i <= runs; i++) {
     const t0 = performance.now();
-    const r = await runCli([values.subject, ...only], { timeoutMs: 300_000 });
+    const r = await runCli([values.subject, '--runtime', values.runtime, ...only], { timeoutMs: 300_000 });
     const ms = performance.now() - t0;
     t += ms;
     const v = statuses(r.report);
