@@ -28,9 +28,9 @@ try {
   const b = await benchToxiproxy();
   console.log('fault proxy (embedded Toxiproxy) vs direct loopback');
   console.log(
-    `  per request   median ${b.directMedianMs.toFixed(3)} → ${b.overheadMedianMs.toFixed(3)} ms, p99 ${b.directP99Ms.toFixed(3)} → ${b.overheadP99Ms.toFixed(3)} ms`,
+    `  per request   median ${b.directMedianMs.toFixed(3)} ms direct, +${b.overheadMedianMs.toFixed(3)} ms through the proxy; p99 ${b.directP99Ms.toFixed(3)} ms direct, +${b.overheadP99Ms.toFixed(3)} ms`,
   );
-  console.log(`  10 MB body    ${b.directMbps.toFixed(0)} → ${b.proxiedMbps.toFixed(0)} Mbit/s`);
+  console.log(`  10 MB body    ${b.directMbps.toFixed(0)} Mbit/s direct, ${b.proxiedMbps.toFixed(0)} Mbit/s through the proxy`);
 } catch (err) {
   if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
