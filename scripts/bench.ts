@@ -30,7 +30,9 @@ try {
   console.log(
     `  per request   median ${b.directMedianMs.toFixed(3)} ms direct, +${b.overheadMedianMs.toFixed(3)} ms through the proxy; p99 ${b.directP99Ms.toFixed(3)} ms direct, +${b.overheadP99Ms.toFixed(3)} ms`,
   );
-  console.log(`  10 MB body    ${b.directMbps.toFixed(0)} Mbit/s direct, ${b.proxiedMbps.toFixed(0)} Mbit/s through the proxy`);
+  console.log(
+    `  10 MB body    ${b.directMbps.toFixed(0)} Mbit/s direct, ${b.proxiedMbps.toFixed(0)} Mbit/s through the proxy`,
+  );
 } catch (err) {
   if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
