@@ -104,6 +104,23 @@ async function poolHoldsOnly(
   return `pool then: ${ports.length} free`;
 }
 
+/**
+ * Asserts that `r` (the next or the queued request, as `who` says) completed without error on a new
+ * connection: it reached the origin (`arrival`) on a connection other than `previous`, as its 1st
+ * request.
+ */
+function onNewConnection(
+  r: RequestHandle,
+  arrival: Origin['requests'][number] | undefined,
+  previous: number,
+  who: string,
+): asserts arrival {
+  assert.equal(r.error, null, `${who} failed: ${r.error?.code} ${r.error?.message}`);
+  assert.ok(arrival, `${who} reached the origin`);
+  assert.notEqual(arrival.connection, previous, `${who} went on a new connection`);
+  assert.equal(arrival.nth, 1, 'it is the 1st request on its connection');
+}
+
 /** Asserts that nothing escaped to the subject's top level. */
 function noUncaught(ctx: CaseContext): void {
   assert.deepEqual(
@@ -134,14 +151,7 @@ defineCase(
       `${describeConnections(origin)}; next request ${outcome(second)}${two ? ` on connection ${two.connection} as #${two.nth}` : ', never reached the origin'}`,
     );
     assert.equal(c1.closedBy, 'server', 'the server closed the pooled connection');
-    assert.equal(
-      second.error,
-      null,
-      `the next request failed: ${second.error?.code} ${second.error?.message}`,
-    );
-    assert.ok(two, 'the next request reached the origin');
-    assert.notEqual(two.connection, c1.id, 'the next request went on a new connection');
-    assert.equal(two.nth, 1, 'it is the 1st request on its connection');
+    onNewConnection(second, two, c1.id, 'the next request');
     assert.equal(second.socket?.reusedSocket, false, 'req.reusedSocket is false');
     noUncaught(ctx);
     ctx.observe(await poolHoldsOnly(ctx, agent, second, 2));
@@ -171,13 +181,7 @@ defineCase(
     );
     assert.equal(c1.closeKind, 'reset', 'the server reset the pooled connection');
     noUncaught(ctx);
-    assert.equal(
-      second.error,
-      null,
-      `the next request failed: ${second.error?.code} ${second.error?.message}`,
-    );
-    assert.ok(two, 'the next request reached the origin');
-    assert.notEqual(two.connection, c1.id, 'the next request went on a new connection');
+    onNewConnection(second, two, c1.id, 'the next request');
     assert.equal(second.socket?.reusedSocket, false, 'req.reusedSocket is false');
     ctx.observe(await poolHoldsOnly(ctx, agent, second, 2));
   },
@@ -354,14 +358,7 @@ defineCase(
     );
     assert.equal(first.ended, null, 'the cut response did not end normally');
     assert.equal(freesAfterCut, 0, "the cut socket was not released to the pool ('free')");
-    assert.equal(
-      second.error,
-      null,
-      `the next request failed: ${second.error?.code} ${second.error?.message}`,
-    );
-    assert.ok(two, 'the next request reached the origin');
-    assert.notEqual(two.connection, c1.id, 'the next request went on a new connection');
-    assert.equal(two.nth, 1, 'it is the 1st request on its connection');
+    onNewConnection(second, two, c1.id, 'the next request');
     noUncaught(ctx);
     ctx.observe(await poolHoldsOnly(ctx, agent, second, 1));
   },
@@ -435,15 +432,8 @@ defineCase(
     ctx.observe(
       `queued request ${two ? `reached the origin ${Math.round(gap ?? 0)} ms after the close response, on connection ${two.connection} as #${two.nth}` : 'never reached the origin'}; ${outcome(second)}`,
     );
-    assert.ok(two, 'the queued request reached the origin');
-    assert.notEqual(two.connection, one.connection, 'the queued request went on a new connection');
-    assert.equal(two.nth, 1, 'it is the 1st request on its connection');
+    onNewConnection(second, two, one.connection, 'the queued request');
     within(gap ?? 0, 0, 400, 'the queued request after the Connection: close response');
-    assert.equal(
-      second.error,
-      null,
-      `the queued request failed: ${second.error?.code} ${second.error?.message}`,
-    );
     assert.ok(second.ended, 'the queued request completed');
   },
 );
@@ -472,14 +462,7 @@ defineCase(
     ctx.observe(
       `next request ${outcome(second)}${two ? ` on connection ${two.connection} as #${two.nth}` : ', never reached the origin'}`,
     );
-    assert.equal(
-      second.error,
-      null,
-      `the next request failed: ${second.error?.code} ${second.error?.message}`,
-    );
-    assert.ok(two, 'the next request reached the origin');
-    assert.notEqual(two.connection, c1.id, 'the next request went on a new connection');
-    assert.equal(two.nth, 1, 'it is the 1st request on its connection');
+    onNewConnection(second, two, c1.id, 'the next request');
     assert.equal(second.socket?.reusedSocket, false, 'req.reusedSocket is false');
     noUncaught(ctx);
     ctx.observe(await poolHoldsOnly(ctx, agent, second, 2));
@@ -553,13 +536,7 @@ defineCase(
       `${describeConnections(origin)}; next request ${outcome(second)}, body ${JSON.stringify(second.ended?.body ?? '')}`,
     );
     assert.equal(c1.closedBy, 'client', 'the client closed the poisoned connection');
-    assert.equal(
-      second.error,
-      null,
-      `the next request failed: ${second.error?.code} ${second.error?.message}`,
-    );
-    assert.ok(two, 'the next request reached the origin');
-    assert.notEqual(two.connection, c1.id, 'the next request went on a new connection');
+    onNewConnection(second, two, c1.id, 'the next request');
     assert.equal(second.response?.headers['x-stray'], undefined, 'the response is not the stray one');
     assert.equal(
       second.response?.headers['x-connection-id'],
