@@ -14,7 +14,7 @@ import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { AgentHandle, CaseContext, RequestHandle, Snapshot } from '../harness/context.ts';
 import type { FaultProxy } from '../harness/toxiproxy.ts';
-import { arrived, closed, connectionOf, DOC, describeConnections, within } from './wire.ts';
+import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
 
 const POOLED_QUOTE =
   'Pooled connections have TCP Keep-Alive enabled for them, but servers may still close idle connections, in which case they will be removed from the pool and a new connection will be made when a new HTTP request is made for that host and port.';
@@ -102,23 +102,6 @@ async function poolHoldsOnly(
   const ports = Object.values(snap.freeSockets).flatMap((list) => list.map((s) => s.localPort));
   assert.deepEqual(ports, [r.socket?.localPort], `freeSockets holds only ${r.id}'s socket`);
   return `pool then: ${ports.length} free`;
-}
-
-/**
- * Asserts that `r` (the next or the queued request, as `who` says) completed without error on a new
- * connection: it reached the origin (`arrival`) on a connection other than `previous`, as its 1st
- * request.
- */
-function onNewConnection(
-  r: RequestHandle,
-  arrival: Origin['requests'][number] | undefined,
-  previous: number,
-  who: string,
-): asserts arrival {
-  assert.equal(r.error, null, `${who} failed: ${r.error?.code} ${r.error?.message}`);
-  assert.ok(arrival, `${who} reached the origin`);
-  assert.notEqual(arrival.connection, previous, `${who} went on a new connection`);
-  assert.equal(arrival.nth, 1, 'it is the 1st request on its connection');
 }
 
 /** Asserts that nothing escaped to the subject's top level. */

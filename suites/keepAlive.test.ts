@@ -10,7 +10,7 @@ import type { ConnectionRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
 import { defineCase } from '../harness/case.ts';
 import type { CaseContext, RequestHandle } from '../harness/context.ts';
-import { arrived, closed, connectionOf, DOC, describeConnections, within } from './wire.ts';
+import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
 
 const KEEPALIVE_QUOTE =
   'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.';
@@ -240,14 +240,7 @@ async function queuedBehindClose(
     1,
     'the first connection carried only one request',
   );
-  assert.ok(two, 'the queued request reached the origin');
-  assert.notEqual(two.connection, one.connection, 'the queued request went on a new connection');
-  assert.equal(two.nth, 1, 'it is the 1st request on its connection');
-  assert.equal(
-    second.error,
-    null,
-    `the queued request failed: ${second.error?.code} ${second.error?.message}`,
-  );
+  onNewConnection(second, two, one.connection, 'the queued request');
   assert.ok(second.ended, 'the queued request completed');
 }
 

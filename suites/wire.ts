@@ -76,3 +76,19 @@ export function describeConnections(origin: Origin): string {
 export function nameOf(origin: Origin): string {
   return `127.0.0.1:${origin.port}:`;
 }
+
+/**
+ * Asserts that `r` (the next or the queued request, as `who` says) did not fail and reached the
+ * origin (`arrival`) on a connection other than `previous`, as that connection's 1st request.
+ */
+export function onNewConnection(
+  r: RequestHandle,
+  arrival: RequestRecord | undefined,
+  previous: number,
+  who: string,
+): asserts arrival {
+  assert.equal(r.error, null, `${who} failed: ${r.error?.code} ${r.error?.message}`);
+  assert.ok(arrival, `${who} reached the origin`);
+  assert.notEqual(arrival.connection, previous, `${who} went on a new connection`);
+  assert.equal(arrival.nth, 1, 'it is the 1st request on its connection');
+}
