@@ -13,10 +13,10 @@ import {
   resolveExpectationsFile,
   updateExpectationsFile,
 } from './commands/expectations.ts';
-import { executeCheck, type Io, prepareCheck } from './pipeline.ts';
+import { executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
 import { reporters } from './report/index.ts';
-import { resolveTargets, stdoutTaken, writeOutputFile } from './report/output.ts';
+import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
 import { exitCodeFor, SUITE } from './results.ts';
 import { checkToxiproxyUrl } from './toxiproxy.ts';
@@ -91,13 +91,6 @@ async function list(io: Io): Promise<number> {
   return 0;
 }
 
-export function parseConcurrency(value: string): number {
-  const concurrency = Number(value);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new UsageError('--concurrency takes a whole number ≥ 1');
-  return concurrency;
-}
-
 /** The check command's reporters: files in the output directory unless a path is given. */
 export const CHECK_FILES = {
   json: reporters.json.defaultFile,
@@ -168,22 +161,14 @@ export async function main(
 
   // Every output is rendered from the report just written; stdout belongs to a `-` reporter if any.
   const chatter = stdoutTaken(targets) ? io.err : io.out;
-  const written: string[] = [`report: ${file}`];
-  for (const t of targets) {
-    if (t.to === 'stdout') {
-      io.out.write(
-        t.name === 'terminal'
-          ? renderTerminal(report, io.out.isTTY ? painter(io.out) : undefined)
-          : reporters[t.name].render(report),
-      );
-    } else if (t.name === 'json' && t.path === file) {
-      // The canonical report.json: already written.
-    } else {
-      writeOutputFile(t.path, reporters[t.name].render(report));
-      written.push(`${t.name}: ${t.path}`);
-    }
-  }
-  chatter.write(`${written.join('\n')}\n`);
+  emitOutputs(
+    targets,
+    (t) =>
+      t.name === 'terminal' && t.to === 'stdout'
+        ? renderTerminal(report, io.out.isTTY ? painter(io.out) : undefined)
+        : reporters[t.name].render(report),
+    { canonical: file, written: [`report: ${file}`], out: io.out, err: io.err },
+  );
   if (report.fatal) io.err.write(`agent-conformance: ${report.fatal.message}\n`);
 
   if (!expectationsFile || !expectations) return exitCodeFor(report);

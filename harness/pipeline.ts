@@ -55,6 +55,18 @@ export interface CheckResult {
   file: string;
 }
 
+export class ConcurrencyError extends Error {
+  readonly code = 'ERR_USAGE';
+}
+
+/** `--concurrency <n>` of both commands: a whole number ≥ 1. */
+export function parseConcurrency(value: string): number {
+  const concurrency = Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConcurrencyError('--concurrency takes a whole number ≥ 1');
+  return concurrency;
+}
+
 export function slug(name: string): string {
   return (
     name

@@ -23,9 +23,9 @@ import {
   renderCompareTerminal,
 } from '../compare.ts';
 import { selected } from '../config.ts';
-import { executeCheck, type Io, type PreparedCheck, prepareCheck } from '../pipeline.ts';
+import { executeCheck, type Io, type PreparedCheck, parseConcurrency, prepareCheck } from '../pipeline.ts';
 import { readJsonReport } from '../report/json.ts';
-import { type OutputTarget, resolveTargets, stdoutTaken, writeOutputFile } from '../report/output.ts';
+import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';
 import { type Report, summarize } from '../report/types.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
 
@@ -144,9 +144,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       `compare needs at least 2 reports or subjects (got ${positionals.length ? positionals.join(' ') : 'none'})`,
     );
   }
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new CompareArgsError('--concurrency takes a whole number ≥ 1');
+  const concurrency = parseConcurrency(values.concurrency);
   const onlyDifferent = values['only-different'];
   const outDir = resolve(values.out ?? 'reports/compare');
   const targets = resolveTargets(values.reporter, {
@@ -201,12 +199,9 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       `no case to compare: the reports have none matching --only ${values.only.join(' ')}`,
     );
 
-  const chatter = stdoutTaken(targets) ? io.err : io.out;
-  const written: string[] = [];
   const canonical = resolve(outDir, COMPARE_FILES.json);
   const json = `${JSON.stringify(matrix, null, 2)}\n`;
   writeOutputFile(canonical, json);
-  written.push(`matrix: ${canonical}`);
   const render = (t: OutputTarget): string => {
     switch (t.name) {
       case 'terminal':
@@ -221,13 +216,11 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
         throw new CompareArgsError(`compare has no ${t.name} reporter`);
     }
   };
-  for (const t of targets) {
-    if (t.to === 'stdout') io.out.write(render(t));
-    else if (t.path !== canonical) {
-      writeOutputFile(t.path, render(t));
-      written.push(`${t.name}: ${t.path}`);
-    }
-  }
-  chatter.write(`${written.join('\n')}\n`);
+  emitOutputs(targets, render, {
+    canonical,
+    written: [`matrix: ${canonical}`],
+    out: io.out,
+    err: io.err,
+  });
   return couldNotRun > 0 ? 2 : 0;
 }

@@ -67,3 +67,24 @@ export function writeOutputFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
 }
+
+/**
+ * Writes every target's rendering: to stdout, or to its file unless that file is `canonical` (already
+ * written by the command). Then names the files written, after `written` (the canonical lines): on
+ * stdout, or on stderr when a reporter other than the terminal one owns stdout.
+ */
+export function emitOutputs(
+  targets: readonly OutputTarget[],
+  render: (target: OutputTarget) => string,
+  options: { canonical: string; written: string[]; out: NodeJS.WritableStream; err: NodeJS.WritableStream },
+): void {
+  const written = [...options.written];
+  for (const t of targets) {
+    if (t.to === 'stdout') options.out.write(render(t));
+    else if (t.path !== options.canonical) {
+      writeOutputFile(t.path, render(t));
+      written.push(`${t.name}: ${t.path}`);
+    }
+  }
+  (stdoutTaken(targets) ? options.err : options.out).write(`${written.join('\n')}\n`);
+}
