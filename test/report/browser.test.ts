@@ -47,6 +47,13 @@ const ARGS = [
   '--disable-sync',
 ];
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+/** Case ids of the compare page's rows that are displayed (not hidden by a filter). */
+function visibleRows(page: Page): Promise<(string | undefined)[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('tr.case')].filter((e) => e.offsetParent !== null).map((e) => e.dataset.id),
+  );
+}
 const missing = !existsSync(CHROMIUM);
 const skip =
   missing && !process.env.CI
@@ -201,25 +208,19 @@ describe('HTML reports in headless Chromium', { timeout: 120_000 }, () => {
     const m = compareReports([fixture('hostile'), fixture('node22')]);
     const w = await open('compare.html', renderCompareHtml(m));
     const { page } = w;
-    const visibleRows = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll('tr.case')]
-          .filter((e) => e.offsetParent !== null)
-          .map((e) => e.dataset.id),
-      );
     assert.deepEqual(
-      await visibleRows(),
+      await visibleRows(page),
       m.rows.map((r) => r.id),
     );
     await page.check('#only-different');
     assert.deepEqual(
-      await visibleRows(),
+      await visibleRows(page),
       m.rows.filter((r) => r.different).map((r) => r.id),
     );
     assert.equal(await page.textContent('#shown'), '9');
     await page.screenshot({ path: join(ARTIFACTS, 'compare.png'), fullPage: true });
     await page.uncheck('#only-different');
-    assert.equal((await visibleRows()).length, m.rows.length);
+    assert.equal((await visibleRows(page)).length, m.rows.length);
     assert.equal(
       await page.locator('#implementations li').first().locator('code').textContent(),
       './agents/<i>hostile</i>|agent.ts@node 24.21.0',
@@ -233,21 +234,15 @@ describe('HTML reports in headless Chromium', { timeout: 120_000 }, () => {
     const m = compareReports([fixture('node22'), fixture('hostile')]);
     const w = await open('compare-different.html', renderCompareHtml(m, { onlyDifferent: true }));
     const { page } = w;
-    const visibleRows = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll('tr.case')]
-          .filter((e) => e.offsetParent !== null)
-          .map((e) => e.dataset.id),
-      );
     assert.equal(await page.isChecked('#only-different'), true);
     assert.deepEqual(
-      await visibleRows(),
+      await visibleRows(page),
       m.rows.filter((r) => r.different).map((r) => r.id),
     );
     assert.equal(await page.textContent('#shown'), '9');
     await page.uncheck('#only-different');
     assert.deepEqual(
-      await visibleRows(),
+      await visibleRows(page),
       m.rows.map((r) => r.id),
     );
     await assertClean(w);
