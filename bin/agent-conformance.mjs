@@ -11,7 +11,7 @@ if (major < 22 || (major === 22 && minor < 22)) {
 
 const { register } = await import('tsx/esm/api');
 register();
-const { main } = await import('../harness/cli.ts');
+const { main } = await import('../harness/parent/cli.ts');
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
-import type { CaseContext, RequestHandle } from '../harness/context.ts';
+import { defineCase } from '../harness/suite/case.ts';
+import type { CaseContext, RequestHandle } from '../harness/suite/context.ts';
 import { arrived, closed, connectionOf, DOC, within } from './wire.ts';
 
 const KEEPALIVE_QUOTE =

@@ -11,9 +11,9 @@
  */
 import assert from 'node:assert/strict';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
-import type { AgentHandle, CaseContext, RequestHandle, Snapshot } from '../harness/context.ts';
-import type { FaultProxy } from '../harness/toxiproxy.ts';
+import { defineCase } from '../harness/suite/case.ts';
+import type { AgentHandle, CaseContext, RequestHandle, Snapshot } from '../harness/suite/context.ts';
+import type { FaultProxy } from '../harness/suite/fault-proxy.ts';
 import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
 
 const POOLED_QUOTE =

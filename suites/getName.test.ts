@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import type { RequestRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
-import type { AgentHandle, CaseContext, RequestOptions } from '../harness/context.ts';
+import { defineCase } from '../harness/suite/case.ts';
+import type { AgentHandle, CaseContext, RequestOptions } from '../harness/suite/context.ts';
 import { DOC } from './wire.ts';
 
 const GETNAME_URL = `${DOC}#agentgetnameoptions`;

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import type { ConnectionRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
-import type { CaseContext, RequestHandle } from '../harness/context.ts';
+import { defineCase } from '../harness/suite/case.ts';
+import type { CaseContext, RequestHandle } from '../harness/suite/context.ts';
 import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
 
 const KEEPALIVE_QUOTE =

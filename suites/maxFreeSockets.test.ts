@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import type { ConnectionRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
-import type { AgentHandle, CaseContext, RequestHandle } from '../harness/context.ts';
-import { CaseFailure } from '../harness/verdict.ts';
+import { defineCase } from '../harness/suite/case.ts';
+import type { AgentHandle, CaseContext, RequestHandle } from '../harness/suite/context.ts';
+import { CaseFailure } from '../harness/suite/verdict.ts';
 import { connectionOf, DOC, describeConnections } from './wire.ts';
 
 const OPTION_QUOTE =

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
+import { defineCase } from '../harness/suite/case.ts';
 import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
 
 const MAXSOCKETS_QUOTE =

@@ -14,8 +14,8 @@
 import assert from 'node:assert/strict';
 import type { ConnectionRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
-import type { CaseContext, RequestOptions } from '../harness/context.ts';
+import { defineCase } from '../harness/suite/case.ts';
+import type { CaseContext, RequestOptions } from '../harness/suite/context.ts';
 import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
 
 const OPTION_QUOTE =

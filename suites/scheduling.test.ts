@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/case.ts';
-import type { AgentHandle, CaseContext } from '../harness/context.ts';
+import { defineCase } from '../harness/suite/case.ts';
+import type { AgentHandle, CaseContext } from '../harness/suite/context.ts';
 import { DOC } from './wire.ts';
 
 const SCHEDULING_QUOTE =

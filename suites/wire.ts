@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
 import type { Origin } from '../fixtures/origin/server.ts';
-import type { CaseContext, RequestHandle } from '../harness/context.ts';
+import type { CaseContext, RequestHandle } from '../harness/suite/context.ts';
 
 export const DOC = 'https://nodejs.org/api/http.html';
 

@@ -83,13 +83,13 @@ describe('bad subjects', { concurrency: 2 }, () => {
 
   const broken: [string, RegExp][] = [
     [
-      'fixtures/agents/bad/no-factory.ts',
+      'test/agents/bad/no-factory.ts',
       /exports no createAgent\(options\) function.*exports: notAFactory, version/,
     ],
-    ['fixtures/agents/bad/factory-throws.ts', /createAgent\(\{\}\) threw Error: cannot build an agent today/],
-    ['fixtures/agents/bad/not-an-agent.ts', /returned an object \(Object\), not an http\.Agent/],
+    ['test/agents/bad/factory-throws.ts', /createAgent\(\{\}\) threw Error: cannot build an agent today/],
+    ['test/agents/bad/not-an-agent.ts', /returned an object \(Object\), not an http\.Agent/],
     [
-      'fixtures/agents/bad/import-error.ts',
+      'test/agents/bad/import-error.ts',
       /cannot import .*import-error\.ts: Error: this module is broken at import time/,
     ],
   ];
@@ -107,7 +107,7 @@ describe('bad subjects', { concurrency: 2 }, () => {
 
   test('a subject that exits mid-run → the case is an error, exit 2, report kept', async () => {
     const r = await runCli([
-      'fixtures/agents/bad/exits-mid-run.ts',
+      'test/agents/bad/exits-mid-run.ts',
       '--only',
       'keepAlive/reuse',
       '--only',
@@ -128,7 +128,7 @@ describe('bad subjects', { concurrency: 2 }, () => {
   });
 
   test('a subject that hangs → timeout, exit 2, report kept', async () => {
-    const r = await runCli(['fixtures/agents/bad/hangs.ts', ...QUICK]);
+    const r = await runCli(['test/agents/bad/hangs.ts', ...QUICK]);
     assert.equal(r.code, 2);
     assert.ok(r.report);
     assert.equal(schemaErrors(r.report), null);

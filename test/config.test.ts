@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { selected } from '../harness/config.ts';
+import { selected } from '../harness/shared/config.ts';
 
 test('--only selects a case id exactly, an area, or a prefix ending in *', () => {
   assert.equal(selected('keepAlive/reuse', []), true);

@@ -8,9 +8,9 @@ import { runCli, statuses } from './helpers/cli.ts';
 import { schemaErrors } from './helpers/schema.ts';
 
 const CORRECT = [
-  'fixtures/agents/correct/reference-subclass.ts',
-  'fixtures/agents/correct/enum-agent.ts',
-  'fixtures/agents/correct/commonjs-agent.cjs',
+  'test/agents/correct/reference-subclass.ts',
+  'test/agents/correct/enum-agent.ts',
+  'test/agents/correct/commonjs-agent.cjs',
 ];
 
 describe('correct agents match node exactly', { concurrency: 1 }, () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeValue, encodeValue, frame, MESSAGE_PREFIX } from '../harness/subject/protocol.ts';
+import { decodeValue, encodeValue, frame, MESSAGE_PREFIX } from '../harness/shared/protocol.ts';
 
 test('values JSON cannot carry survive the protocol', () => {
   const value = {

@@ -1,5 +1,5 @@
 /**
- * Every seeded-bug agent in fixtures/agents/seeded/ breaks one documented rule and declares which
+ * Every seeded-bug agent in test/agents/seeded/ breaks one documented rule and declares which
  * cases must catch it. Each of those cases must fail for the seeded agent, by a real observation,
  * and pass for the built-in `node` subject, so that the catch is not a false alarm.
  */
@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ROOT, runCli, statuses } from './helpers/cli.ts';
 
-const DIR = join(ROOT, 'fixtures/agents/seeded');
+const DIR = join(ROOT, 'test/agents/seeded');
 
 interface Seeded {
   file: string;
@@ -29,7 +29,7 @@ const seeded: Seeded[] = await Promise.all(
     };
     assert.ok(mod.seeded?.catches?.length, `${f} declares export const seeded = { catches: [...] }`);
     return {
-      file: join('fixtures/agents/seeded', f),
+      file: join('test/agents/seeded', f),
       catches: mod.seeded.catches,
       rule: mod.seeded.rule ?? '',
     };

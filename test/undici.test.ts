@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { tsxLoaderUrl } from '../harness/runtime/node.ts';
+import { tsxLoaderUrl } from '../harness/parent/runtime/node.ts';
+import { BUILTIN_SUBJECTS } from '../harness/parent/subjects.ts';
+import { type EventMessage, UNSUPPORTED_CODE } from '../harness/shared/protocol.ts';
+import { SubjectCommandError, SubjectProcess } from '../harness/shared/subject-process.ts';
 import { toUndiciOptions } from '../harness/subject/builtins/undici.ts';
-import { SubjectCommandError, SubjectProcess } from '../harness/subject/process.ts';
-import { type EventMessage, UNSUPPORTED_CODE } from '../harness/subject/protocol.ts';
-import { BUILTIN_SUBJECTS } from '../harness/subjects.ts';
 import { runCli, statuses } from './helpers/cli.ts';
 import { schemaErrors } from './helpers/schema.ts';
 
@@ -185,7 +185,7 @@ describe('undici through the CLI', { concurrency: 2 }, () => {
 
   test('a user module exporting createDispatcher loads and runs', async () => {
     const r = await runCli([
-      'fixtures/agents/dispatcher/pool-agent.ts',
+      'test/agents/dispatcher/pool-agent.ts',
       '--only',
       'keepAlive/reuse',
       '--only',
@@ -200,7 +200,7 @@ describe('undici through the CLI', { concurrency: 2 }, () => {
   });
 
   test('a createDispatcher that returns no dispatcher → exit 2, one line', async () => {
-    const r = await runCli(['fixtures/agents/dispatcher/not-a-dispatcher.ts', '--only', 'keepAlive/reuse'], {
+    const r = await runCli(['test/agents/dispatcher/not-a-dispatcher.ts', '--only', 'keepAlive/reuse'], {
       out: false,
     });
     assert.equal(r.code, 2);

@@ -14,7 +14,6 @@ import type { Socket } from 'node:net';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { DISPATCHER_LACKS, DispatcherDriver, dispatcherProblem } from './dispatcher.ts';
 import {
   type AgentHooks,
   type AgentSnapshot,
@@ -31,7 +30,8 @@ import {
   type SocketInfo,
   UNSUPPORTED_CODE,
   type WireError,
-} from './protocol.ts';
+} from '../shared/protocol.ts';
+import { DISPATCHER_LACKS, DispatcherDriver, dispatcherProblem } from './drivers/dispatcher.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the subject's agent is whatever the module returns.
 type AnyAgent = any;

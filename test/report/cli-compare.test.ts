@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseCompareArg } from '../../harness/commands/compare.ts';
+import { parseCompareArg } from '../../harness/parent/commands/compare.ts';
 import {
   compareReports,
   renderCompareHtml,
   renderCompareMarkdown,
   renderCompareTerminal,
-} from '../../harness/compare.ts';
-import type { Report } from '../../harness/report/types.ts';
+} from '../../harness/parent/compare.ts';
+import type { Report } from '../../harness/parent/report/types.ts';
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
 import { fixture } from './helpers.ts';
 
@@ -141,7 +141,7 @@ describe('compare', { concurrency: 1 }, () => {
 
   test('a subject that cannot load: the matrix is still written, with a warning; exit 2', async () => {
     const r = await runCli(
-      ['compare', 'node', join(ROOT, 'fixtures/agents/bad/no-factory.ts'), '--only', 'keepAlive/reuse'],
+      ['compare', 'node', join(ROOT, 'test/agents/bad/no-factory.ts'), '--only', 'keepAlive/reuse'],
       {
         cwd: tempDir(),
       },

@@ -8,10 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { formatExpectations, parseExpectations } from '../../harness/expectations.ts';
-import { renderHtml } from '../../harness/report/html.ts';
-import { renderJUnit } from '../../harness/report/junit.ts';
-import { renderMarkdown } from '../../harness/report/markdown.ts';
+import { formatExpectations, parseExpectations } from '../../harness/parent/expectations.ts';
+import { renderHtml } from '../../harness/parent/report/html.ts';
+import { renderJUnit } from '../../harness/parent/report/junit.ts';
+import { renderMarkdown } from '../../harness/parent/report/markdown.ts';
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
 
 const SHIPPED = join(ROOT, 'expectations/node.json');

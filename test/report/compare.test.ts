@@ -7,7 +7,7 @@ import {
   renderCompareHtml,
   renderCompareMarkdown,
   renderCompareTerminal,
-} from '../../harness/compare.ts';
+} from '../../harness/parent/compare.ts';
 import { fixture } from './helpers.ts';
 
 const a = fixture('hostile');

@@ -12,8 +12,8 @@ import {
   loadExpectations,
   parseExpectations,
   updateExpectations,
-} from '../../harness/expectations.ts';
-import type { Report } from '../../harness/report/types.ts';
+} from '../../harness/parent/expectations.ts';
+import type { Report } from '../../harness/parent/report/types.ts';
 import { fixture } from './helpers.ts';
 
 const LINK = 'https://github.com/nodejs/node/issues/12345';

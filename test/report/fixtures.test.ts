@@ -1,7 +1,7 @@
 /** The fixtures are real reports: schema-valid, summaries that add up, every status, hostile strings. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { STATUSES, summarize } from '../../harness/report/types.ts';
+import { STATUSES, summarize } from '../../harness/parent/report/types.ts';
 import { schemaErrors } from '../helpers/schema.ts';
 import { fixture, HOSTILE } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 /** The hand-written fixture reports of the reporter tests, and the hostile strings they carry. */
 import { readFileSync } from 'node:fs';
-import type { CaseResult, Report } from '../../harness/report/types.ts';
+import type { CaseResult, Report } from '../../harness/parent/report/types.ts';
 
 export type FixtureName = 'hostile' | 'node22';
 

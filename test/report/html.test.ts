@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { renderHtml, safeHref } from '../../harness/report/html.ts';
+import { renderHtml, safeHref } from '../../harness/parent/report/html.ts';
 import { fixture } from './helpers.ts';
 
 const report = fixture('hostile');

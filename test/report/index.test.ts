@@ -1,8 +1,8 @@
 /** The reporter registry and the `--reporter <name>[:path]` parser. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseReporterFlag, REPORTER_NAMES, reporters } from '../../harness/report/index.ts';
-import { plain, renderTerminal } from '../../harness/report/terminal.ts';
+import { parseReporterFlag, REPORTER_NAMES, reporters } from '../../harness/parent/report/index.ts';
+import { plain, renderTerminal } from '../../harness/parent/report/terminal.ts';
 import { fixture } from './helpers.ts';
 
 test('parseReporterFlag: a name, a name and a path', () => {

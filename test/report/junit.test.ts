@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { renderJUnit } from '../../harness/report/junit.ts';
-import type { Report } from '../../harness/report/types.ts';
+import { renderJUnit } from '../../harness/parent/report/junit.ts';
+import type { Report } from '../../harness/parent/report/types.ts';
 import { fixture, result } from './helpers.ts';
 
 type Node = Record<string, unknown>;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { marked } from 'marked';
-import { mdCode, mdText, mdUrl, renderMarkdown } from '../../harness/report/markdown.ts';
+import { mdCode, mdText, mdUrl, renderMarkdown } from '../../harness/parent/report/markdown.ts';
 import { fixture, result } from './helpers.ts';
 
 const report = fixture('hostile');

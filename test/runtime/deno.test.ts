@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DENO_VERSION, resolveRuntime } from '../../harness/runtime/index.ts';
+import { DENO_VERSION, resolveRuntime } from '../../harness/parent/runtime/index.ts';
 import { INSTALL_TIMEOUT, onlyJsonLine, PROBE, runWith, tempDir, USES_NPM_PACKAGE } from './helpers.ts';
 
 const cwd = tempDir('deno');

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RuntimeLauncher } from '../../harness/runtime/index.ts';
+import type { RuntimeLauncher } from '../../harness/parent/runtime/index.ts';
 
 export const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url));
 export const USES_NPM_PACKAGE = fileURLToPath(new URL('./uses-npm-package.ts', import.meta.url));

@@ -3,7 +3,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ensurePackage, npmReason, packageDir } from '../../harness/runtime/install.ts';
+import { ensurePackage, npmReason, packageDir } from '../../harness/parent/runtime/install.ts';
 import { INSTALL_TIMEOUT, tempDir } from './helpers.ts';
 
 // A tiny package stands in for a runtime: the install machinery does not care what it installs.
@@ -120,7 +120,7 @@ test('two processes installing the same package at once: one runs npm, the other
   timeout: INSTALL_TIMEOUT,
 }, async () => {
   const cacheDir = join(dir, 'processes');
-  const installUrl = new URL('../../harness/runtime/install.ts', import.meta.url).href;
+  const installUrl = new URL('../../harness/parent/runtime/install.ts', import.meta.url).href;
   const script = `
     import { existsSync } from 'node:fs';
     import { join } from 'node:path';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { resolveRuntime } from '../../harness/runtime/index.ts';
+import { resolveRuntime } from '../../harness/parent/runtime/index.ts';
 import { INSTALL_TIMEOUT, onlyJsonLine, PROBE, runWith, tempDir, USES_NPM_PACKAGE } from './helpers.ts';
 
 const cwd = tempDir('node');

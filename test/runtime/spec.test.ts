@@ -3,8 +3,8 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { defaultCacheDir, resolveRuntime, runtimesDir } from '../../harness/runtime/index.ts';
-import { parseVersionOutput, versionAtLeast } from '../../harness/runtime/version.ts';
+import { defaultCacheDir, resolveRuntime, runtimesDir } from '../../harness/parent/runtime/index.ts';
+import { parseVersionOutput, versionAtLeast } from '../../harness/parent/runtime/version.ts';
 import { INSTALL_TIMEOUT, tempDir } from './helpers.ts';
 
 const dir = tempDir('spec');

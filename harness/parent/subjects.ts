@@ -8,9 +8,9 @@ import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BUILTIN_SUBJECTS: Record<string, string> = {
-  node: fileURLToPath(new URL('./subject/builtins/node.ts', import.meta.url)),
-  agentkeepalive: fileURLToPath(new URL('./subject/builtins/agentkeepalive.ts', import.meta.url)),
-  undici: fileURLToPath(new URL('./subject/builtins/undici.ts', import.meta.url)),
+  node: fileURLToPath(new URL('../subject/builtins/node.ts', import.meta.url)),
+  agentkeepalive: fileURLToPath(new URL('../subject/builtins/agentkeepalive.ts', import.meta.url)),
+  undici: fileURLToPath(new URL('../subject/builtins/undici.ts', import.meta.url)),
 };
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];

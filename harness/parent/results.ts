@@ -1,10 +1,10 @@
 /** Joins the plan (what each case is) with the verdicts (how it went) into the canonical report. */
 import { readFileSync } from 'node:fs';
-import type { CaseVerdict } from './case.ts';
+import type { CaseVerdict } from '../suite/case.ts';
 import type { PlannedCase } from './plan.ts';
 import { type CaseResult, type Report, SCHEMA_VERSION, summarize } from './report/types.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   name: string;
   version: string;
 };

@@ -3,13 +3,10 @@
  * subject process, requests whose events arrive as they happen, and waits that re-check a condition
  * on every observation instead of sleeping. Everything a case starts is stopped by `cleanup`.
  */
-import { type Behaviour, pathFor } from '../fixtures/origin/behaviour.ts';
-import type { ConnectionRecord } from '../fixtures/origin/log.ts';
-import { type OpenCounter, type Origin, startOrigin, type WireEvent } from '../fixtures/origin/server.ts';
-import type { CaseSpec } from './case.ts';
-import type { Status, TraceEntry } from './report/types.ts';
-import type { Session } from './session.ts';
-import { SubjectCommandError, type SubjectProcess, SubjectUnavailableError } from './subject/process.ts';
+import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
+import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
+import { type OpenCounter, type Origin, startOrigin, type WireEvent } from '../../fixtures/origin/server.ts';
+import type { Status, TraceEntry } from '../parent/report/types.ts';
 import {
   type AgentHooks,
   type AgentSnapshot,
@@ -24,8 +21,15 @@ import {
   type SocketInfo,
   UNSUPPORTED_CODE,
   type WireError,
-} from './subject/protocol.ts';
-import { createFaultProxy, type FaultProxy } from './toxiproxy.ts';
+} from '../shared/protocol.ts';
+import {
+  SubjectCommandError,
+  type SubjectProcess,
+  SubjectUnavailableError,
+} from '../shared/subject-process.ts';
+import type { CaseSpec } from './case.ts';
+import { createFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
 
 const MAX_TRACE = 500;

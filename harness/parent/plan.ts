@@ -5,10 +5,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { areaOf, type CaseSpec, catalog } from './case.ts';
-import { LIST_ENV, selected } from './config.ts';
+import { LIST_ENV, selected } from '../shared/config.ts';
+import { areaOf, type CaseSpec, catalog } from '../suite/case.ts';
 
-export const SUITES_DIR = fileURLToPath(new URL('../suites/', import.meta.url));
+export const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
 
 export interface PlannedCase extends CaseSpec {
   area: string;

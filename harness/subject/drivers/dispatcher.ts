@@ -20,7 +20,7 @@ import {
   type RequestAction,
   type RequestSpec,
   UNSUPPORTED_CODE,
-} from './protocol.ts';
+} from '../../shared/protocol.ts';
 
 /**
  * Capabilities no dispatcher subject has, whatever the module declares: they need an http.Agent's

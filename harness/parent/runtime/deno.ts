@@ -11,7 +11,7 @@
  *   `node_modules` folder nearest the importing file, like Node, whatever the cwd; never install.
  * - `--cached-only`: no npm/jsr/https downloads at run time; a missing package is an error.
  * - `--no-lock`: never write a deno.lock into the user's project.
- * - `--unstable-sloppy-imports`: `import './x.js'` finds `x.ts`, as tsx and Bun do.
+ * - `--unstable-sloppy-imports`: `import '../../runtime/x.js'` finds `x.ts`, as tsx and Bun do.
  * - `--unstable-detect-cjs`: a `.js` file using `require`/`module.exports` in a package without
  *   `"type"` runs as CommonJS, as in Node.
  * Env: `DENO_NO_UPDATE_CHECK` (no network check for a newer Deno), `DENO_NO_PROMPT`, `NO_COLOR`.

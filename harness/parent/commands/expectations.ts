@@ -22,7 +22,7 @@ import type { Report } from '../report/types.ts';
 import { exitCodeFor } from '../results.ts';
 
 /** The expectation files shipped with the package (`--expectations node`). */
-export const SHIPPED_DIR = fileURLToPath(new URL('../../expectations/', import.meta.url));
+export const SHIPPED_DIR = fileURLToPath(new URL('../../../expectations/', import.meta.url));
 
 export interface ExpectationsFile {
   /** Absolute path. */

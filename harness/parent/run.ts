@@ -4,8 +4,8 @@
  * produced none (its file crashed, node:test's backstop timeout fired) still gets a verdict here.
  */
 import { run } from 'node:test';
-import { type CaseVerdict, DIAGNOSTIC_PREFIX } from './case.ts';
-import { RUN_ENV, type RunConfig } from './config.ts';
+import { RUN_ENV, type RunConfig } from '../shared/config.ts';
+import { type CaseVerdict, DIAGNOSTIC_PREFIX } from '../suite/case.ts';
 import type { Plan } from './plan.ts';
 
 export interface RunOutcome {

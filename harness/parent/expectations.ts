@@ -18,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
-import { selected } from './config.ts';
+import { selected } from '../shared/config.ts';
 import type { Report, Status } from './report/types.ts';
 
 export type ExpectedStatus = 'fail' | 'unsupported' | 'skip';

@@ -3,10 +3,11 @@
  * hang, so that one broken case does not take the following ones with it. After three cases in a
  * row lost the subject, the rest are not attempted (each would wait out its budget for nothing).
  */
-import { type RunConfig, readRunConfig } from './config.ts';
-import type { Status } from './report/types.ts';
-import { SubjectProcess, SubjectUnavailableError } from './subject/process.ts';
-import { FaultProxyService } from './toxiproxy.ts';
+
+import type { Status } from '../parent/report/types.ts';
+import { type RunConfig, readRunConfig } from '../shared/config.ts';
+import { SubjectProcess, SubjectUnavailableError } from '../shared/subject-process.ts';
+import { FaultProxyService } from './fault-proxy.ts';
 
 const GIVE_UP_AFTER = 3;
 

@@ -6,7 +6,7 @@
  * one ready line, `toxiproxy (embedded, API 2.12.0) listening on http://127.0.0.1:<port>`. Loopback
  * only. A bad flag is a usage error (exit 2, one line); a port in use is one line too, exit 2.
  */
-import { runStandalone } from '../../fixtures/toxiproxy/main.ts';
+import { runStandalone } from '../../../fixtures/toxiproxy/main.ts';
 import { UsageError } from '../cli.ts';
 import type { Io } from '../pipeline.ts';
 

@@ -15,6 +15,7 @@
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { selected } from '../../shared/config.ts';
 import {
   compareReports,
   implementationLabel,
@@ -22,7 +23,6 @@ import {
   renderCompareMarkdown,
   renderCompareTerminal,
 } from '../compare.ts';
-import { selected } from '../config.ts';
 import { executeCheck, type Io, type PreparedCheck, parseConcurrency, prepareCheck } from '../pipeline.ts';
 import { readJsonReport } from '../report/json.ts';
 import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';

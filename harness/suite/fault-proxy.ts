@@ -11,8 +11,8 @@ import {
   type ToxicType,
   Toxiproxy,
 } from 'toxiproxy-node-client';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { type StartedToxiproxy, startToxiproxy } from '../fixtures/toxiproxy/server.ts';
+import type { Origin } from '../../fixtures/origin/server.ts';
+import { type StartedToxiproxy, startToxiproxy } from '../../fixtures/toxiproxy/server.ts';
 import { EnvironmentError } from './verdict.ts';
 
 /** How long the first API call to an external Toxiproxy may take before it counts as unreachable. */

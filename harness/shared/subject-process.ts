@@ -17,7 +17,7 @@ import {
   type WireError,
 } from './protocol.ts';
 
-export const HOST_FILE = fileURLToPath(new URL('./host.ts', import.meta.url));
+export const HOST_FILE = fileURLToPath(new URL('../subject/host.ts', import.meta.url));
 
 /** How to start a program under a runtime (see harness/runtime). */
 export interface Launcher {

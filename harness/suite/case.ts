@@ -7,9 +7,9 @@
  * diagnostic, so that it survives the process boundary.
  */
 import { after, test } from 'node:test';
-import { isListing, readRunConfig, selected } from './config.ts';
+import type { DocRef, Level, Status, TraceEntry } from '../parent/report/types.ts';
+import { isListing, readRunConfig, selected } from '../shared/config.ts';
 import { CaseContext } from './context.ts';
-import type { DocRef, Level, Status, TraceEntry } from './report/types.ts';
 import { closeSession, session } from './session.ts';
 import { classify } from './verdict.ts';
 

@@ -4,8 +4,8 @@
  * import error, crash, hang) surfaces here as one line, so the run can stop with exit code 2.
  */
 
-import { type Launcher, SubjectCommandError, SubjectProcess } from './subject/process.ts';
-import type { Json } from './subject/protocol.ts';
+import type { Json } from '../shared/protocol.ts';
+import { type Launcher, SubjectCommandError, SubjectProcess } from '../shared/subject-process.ts';
 
 export interface SubjectInfo {
   runtime: { name: string; version: string };

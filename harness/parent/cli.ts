@@ -7,6 +7,7 @@
  * (harness/pipeline.ts runs one subject; this file parses, renders and picks the exit code).
  */
 import { parseArgs } from 'node:util';
+import { checkToxiproxyUrl } from '../suite/fault-proxy.ts';
 import {
   checkExpectations,
   readExpectationsFor,
@@ -19,7 +20,6 @@ import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
 import { exitCodeFor, SUITE } from './results.ts';
-import { checkToxiproxyUrl } from './toxiproxy.ts';
 
 export type { Io } from './pipeline.ts';
 

@@ -6,8 +6,9 @@
  * running anything, so `compare` can reject a bad argument before it spends time on the others.
  */
 import { resolve } from 'node:path';
-import type { CaseVerdict } from './case.ts';
-import type { RunConfig } from './config.ts';
+import type { RunConfig } from '../shared/config.ts';
+import { HOST_FILE } from '../shared/subject-process.ts';
+import type { CaseVerdict } from '../suite/case.ts';
 import { makePlan, type Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { writeJsonReport } from './report/json.ts';
@@ -17,7 +18,6 @@ import { buildReport } from './results.ts';
 import { runPlan } from './run.ts';
 import { resolveRuntime } from './runtime/index.ts';
 import type { RuntimeLauncher } from './runtime/types.ts';
-import { HOST_FILE } from './subject/process.ts';
 import { type ResolvedSubject, resolveSubject } from './subjects.ts';
 
 export interface Io {
