@@ -12,12 +12,12 @@ if (major < 22 || (major === 22 && minor < 22)) {
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../harness/parent/cli.ts');
+const { exitCodeOf } = await import('../harness/parent/errors.ts');
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  const known = err && typeof err.code === 'string' && err.code.startsWith('ERR_');
-  process.stderr.write(
-    `agent-conformance: ${known ? err.message : `internal error: ${err?.stack ?? err}`}\n`,
-  );
-  process.exitCode = 2;
+  // One line and exit 2 for a usage or setup error; anything else is an internal error (with stack).
+  const { code, line } = exitCodeOf(err);
+  process.stderr.write(`agent-conformance: ${line}\n`);
+  process.exitCode = code;
 }

@@ -6,9 +6,7 @@
  * a pooled socket without a `timeout` by `timeout/none-keeps-pooled`; here they appear as fields only.
  */
 import assert from 'node:assert/strict';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
-import type { CaseContext, RequestHandle } from '../harness/suite/context.ts';
+import { type CaseContext, defineCase, type Origin, type RequestHandle } from '../harness/suite/api.ts';
 import { arrived, closed, connectionOf, DOC, within } from './wire.ts';
 
 const KEEPALIVE_QUOTE =

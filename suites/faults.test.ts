@@ -10,10 +10,14 @@
  * closed, and the client's events (reusedSocket, error code, 'timeout').
  */
 import assert from 'node:assert/strict';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
-import type { AgentHandle, CaseContext, RequestHandle, Snapshot } from '../harness/suite/context.ts';
-import type { FaultProxy } from '../harness/suite/fault-proxy.ts';
+import {
+  type AgentHandle,
+  type CaseContext,
+  defineCase,
+  type FaultProxy,
+  type Origin,
+  type RequestHandle,
+} from '../harness/suite/api.ts';
 import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
 
 const POOLED_QUOTE =
@@ -51,23 +55,9 @@ async function warm(
   opts: { via?: FaultProxy; path?: string; behaviour?: Parameters<AgentHandle['request']>[0]['behaviour'] },
 ): Promise<RequestHandle> {
   const r = await (await agent.request({ origin, path: opts.path ?? '/one', ...opts })).completed();
-  if (ctx.capabilities.events === false) await settle(ctx);
+  if (ctx.capabilities.events === false) await ctx.settle();
   else await ctx.waitFor('the socket to be pooled (agent “free” event)', () => agent.frees.length >= 1, 1000);
   return r;
-}
-
-/**
- * A round trip into the subject. Called after the origin saw a pooled connection close, it lets the
- * subject's event loop take in the close before the next request is issued (both arrive in the
- * same poll at worst), so the next request tests the agent, not a race the docs concede.
- */
-async function settle(ctx: CaseContext): Promise<void> {
-  await ctx.command({ op: 'hello' });
-}
-
-/** The agent's state, or null for a subject without one (then only the wire and events count). */
-function state(ctx: CaseContext, agent: AgentHandle): Promise<Snapshot | null> {
-  return ctx.capabilities.agentState === false ? Promise.resolve(null) : agent.snapshot();
 }
 
 /**
@@ -127,7 +117,7 @@ defineCase(
     const agent = await ctx.agent({ keepAlive: true });
     const first = await warm(ctx, agent, origin, { behaviour: { hangup: 30 } });
     const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
-    await settle(ctx);
+    await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, path: '/two' }), 1500);
     const two = origin.requests.find((q) => q.path === '/two');
     ctx.observe(
@@ -156,7 +146,7 @@ defineCase(
     const agent = await ctx.agent({ keepAlive: true });
     const first = await warm(ctx, agent, origin, { behaviour: { reset: 30 } });
     const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
-    await settle(ctx);
+    await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, path: '/two' }), 1500);
     const two = origin.requests.find((q) => q.path === '/two');
     ctx.observe(
@@ -259,7 +249,7 @@ defineCase(
       await r.act('destroy');
       await r.done(1000);
     }
-    const snap = await state(ctx, agent);
+    const snap = await agent.optionalSnapshot();
     ctx.observe(
       `${requests.map((r) => `${r.id}: 'timeout' +${Math.round((r.timeouts[0] ?? 0) - (r.socket?.t ?? 0))} ms, ${outcome(r)}`).join('; ')}; ${describeConnections(origin)}`,
     );
@@ -303,7 +293,7 @@ defineCase(
             .join(', ')}`,
         ),
       );
-    const snap = await state(ctx, agent);
+    const snap = await agent.optionalSnapshot();
     ctx.observe(
       `${requests.map((r) => `${r.id}: ${outcome(r)} at +${Math.round((r.error?.t ?? r.closed?.t ?? 0) - t0)} ms`).join('; ')}; queued after: ${snap?.queued() ?? 'n/a'}`,
     );
@@ -333,7 +323,7 @@ defineCase(
     const c1 = await closed(ctx, origin.connections[0] ?? ctx.fail('the origin saw no connection'), 1000);
     await proxy.removeToxic('limit_data_downstream');
     const freesAfterCut = agent.frees.length;
-    await settle(ctx);
+    await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, via: proxy, path: '/two' }), 1500);
     const two = origin.requests.find((q) => q.path === '/two');
     ctx.observe(
@@ -367,7 +357,7 @@ defineCase(
     ]);
     const [first, second] = requests as [RequestHandle, RequestHandle];
     await first.responded(1500);
-    const during = await state(ctx, agent);
+    const during = await agent.optionalSnapshot();
     await first.completed(2000);
     await second.completed(2000);
     const one = arrived(ctx, origin, '/one');
@@ -439,7 +429,7 @@ defineCase(
     await proxy.disable();
     await closed(ctx, c1, 1000);
     await proxy.enable();
-    await settle(ctx);
+    await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, via: proxy, path: '/two' }), 1500);
     const two = origin.requests.find((q) => q.path === '/two');
     ctx.observe(
@@ -512,7 +502,7 @@ defineCase(
       () => c1.closedAt !== null,
       500,
     );
-    await settle(ctx);
+    await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, path: '/two' }), 1500);
     const two = origin.requests.find((q) => q.path === '/two');
     ctx.observe(

@@ -8,10 +8,14 @@
  * in the agent's `freeSockets` are compared with `getName()` of the same options as secondary evidence.
  */
 import assert from 'node:assert/strict';
-import type { RequestRecord } from '../fixtures/origin/log.ts';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
-import type { AgentHandle, CaseContext, RequestOptions } from '../harness/suite/context.ts';
+import {
+  type AgentHandle,
+  type CaseContext,
+  defineCase,
+  type Origin,
+  type RequestOptions,
+  type RequestRecord,
+} from '../harness/suite/api.ts';
 import { DOC } from './wire.ts';
 
 const GETNAME_URL = `${DOC}#agentgetnameoptions`;

@@ -6,10 +6,13 @@
  * connection and when, and the headers the origin received.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord } from '../fixtures/origin/log.ts';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
-import type { CaseContext, RequestHandle } from '../harness/suite/context.ts';
+import {
+  type CaseContext,
+  type ConnectionRecord,
+  defineCase,
+  type Origin,
+  type RequestHandle,
+} from '../harness/suite/api.ts';
 import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
 
 const KEEPALIVE_QUOTE =

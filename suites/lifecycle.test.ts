@@ -6,8 +6,7 @@
  * response is being read. Every verdict rests on the origin's records of its connections.
  */
 import assert from 'node:assert/strict';
-import { defineCase } from '../harness/suite/case.ts';
-import type { RequestHandle } from '../harness/suite/context.ts';
+import { defineCase, type RequestHandle } from '../harness/suite/api.ts';
 import { arrived, connectionOf, DOC, describeConnections } from './wire.ts';
 
 const DESTROY_QUOTE =

@@ -6,11 +6,15 @@
  * rides on.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord } from '../fixtures/origin/log.ts';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
-import type { AgentHandle, CaseContext, RequestHandle } from '../harness/suite/context.ts';
-import { CaseFailure } from '../harness/suite/verdict.ts';
+import {
+  type AgentHandle,
+  type CaseContext,
+  CaseFailure,
+  type ConnectionRecord,
+  defineCase,
+  type Origin,
+  type RequestHandle,
+} from '../harness/suite/api.ts';
 import { connectionOf, DOC, describeConnections } from './wire.ts';
 
 const OPTION_QUOTE =

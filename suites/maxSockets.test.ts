@@ -6,8 +6,7 @@
  * which connection carried which request (as its n-th) and in which order the requests arrived.
  */
 import assert from 'node:assert/strict';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
+import { defineCase, type Origin } from '../harness/suite/api.ts';
 import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
 
 const MAXSOCKETS_QUOTE =

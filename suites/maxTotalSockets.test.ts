@@ -12,10 +12,13 @@
  * "I believe this is subtly broken"), and are still in lib/_http_agent.js.
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord } from '../fixtures/origin/log.ts';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
-import type { CaseContext, RequestOptions } from '../harness/suite/context.ts';
+import {
+  type CaseContext,
+  type ConnectionRecord,
+  defineCase,
+  type Origin,
+  type RequestOptions,
+} from '../harness/suite/api.ts';
 import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
 
 const OPTION_QUOTE =

@@ -6,9 +6,7 @@
  * is never handed out.
  */
 import assert from 'node:assert/strict';
-import type { Origin } from '../fixtures/origin/server.ts';
-import { defineCase } from '../harness/suite/case.ts';
-import type { AgentHandle, CaseContext } from '../harness/suite/context.ts';
+import { type AgentHandle, type CaseContext, defineCase, type Origin } from '../harness/suite/api.ts';
 import { DOC } from './wire.ts';
 
 const SCHEDULING_QUOTE =

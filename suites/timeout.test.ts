@@ -4,7 +4,7 @@
  * origin's records (when the connection opened, when the response was sent, when the client closed).
  */
 import assert from 'node:assert/strict';
-import { defineCase } from '../harness/suite/case.ts';
+import { defineCase } from '../harness/suite/api.ts';
 import { arrived, closed, connectionOf, DOC, within } from './wire.ts';
 
 const TIMEOUT_QUOTE = 'Socket timeout in milliseconds. This will set the timeout when the socket is created.';

@@ -3,9 +3,13 @@
  * Not a suite file (the plan loads `*.test.ts` only).
  */
 import assert from 'node:assert/strict';
-import type { ConnectionRecord, RequestRecord } from '../fixtures/origin/log.ts';
-import type { Origin } from '../fixtures/origin/server.ts';
-import type { CaseContext, RequestHandle } from '../harness/suite/context.ts';
+import type {
+  CaseContext,
+  ConnectionRecord,
+  Origin,
+  RequestHandle,
+  RequestRecord,
+} from '../harness/suite/api.ts';
 
 export const DOC = 'https://nodejs.org/api/http.html';
 

@@ -6,20 +6,22 @@
  * The pipeline, top to bottom: arguments → plan → subject preflight → run → results → reporters
  * (harness/pipeline.ts runs one subject; this file parses, renders and picks the exit code).
  */
+
 import { parseArgs } from 'node:util';
-import { checkToxiproxyUrl } from '../suite/fault-proxy.ts';
 import {
   checkExpectations,
   readExpectationsFor,
   resolveExpectationsFile,
   updateExpectationsFile,
 } from './commands/expectations.ts';
+import { UsageError } from './errors.ts';
 import { executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
 import { exitCodeFor, SUITE } from './results.ts';
+import { checkToxiproxyUrl } from './toxiproxy-url.ts';
 
 export type { Io } from './pipeline.ts';
 
@@ -39,7 +41,7 @@ const USAGE = `usage: agent-conformance <subject> [options]
                          on an unexpected failure or an unexpected pass
   --update-expectations  rewrite the --expectations file from this run
   --trace                keep a wire transcript for every case (failures always keep one)
-  --concurrency <n>      suite files run at once (default 3)
+  --concurrency <n>      cases run at once (default 8; a case marked alone runs by itself)
   --toxiproxy-url <url>  drive the faults cases through this Toxiproxy (http://127.0.0.1:8474; loopback
                          only) instead of the embedded one
   --list                 list the cases and exit
@@ -55,10 +57,6 @@ exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness
   with --expectations: 0 no surprise · 1 an unexpected failure or pass · 2 usage or harness error
   compare: 0 the matrix was produced · 2 usage error, or a subject could not be run at all`;
 
-export class UsageError extends Error {
-  code = 'ERR_USAGE';
-}
-
 function parse(argv: string[]) {
   try {
     return parseArgs({
@@ -73,7 +71,7 @@ function parse(argv: string[]) {
         'update-expectations': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         trace: { type: 'boolean', default: false },
-        concurrency: { type: 'string', default: '3' },
+        concurrency: { type: 'string', default: '8' },
         'toxiproxy-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -128,12 +126,8 @@ export async function main(
   const concurrency = parseConcurrency(values.concurrency);
   if (values['update-expectations'] && values.expectations === undefined)
     throw new UsageError('--update-expectations needs --expectations <file>');
-  let toxiproxyUrl: string | undefined;
-  try {
-    if (values['toxiproxy-url'] !== undefined) toxiproxyUrl = checkToxiproxyUrl(values['toxiproxy-url']);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const toxiproxyUrl =
+    values['toxiproxy-url'] === undefined ? undefined : checkToxiproxyUrl(values['toxiproxy-url']);
 
   const prepared = await prepareCheck({
     subjectSpec: positionals[0]!,

@@ -4,6 +4,7 @@
  * row (the implementations did not all end the same way, a case missing from a report included),
  * and its terminal, Markdown and self-contained HTML renderings.
  */
+import { UsageError } from './errors.ts';
 import { BASE_CSS, badge, esc, inlineScript, page } from './report/html.ts';
 import { mdCode, mdText, STATUS_EMOJI } from './report/markdown.ts';
 import { plain, statusMark } from './report/terminal.ts';
@@ -54,21 +55,13 @@ export interface CompareOptions {
   onlyDifferent?: boolean;
 }
 
-export class CompareUsageError extends Error {
-  readonly code = 'ERR_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'CompareUsageError';
-  }
-}
-
 export function implementationLabel(report: Report): string {
   const { subject } = report;
   return `${subject.name}@${subject.runtime.name} ${subject.runtime.version}`;
 }
 
 export function compareReports(reports: readonly Report[]): Matrix {
-  if (reports.length === 0) throw new CompareUsageError('compare needs at least one report');
+  if (reports.length === 0) throw new UsageError('compare needs at least one report');
   const seen = new Map<string, number>();
   const implementations = reports.map((report): MatrixImplementation => {
     const base = implementationLabel(report);

@@ -16,9 +16,11 @@
  * expected, they are always reported. `when` (optional) limits the entry to a runtime and a semver
  * range of its version.
  */
+
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { selected } from '../shared/config.ts';
+import { UsageError } from './errors.ts';
 import type { Report, Status } from './report/types.ts';
 
 export type ExpectedStatus = 'fail' | 'unsupported' | 'skip';
@@ -58,14 +60,6 @@ export interface ExpectationComparison {
   stale: string[];
 }
 
-export class ExpectationsError extends Error {
-  readonly code = 'ERR_USAGE';
-  constructor(message: string) {
-    super(message.replace(/\s*\n\s*/g, ' '));
-    this.name = 'ExpectationsError';
-  }
-}
-
 const ID = /^[A-Za-z]+\/[a-z0-9-]+$/;
 const ENTRY_KEYS = new Set(['status', 'reason', 'link', 'when']);
 const WHEN_KEYS = new Set(['runtime', 'version']);
@@ -76,18 +70,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function validateEntry(id: string, value: unknown, where: string): Expectation {
   const at = `${where}: ${JSON.stringify(id)}`;
-  if (!ID.test(id)) throw new ExpectationsError(`${at} is not a case id (<area>/<slug>)`);
-  if (!isObject(value)) throw new ExpectationsError(`${at} must be an object`);
+  if (!ID.test(id)) throw new UsageError(`${at} is not a case id (<area>/<slug>)`);
+  if (!isObject(value)) throw new UsageError(`${at} must be an object`);
   for (const key of Object.keys(value)) {
-    if (!ENTRY_KEYS.has(key)) throw new ExpectationsError(`${at} has an unknown key ${JSON.stringify(key)}`);
+    if (!ENTRY_KEYS.has(key)) throw new UsageError(`${at} has an unknown key ${JSON.stringify(key)}`);
   }
   const { status, reason, link, when } = value;
   if (typeof status !== 'string' || !(EXPECTED_STATUSES as readonly string[]).includes(status)) {
-    throw new ExpectationsError(
+    throw new UsageError(
       `${at}.status must be one of ${EXPECTED_STATUSES.join(', ')} (got ${JSON.stringify(status) ?? 'nothing'})`,
     );
   }
-  if (typeof reason !== 'string') throw new ExpectationsError(`${at}.reason must be a string`);
+  if (typeof reason !== 'string') throw new UsageError(`${at}.reason must be a string`);
   const entry: Expectation = { status: status as ExpectedStatus, reason };
   if (link !== undefined) {
     let ok = false;
@@ -96,25 +90,24 @@ function validateEntry(id: string, value: unknown, where: string): Expectation {
         ok = ['https:', 'http:'].includes(new URL(link).protocol);
       } catch {}
     }
-    if (!ok) throw new ExpectationsError(`${at}.link must be an http(s) URL`);
+    if (!ok) throw new UsageError(`${at}.link must be an http(s) URL`);
     entry.link = link as string;
   }
   if (when !== undefined) {
-    if (!isObject(when)) throw new ExpectationsError(`${at}.when must be an object`);
+    if (!isObject(when)) throw new UsageError(`${at}.when must be an object`);
     for (const key of Object.keys(when)) {
-      if (!WHEN_KEYS.has(key))
-        throw new ExpectationsError(`${at}.when has an unknown key ${JSON.stringify(key)}`);
+      if (!WHEN_KEYS.has(key)) throw new UsageError(`${at}.when has an unknown key ${JSON.stringify(key)}`);
     }
     const w: ExpectationWhen = {};
     if (when.runtime !== undefined) {
       if (typeof when.runtime !== 'string' || when.runtime === '') {
-        throw new ExpectationsError(`${at}.when.runtime must be a runtime name`);
+        throw new UsageError(`${at}.when.runtime must be a runtime name`);
       }
       w.runtime = when.runtime;
     }
     if (when.version !== undefined) {
       if (typeof when.version !== 'string' || semver.validRange(when.version) === null) {
-        throw new ExpectationsError(
+        throw new UsageError(
           `${at}.when.version must be a semver range (got ${JSON.stringify(when.version)})`,
         );
       }
@@ -131,9 +124,9 @@ export function parseExpectations(text: string, where = 'expectations'): Expecta
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ExpectationsError(`${where}: not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`${where}: not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(data)) throw new ExpectationsError(`${where}: must be a JSON object keyed by case id`);
+  if (!isObject(data)) throw new UsageError(`${where}: must be a JSON object keyed by case id`);
   const out: Expectations = {};
   for (const [id, value] of Object.entries(data)) out[id] = validateEntry(id, value, where);
   return out;
@@ -145,7 +138,7 @@ export function loadExpectations(file: string): Expectations {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ExpectationsError(`${file}: cannot read the expectation file (${code})`);
+    throw new UsageError(`${file}: cannot read the expectation file (${code})`);
   }
   return parseExpectations(text, file);
 }

@@ -5,10 +5,12 @@
  * `prepareCheck` resolves everything that can be a usage error (subject, selection, runtime) without
  * running anything, so `compare` can reject a bad argument before it spends time on the others.
  */
+
 import { resolve } from 'node:path';
 import type { RunConfig } from '../shared/config.ts';
 import { HOST_FILE } from '../shared/subject-process.ts';
-import type { CaseVerdict } from '../suite/case.ts';
+import type { CaseVerdict } from '../shared/verdict.ts';
+import { UsageError } from './errors.ts';
 import { makePlan, type Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { writeJsonReport } from './report/json.ts';
@@ -55,15 +57,11 @@ export interface CheckResult {
   file: string;
 }
 
-export class ConcurrencyError extends Error {
-  readonly code = 'ERR_USAGE';
-}
-
 /** `--concurrency <n>` of both commands: a whole number ≥ 1. */
 export function parseConcurrency(value: string): number {
   const concurrency = Number(value);
   if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new ConcurrencyError('--concurrency takes a whole number ≥ 1');
+    throw new UsageError('--concurrency takes a whole number ≥ 1');
   return concurrency;
 }
 
@@ -136,13 +134,11 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
       only: options.only,
       trace: options.trace,
       reproPrefix,
+      concurrency: options.concurrency,
     };
     if (options.toxiproxyUrl !== undefined) config.toxiproxyUrl = options.toxiproxyUrl;
     const progress = makeProgress(options.io, plan.cases.length);
-    const outcome = await runPlan(plan, config, {
-      concurrency: options.concurrency,
-      onVerdict: progress.tick,
-    });
+    const outcome = await runPlan(plan, config, { onVerdict: progress.tick });
     progress.done();
     for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
   }

@@ -2,11 +2,13 @@
  * The plan: which cases exist (read from the suite files themselves, so the list can never drift
  * from what runs), which the user selected, and which suite files must run for them.
  */
+
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { areaOf, type CaseSpec } from '../shared/case-spec.ts';
 import { LIST_ENV, selected } from '../shared/config.ts';
-import { areaOf, type CaseSpec, catalog } from '../suite/case.ts';
+import { UsageError } from './errors.ts';
 
 export const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
 
@@ -35,6 +37,8 @@ export async function loadCatalog(): Promise<PlannedCase[]> {
   const previous = process.env[LIST_ENV];
   process.env[LIST_ENV] = '1';
   const all: PlannedCase[] = [];
+  // Loaded here, not at the top: only planning and listing need the suite side's case definitions.
+  const { catalog } = await import('../suite/case.ts');
   try {
     for (const file of suiteFiles()) {
       const before = catalog.length;
@@ -49,15 +53,11 @@ export async function loadCatalog(): Promise<PlannedCase[]> {
   return all;
 }
 
-export class PlanError extends Error {
-  code = 'ERR_USAGE';
-}
-
 export async function makePlan(only: readonly string[]): Promise<Plan> {
   const all = await loadCatalog();
   const cases = all.filter((c) => selected(c.id, only));
   if (cases.length === 0) {
-    throw new PlanError(
+    throw new UsageError(
       `no case matches ${only.map((o) => `"${o}"`).join(', ')}: see --list for the case ids`,
     );
   }

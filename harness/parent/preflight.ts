@@ -6,15 +6,12 @@
 
 import type { Json } from '../shared/protocol.ts';
 import { type Launcher, SubjectCommandError, SubjectProcess } from '../shared/subject-process.ts';
+import { SetupError } from './errors.ts';
 
 export interface SubjectInfo {
   runtime: { name: string; version: string };
   capabilities: Record<string, boolean>;
   exportName: string;
-}
-
-export class PreflightError extends Error {
-  code = 'ERR_SUBJECT';
 }
 
 export async function preflight(launcher: Launcher, module: string, cwd: string): Promise<SubjectInfo> {
@@ -28,8 +25,8 @@ export async function preflight(launcher: Launcher, module: string, cwd: string)
     } & { [k: string]: Json };
     return { runtime: loaded.runtime, capabilities: loaded.capabilities, exportName: loaded.exportName };
   } catch (err) {
-    if (err instanceof SubjectCommandError) throw new PreflightError(err.wire.message);
-    throw new PreflightError((err as Error).message);
+    if (err instanceof SubjectCommandError) throw new SetupError(err.wire.message, 'ERR_SUBJECT');
+    throw new SetupError((err as Error).message, 'ERR_SUBJECT');
   } finally {
     proc.kill('preflight done');
   }

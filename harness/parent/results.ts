@@ -1,6 +1,6 @@
 /** Joins the plan (what each case is) with the verdicts (how it went) into the canonical report. */
 import { readFileSync } from 'node:fs';
-import type { CaseVerdict } from '../suite/case.ts';
+import type { CaseVerdict } from '../shared/verdict.ts';
 import type { PlannedCase } from './plan.ts';
 import { type CaseResult, type Report, SCHEMA_VERSION, summarize } from './report/types.ts';
 

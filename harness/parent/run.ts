@@ -1,102 +1,104 @@
 /**
- * Runs the planned suite files with node:test's `run()`, each file in its own process, and turns its
- * event stream into one verdict per case. Verdicts travel as diagnostics (see case.ts); a case that
- * produced none (its file crashed, node:test's backstop timeout fired) still gets a verdict here.
+ * Runs the planned suite files in ONE suite process (harness/suite/main.ts, forked with the tsx
+ * loader), whose node:test runs the selected cases up to `--concurrency` at a time, and gathers one
+ * verdict per case from its messages. A case that produced none (node:test's backstop fired, its
+ * file failed to load, the suite process died) still gets a verdict here.
  */
-import { run } from 'node:test';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { RUN_ENV, type RunConfig } from '../shared/config.ts';
-import { type CaseVerdict, DIAGNOSTIC_PREFIX } from '../suite/case.ts';
+import type { SuiteMessage } from '../shared/suite-messages.ts';
+import type { CaseVerdict } from '../shared/verdict.ts';
 import type { Plan } from './plan.ts';
 
 export interface RunOutcome {
   verdicts: Map<string, CaseVerdict>;
 }
 
-interface TestEventData {
-  name?: string;
-  file?: string;
-  nesting?: number;
-  message?: string;
-  details?: { duration_ms?: number; error?: { message?: string; failureType?: string; cause?: unknown } };
-}
-
 const TSX_LOADER = import.meta.resolve('tsx');
-
-function errorText(data: TestEventData): string {
-  const err = data.details?.error;
-  const cause = err?.cause as { message?: string } | string | undefined;
-  const text = typeof cause === 'string' ? cause : (cause?.message ?? err?.message ?? 'unknown failure');
-  return text.replace(/\s+/g, ' ').trim().slice(0, 500);
-}
+const SUITE_MAIN = fileURLToPath(new URL('../suite/main.ts', import.meta.url));
+const STDERR_TAIL = 2000;
+const FINISH_GRACE_MS = 1000;
 
 export async function runPlan(
   plan: Plan,
   config: RunConfig,
-  options: { concurrency: number; onVerdict?: (verdict: CaseVerdict) => void },
+  options: { onVerdict?: (verdict: CaseVerdict) => void },
 ): Promise<RunOutcome> {
   const verdicts = new Map<string, CaseVerdict>();
-  // node:test reports a test's diagnostics after its pass/fail event: a failure without a verdict
-  // is only provisional until the stream ends.
+  // node:test reports a test's diagnostics before its failure: a failure without a verdict is only
+  // provisional until the process ends.
   const provisional = new Map<string, CaseVerdict>();
   const planned = new Set(plan.cases.map((c) => c.id));
-  const stderrByFile = new Map<string, string>();
+  let finishing: NodeJS.Timeout | undefined;
   const accept = (verdict: CaseVerdict) => {
     if (!planned.has(verdict.id) || verdicts.has(verdict.id)) return;
     verdicts.set(verdict.id, verdict);
     options.onVerdict?.(verdict);
   };
-  process.env[RUN_ENV] = JSON.stringify(config);
-  // When the CLI itself runs under `node --test` (our own tests), node:test marks the environment
-  // and a nested run() would refuse to start the suite files. The suites are a separate run.
-  delete process.env.NODE_TEST_CONTEXT;
-  const stream = run({
-    files: plan.files,
-    concurrency: options.concurrency,
-    isolation: 'process',
+  // Every planned case has its verdict: tell the suite process to close its session and end. A case
+  // that only failed (node:test's backstop) may still send its verdict: give it a moment.
+  const checkDone = () => {
+    if (verdicts.size === planned.size) finish();
+    else if ([...planned].every((id) => verdicts.has(id) || provisional.has(id)))
+      finishing ??= setTimeout(finish, FINISH_GRACE_MS);
+  };
+  const finish = () => {
+    clearTimeout(finishing);
+    if (child.connected) child.send({ kind: 'finish' });
+  };
+  const env: NodeJS.ProcessEnv = { ...process.env, [RUN_ENV]: JSON.stringify(config) };
+  // When the CLI itself runs under `node --test` (our own tests), node:test marks the environment.
+  delete env.NODE_TEST_CONTEXT;
+  const child = fork(SUITE_MAIN, plan.files, {
     execArgv: ['--import', TSX_LOADER],
+    env,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  for await (const event of stream) {
-    const data = event.data as TestEventData;
-    if (event.type === 'test:diagnostic' && data.message?.startsWith(DIAGNOSTIC_PREFIX)) {
-      accept(JSON.parse(data.message.slice(DIAGNOSTIC_PREFIX.length)) as CaseVerdict);
-    } else if (event.type === 'test:stderr' && data.file) {
-      const text = (stderrByFile.get(data.file) ?? '') + String(data.message ?? '');
-      stderrByFile.set(data.file, text.slice(-2000));
-    } else if (
-      event.type === 'test:fail' &&
-      data.name &&
-      planned.has(data.name) &&
-      !verdicts.has(data.name)
-    ) {
-      // Unless its diagnostic follows, only node:test's own backstop (or a crash) ended this case.
-      const failureType = data.details?.error?.failureType;
-      provisional.set(data.name, {
-        id: data.name,
-        status: failureType === 'testTimeoutFailure' ? 'timeout' : 'error',
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
+  });
+  child.on('message', (raw) => {
+    const message = raw as SuiteMessage;
+    if (message.kind === 'verdict') {
+      accept(message.verdict);
+    } else if (planned.has(message.name)) {
+      // Unless its verdict came, only node:test's own backstop (or a crash) ended this case.
+      provisional.set(message.name, {
+        id: message.name,
+        status: message.timedOut ? 'timeout' : 'error',
         observed: null,
-        message: `harness: ${errorText(data)}`,
-        durationMs: Math.round(data.details?.duration_ms ?? 0),
+        message: `harness: ${message.message}`,
+        durationMs: message.durationMs,
       });
-    } else if (event.type === 'test:fail' && data.file && data.name === data.file) {
-      // A whole suite file failed outside any case (a crash while loading, a killed process).
-      const stderr = stderrByFile.get(data.file)?.trim().split('\n').at(-1) ?? '';
-      const reason = `the suite process failed: ${errorText(data)}${stderr ? ` (${stderr.slice(0, 300)})` : ''}`;
+    } else if (message.file && message.nesting === 0) {
+      // A whole suite file failed outside any case (a crash while loading).
+      const reason = `the suite file failed: ${message.message}`;
       for (const c of plan.cases) {
-        if (c.file === data.file && !verdicts.has(c.id)) {
+        if (c.file === message.file && !verdicts.has(c.id)) {
           accept({ id: c.id, status: 'error', observed: null, message: reason, durationMs: 0 });
         }
       }
     }
-  }
+    checkDone();
+  });
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', () => resolve({ code: null, signal: null }));
+  });
+  clearTimeout(finishing);
   for (const verdict of provisional.values()) accept(verdict);
   // Anything still without a verdict never ran: say so rather than drop it.
+  const last = stderr.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
   for (const c of plan.cases) {
     if (!verdicts.has(c.id)) {
       accept({
         id: c.id,
         status: 'error',
         observed: null,
-        message: 'the case produced no result (its suite process ended early)',
+        message: `the case produced no result (the suite process ${how}${last ? `: ${last}` : ''})`,
         durationMs: 0,
       });
     }

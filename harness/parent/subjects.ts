@@ -3,9 +3,11 @@
  * `createAgent(options)`, `createDispatcher(options)` or a default function. Relative paths resolve
  * against the working directory.
  */
+
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from './errors.ts';
 
 export const BUILTIN_SUBJECTS: Record<string, string> = {
   node: fileURLToPath(new URL('../subject/builtins/node.ts', import.meta.url)),
@@ -14,10 +16,6 @@ export const BUILTIN_SUBJECTS: Record<string, string> = {
 };
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
-
-export class SubjectSpecError extends Error {
-  code = 'ERR_USAGE';
-}
 
 export interface ResolvedSubject {
   name: string;
@@ -33,16 +31,15 @@ export function resolveSubject(spec: string, cwd = process.cwd()): ResolvedSubje
   const path = resolve(cwd, spec);
   if (!existsSync(path)) {
     const names = Object.keys(BUILTIN_SUBJECTS).join(', ');
-    throw new SubjectSpecError(
+    throw new UsageError(
       looksLikePath
         ? `no such file: ${path}`
         : `unknown subject "${spec}": give a module path or one of: ${names}`,
     );
   }
-  if (statSync(path).isDirectory())
-    throw new SubjectSpecError(`${path} is a directory; give the module file`);
+  if (statSync(path).isDirectory()) throw new UsageError(`${path} is a directory; give the module file`);
   if (!MODULE_EXTENSIONS.includes(extname(path))) {
-    throw new SubjectSpecError(`${path}: a subject module ends in ${MODULE_EXTENSIONS.join(' ')}`);
+    throw new UsageError(`${path}: a subject module ends in ${MODULE_EXTENSIONS.join(' ')}`);
   }
   return { name: spec, module: path, builtin: false };
 }

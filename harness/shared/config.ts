@@ -1,7 +1,8 @@
 /**
- * What the harness tells each suite process about the run: passed in one environment variable,
- * because node:test runs every suite file in its own process.
+ * What the parent tells the suite process about the run, in one environment variable (RUN_ENV).
  */
+
+import type { Capabilities } from './capabilities.ts';
 
 export const RUN_ENV = 'AGENT_CONFORMANCE_RUN';
 export const LIST_ENV = 'AGENT_CONFORMANCE_LIST';
@@ -16,7 +17,9 @@ export interface RunConfig {
   /** How to start the subject host: executable and argv, already resolved. */
   host: { executable: string; args: string[]; env: Record<string, string>; cwd: string };
   runtime: { name: string; version: string };
-  capabilities: Record<string, boolean>;
+  capabilities: Capabilities;
+  /** How many cases may run at the same time (`--concurrency`). */
+  concurrency: number;
   /** Case id prefixes; empty = all. */
   only: string[];
   /** Keep a transcript for every case, not only for failures. */

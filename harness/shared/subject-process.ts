@@ -69,6 +69,8 @@ export class SubjectProcess extends EventEmitter<{ event: [EventMessage]; exit: 
 
   private constructor(child: ChildProcess) {
     super();
+    // every case running at the same time listens for events and for the exit
+    this.setMaxListeners(0);
     this.child = child;
     const out = createInterface({ input: child.stdout! });
     out.on('line', (line) => this.onLine(line));

@@ -1,25 +1,20 @@
 /**
- * What a case body works with: origins on loopback that record the wire, agents living in the
- * subject process, requests whose events arrive as they happen, and waits that re-check a condition
- * on every observation instead of sleeping. Everything a case starts is stopped by `cleanup`.
+ * What a case body works with (`CaseContext`, the whole author API) and the run behind it
+ * (`CaseRun`: the runner's and the protocol's side, which no case sees): origins on loopback that
+ * record the wire, agents living in the subject process, requests whose events arrive as they
+ * happen, and waits that re-check a condition on every observation instead of sleeping. Everything a
+ * case starts is stopped by `cleanup`.
  */
-import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
-import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
 import { type OpenCounter, type Origin, startOrigin, type WireEvent } from '../../fixtures/origin/server.ts';
-import type { Status, TraceEntry } from '../parent/report/types.ts';
+import type { Capabilities } from '../shared/capabilities.ts';
+import type { CaseSpec } from '../shared/case-spec.ts';
 import {
   type AgentHooks,
-  type AgentSnapshot,
   type Command,
-  decodeValue,
   type EventMessage,
   encodeValue,
   type Json,
   type Outcome,
-  type RequestAction,
-  type RequestSpec,
-  type SocketInfo,
-  UNSUPPORTED_CODE,
   type WireError,
 } from '../shared/protocol.ts';
 import {
@@ -27,270 +22,60 @@ import {
   type SubjectProcess,
   SubjectUnavailableError,
 } from '../shared/subject-process.ts';
-import type { CaseSpec } from './case.ts';
+import type { Status, TraceEntry } from '../shared/verdict.ts';
+import { AgentHandle, unsupportedOr } from './agent.ts';
 import { createFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import type { Channel, RequestHandle } from './request.ts';
 import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
 
 const MAX_TRACE = 500;
 let caseSeq = 0;
 
-export interface RequestOptions extends Omit<RequestSpec, 'origin' | 'path'> {
-  origin: Origin;
-  /**
-   * Send the request through this fault proxy (`ctx.proxy(origin)`) instead of straight to the origin.
-   * The origin then sees the proxy's connections: `RequestHandle.connection` is unknown.
-   */
-  via?: FaultProxy;
-  /** What the origin does for this request (becomes the query string). */
-  behaviour?: Behaviour;
-  /** Path before the query string. */
-  path?: string;
-}
-
-/** Agent state as the subject reports it, with counts per pool key for convenience. */
-export interface Snapshot extends Omit<AgentSnapshot, 'fields' | 'options'> {
-  fields: Record<string, unknown>;
-  options: Record<string, unknown> | null;
-  /** Sockets per key in `sockets` / `freeSockets`, queued requests per key. */
-  active(name?: string): number;
-  free(name?: string): number;
-  queued(name?: string): number;
-}
-
-function total(map: Record<string, SocketInfo[] | number>, name?: string): number {
-  const count = (v: SocketInfo[] | number | undefined) => (typeof v === 'number' ? v : (v?.length ?? 0));
-  if (name !== undefined) return count(map[name]);
-  return Object.values(map).reduce<number>((sum, v) => sum + count(v), 0);
-}
-
-export class RequestHandle {
-  readonly id: string;
-  readonly origin: Origin;
-  readonly events: EventMessage[] = [];
-  /** Every `'socket'` event (more than one if the subject retried on another socket). */
-  readonly sockets: {
-    localPort: number | null;
-    reusedSocket: boolean;
-    socketTimeout: number | null;
-    t: number;
-  }[] = [];
-  response: {
-    status: number;
-    headers: Record<string, string | string[]>;
-    reusedSocket: boolean;
-    t: number;
-  } | null = null;
-  ended: { bodyLength: number; body: string; t: number } | null = null;
-  error: { code: string | null; message: string; reusedSocket: boolean; t: number } | null = null;
-  closed: { t: number } | null = null;
-  readonly timeouts: number[] = [];
-  /** The fault proxy the request went through, if any. */
-  readonly via: FaultProxy | null;
-  private readonly ctx: CaseContext;
-
-  constructor(ctx: CaseContext, id: string, origin: Origin, via: FaultProxy | null = null) {
-    this.ctx = ctx;
-    this.id = id;
-    this.origin = origin;
-    this.via = via;
-  }
-
-  /** The first socket the request was given. */
-  get socket(): RequestHandle['sockets'][number] | null {
-    return this.sockets[0] ?? null;
-  }
-
-  /** The request has finished one way or the other (`'close'` or `'error'`). */
-  get settled(): boolean {
-    return this.closed !== null || this.error !== null;
-  }
-
-  /**
-   * The origin's record of the connection that carried this request (by the client's port). Unknown
-   * through a proxy: the origin sees the proxy's port, not the client's.
-   */
-  get connection(): ConnectionRecord | undefined {
-    if (this.via) return undefined;
-    const port = this.sockets.at(-1)?.localPort ?? null;
-    return this.origin.connectionByPort(port);
-  }
-
-  onEvent(event: EventMessage, t: number): void {
-    this.events.push(event);
-    switch (event.ev) {
-      case 'socket':
-        this.sockets.push({
-          localPort: event.localPort,
-          reusedSocket: event.reusedSocket,
-          socketTimeout: event.socketTimeout,
-          t,
-        });
-        break;
-      case 'response':
-        this.response = { status: event.status, headers: event.headers, reusedSocket: event.reusedSocket, t };
-        break;
-      case 'end':
-        this.ended = { bodyLength: event.bodyLength, body: event.body, t };
-        break;
-      case 'error':
-        this.error = { code: event.code, message: event.message, reusedSocket: event.reusedSocket, t };
-        break;
-      case 'close':
-        this.closed = { t };
-        break;
-      case 'timeout':
-        this.timeouts.push(t);
-        break;
-    }
-  }
-
-  /** Waits until the request settles (`'close'` or `'error'`). */
-  done(timeoutMs = 3000): Promise<this> {
-    return this.ctx.waitFor(`request ${this.id} to settle`, () => this.settled && this, timeoutMs);
-  }
-
-  /** Waits for the response to be fully read (`'end'`). */
-  completed(timeoutMs = 3000): Promise<this> {
-    return this.ctx.waitFor(
-      `request ${this.id} to complete`,
-      () => {
-        if (this.error)
-          throw new CaseFailure(`request ${this.id} failed: ${this.error.code ?? ''} ${this.error.message}`);
-        return this.ended !== null && this;
-      },
-      timeoutMs,
-    );
-  }
-
-  /** Waits for the response head. */
-  responded(timeoutMs = 3000): Promise<this> {
-    return this.ctx.waitFor(`a response to ${this.id}`, () => this.response !== null && this, timeoutMs);
-  }
-
-  /** Waits until the request has a socket with a known local port. */
-  assigned(timeoutMs = 3000): Promise<this> {
-    return this.ctx.waitFor(
-      `request ${this.id} to get a socket`,
-      () => this.sockets.length > 0 && this,
-      timeoutMs,
-    );
-  }
-
-  act(action: RequestAction): Promise<void> {
-    return this.ctx.command({ op: 'action', req: this.id, action }).then(() => undefined);
-  }
-}
-
-export class AgentHandle {
-  readonly id: string;
-  readonly frees: { localPort: number | null; t: number }[] = [];
-  readonly calls: Record<string, number> = {};
-  private readonly ctx: CaseContext;
-  private nextRequest = 1;
-
-  constructor(ctx: CaseContext, id: string) {
-    this.ctx = ctx;
-    this.id = id;
-  }
-
-  onEvent(event: EventMessage, t: number): void {
-    if (event.ev === 'free') this.frees.push({ localPort: event.localPort, t });
-    if (event.ev === 'call') this.calls[event.method] = (this.calls[event.method] ?? 0) + 1;
-  }
-
-  private prepare(options: RequestOptions): { handle: RequestHandle; command: Command } {
-    const { origin, behaviour, path, via, ...rest } = options;
-    const id = `${this.id}.r${this.nextRequest++}`;
-    const handle = new RequestHandle(this.ctx, id, origin, via ?? null);
-    this.ctx.registerRequest(handle);
-    const spec: RequestSpec = { ...rest, origin: via?.url ?? origin.url, path: pathFor(behaviour, path) };
-    return { handle, command: { op: 'request', agent: this.id, req: id, spec } };
-  }
-
-  /** Issues one request. */
-  async request(options: RequestOptions): Promise<RequestHandle> {
-    const { handle, command } = this.prepare(options);
-    await this.ctx.command(command);
-    return handle;
-  }
-
-  /**
-   * Issues several requests in one tick of the subject, optionally followed by a snapshot taken in
-   * that same tick (before any socket can connect). The snapshot is null when the subject has no
-   * agent state (capability `agentState`): use it as secondary evidence only, under `if (snapshot)`.
-   */
-  async issue(
-    list: RequestOptions[],
-    opts: { snapshot?: boolean } = {},
-  ): Promise<{ requests: RequestHandle[]; snapshot: Snapshot | null }> {
-    const prepared = list.map((o) => this.prepare(o));
-    const commands: Command[] = prepared.map((p) => p.command);
-    if (opts.snapshot && this.ctx.capabilities.agentState !== false)
-      commands.push({ op: 'snapshot', agent: this.id });
-    const outcomes = await this.ctx.batch(commands);
-    outcomes.forEach((o, i) => {
-      if (!o.ok) throw unsupportedOr(new SubjectCommandError(commands[i]?.op ?? 'batch', o.error));
-    });
-    const last = outcomes.at(-1);
-    const snapshot =
-      commands.at(-1)?.op === 'snapshot' && last?.ok
-        ? toSnapshot(last.value as unknown as AgentSnapshot)
-        : null;
-    return { requests: prepared.map((p) => p.handle), snapshot };
-  }
-
-  /** The agent's state; `unsupported` for a subject without it (capability `agentState`). */
-  async snapshot(): Promise<Snapshot> {
-    if (this.ctx.capabilities.agentState === false)
-      throw new Unsupported('the subject has no agent state to snapshot (capability agentState)');
-    return toSnapshot(
-      (await this.ctx.command({ op: 'snapshot', agent: this.id })) as unknown as AgentSnapshot,
-    );
-  }
-
-  /** The agent's state, or null for a subject without it: for secondary evidence. */
-  async optionalSnapshot(): Promise<Snapshot | null> {
-    return this.ctx.capabilities.agentState === false ? null : this.snapshot();
-  }
-
-  /** `agent.getName(options)`; `unsupported` for a subject without it (capability `getName`). */
-  async getName(options: Record<string, unknown>): Promise<unknown> {
-    if (this.ctx.capabilities.getName === false)
-      throw new Unsupported('the subject has no getName() (capability getName)');
-    return decodeValue(
-      await this.ctx.command({ op: 'getName', agent: this.id, options: encodeValue(options) }),
-    );
-  }
-
-  async destroy(): Promise<void> {
-    await this.ctx.command({ op: 'destroy', agent: this.id });
-  }
-}
-
-/** A reply refusing an operation the subject cannot do (UNSUPPORTED_CODE) means `unsupported`. */
-function unsupportedOr(err: unknown): unknown {
-  if (err instanceof SubjectCommandError && err.code === UNSUPPORTED_CODE)
-    return new Unsupported(err.wire.message);
-  return err;
-}
-
-function toSnapshot(raw: AgentSnapshot): Snapshot {
-  return {
-    ...raw,
-    fields: decodeValue(raw.fields as Json) as Record<string, unknown>,
-    options: raw.options ? (decodeValue(raw.options as Json) as Record<string, unknown>) : null,
-    active: (name?: string) => total(raw.sockets, name),
-    free: (name?: string) => total(raw.freeSockets, name),
-    queued: (name?: string) => total(raw.requests, name),
-  };
-}
-
-export class CaseContext {
-  readonly spec: CaseSpec;
+/** Everything a case body can use. */
+export interface CaseContext {
   /** Connections open across all of this case's origins, and their peak. */
+  readonly wire: OpenCounter;
+  /** Errors that escaped to the subject process's top level while this case ran. */
+  readonly uncaught: readonly { name: string; code: string | null; message: string; t: number }[];
+  readonly capabilities: Capabilities;
+  readonly runtime: { name: string; version: string };
+  /** Milliseconds since the case started. */
+  now(): number;
+  /** Starts an instrumented origin on 127.0.0.1 (stopped at the end of the case). */
+  origin(label?: string): Promise<Origin>;
+  /** A fault proxy (Toxiproxy API) in front of `origin`; send requests through it with `via`. */
+  proxy(origin: Origin): Promise<FaultProxy>;
+  /** Creates an agent in the subject. A factory that throws fails the case. */
+  agent(options?: Record<string, unknown>, hooks?: AgentHooks): Promise<AgentHandle>;
+  /** Creates an agent and reports whether the factory threw, for validation cases. */
+  tryAgent(
+    options: Record<string, unknown>,
+  ): Promise<{ ok: true; agent: AgentHandle } | { ok: false; error: WireError }>;
+  /**
+   * Resolves with the first truthy value of `check`, re-evaluated on every observation. Fails the
+   * case if nothing satisfies it within `timeoutMs`; `what` says what was expected.
+   */
+  waitFor<T>(what: string, check: () => T | false | null | undefined, timeoutMs: number): Promise<T>;
+  /** Lets time pass on purpose, to see that something does NOT happen. */
+  observeFor(ms: number): Promise<void>;
+  /**
+   * A round trip to the subject: everything sent before has been processed by it. Called after an
+   * origin saw a pooled connection close, it lets the subject's event loop take in that close before
+   * the next request goes out (both arrive in the same poll at worst), so the next request tests the
+   * agent, not a race the docs concede.
+   */
+  settle(): Promise<void>;
+  /** Records an observation for the report (`observed`). */
+  observe(text: string): void;
+  fail(message: string): never;
+  unsupported(reason: string): never;
+  skip(reason: string): never;
+}
+
+export class CaseRun implements CaseContext, Channel {
+  readonly spec: CaseSpec;
   readonly wire: OpenCounter = { open: 0, peak: 0 };
-  /** Errors that escaped to the subject process's top level during this case. */
   readonly uncaught: { name: string; code: string | null; message: string; t: number }[] = [];
   private readonly session: Session;
   private readonly t0 = performance.now();
@@ -304,18 +89,18 @@ export class CaseContext {
   private readonly waiters = new Set<() => void>();
   private proc: SubjectProcess | null = null;
   private restarted = false;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(spec: CaseSpec, session: Session) {
     this.spec = spec;
     this.session = session;
   }
 
-  /** Milliseconds since the case started. */
   now(): number {
     return performance.now() - this.t0;
   }
 
-  get capabilities(): Record<string, boolean> {
+  get capabilities(): Capabilities {
     return this.session.capabilities;
   }
 
@@ -323,7 +108,7 @@ export class CaseContext {
     return this.session.config.runtime;
   }
 
-  private note(source: TraceEntry['source'], event: string, detail?: Record<string, unknown>): void {
+  note(source: TraceEntry['source'], event: string, detail?: Record<string, unknown>): void {
     if (this.trace.length < MAX_TRACE)
       this.trace.push({ t: Math.round(this.now() * 10) / 10, source, event, detail });
   }
@@ -332,7 +117,6 @@ export class CaseContext {
     for (const w of [...this.waiters]) w();
   }
 
-  /** Starts an origin on 127.0.0.1 (stopped at the end of the case). */
   async origin(label = String.fromCharCode(65 + this.origins.length)): Promise<Origin> {
     const origin = await startOrigin({ label, now: () => this.now(), shared: this.wire });
     this.origins.push(origin);
@@ -359,8 +143,8 @@ export class CaseContext {
 
   /**
    * A Toxiproxy proxy in front of `origin` (listening on 127.0.0.1, deleted at the end of the case),
-   * driven through toxiproxy-node-client: the embedded server, or `--toxiproxy-url`. Send requests
-   * through it with `via`. An unreachable Toxiproxy makes the case `error`, never `fail`.
+   * driven through toxiproxy-node-client: the embedded server, or `--toxiproxy-url`. An unreachable
+   * Toxiproxy makes the case `error`, never `fail`.
    */
   async proxy(origin: Origin): Promise<FaultProxy> {
     const proxy = await createFaultProxy(this.session.faults, origin, this.seq, (event, detail) =>
@@ -374,10 +158,16 @@ export class CaseContext {
     const proc = await this.session.subject();
     if (proc !== this.proc) {
       this.proc = proc;
-      proc.on('event', (e) => this.onSubjectEvent(e));
-      proc.on('exit', (reason) => {
+      const onEvent = (e: EventMessage) => this.onSubjectEvent(e);
+      const onExit = (reason: string) => {
         this.note('harness', 'subject-exit', { reason });
         this.changed();
+      };
+      proc.on('event', onEvent);
+      proc.on('exit', onExit);
+      this.unsubscribe.push(() => {
+        proc.off('event', onEvent);
+        proc.off('exit', onExit);
       });
     }
     return proc;
@@ -416,13 +206,21 @@ export class CaseContext {
     return (await this.subject()).batch(commands);
   }
 
-  /** Creates an agent in the subject. A factory that throws fails the case. */
-  async agent(options: Record<string, unknown> = {}, hooks?: AgentHooks): Promise<AgentHandle> {
+  async settle(): Promise<void> {
+    await this.command({ op: 'hello' });
+  }
+
+  private newAgent(): AgentHandle {
     const id = `c${this.seq}.a${this.agents.size + 1}`;
     const handle = new AgentHandle(this, id);
     this.agents.set(id, handle);
+    return handle;
+  }
+
+  async agent(options: Record<string, unknown> = {}, hooks?: AgentHooks): Promise<AgentHandle> {
+    const handle = this.newAgent();
     try {
-      await this.command({ op: 'create', agent: id, options: encodeValue(options), hooks });
+      await this.command({ op: 'create', agent: handle.id, options: encodeValue(options), hooks });
     } catch (err) {
       if (err instanceof SubjectCommandError) {
         throw new CaseFailure(
@@ -434,27 +232,20 @@ export class CaseContext {
     return handle;
   }
 
-  /** Creates an agent and reports whether the factory threw, for validation cases. */
   async tryAgent(
     options: Record<string, unknown>,
   ): Promise<{ ok: true; agent: AgentHandle } | { ok: false; error: WireError }> {
-    const id = `c${this.seq}.a${this.agents.size + 1}`;
-    const handle = new AgentHandle(this, id);
-    this.agents.set(id, handle);
+    const handle = this.newAgent();
     try {
-      await this.command({ op: 'create', agent: id, options: encodeValue(options) });
+      await this.command({ op: 'create', agent: handle.id, options: encodeValue(options) });
       return { ok: true, agent: handle };
     } catch (err) {
-      this.agents.delete(id);
+      this.agents.delete(handle.id);
       if (err instanceof SubjectCommandError) return { ok: false, error: err.wire };
       throw err;
     }
   }
 
-  /**
-   * Resolves with the first truthy value of `check`, re-evaluated on every observation. Fails the
-   * case if nothing satisfies it within `timeoutMs`; `what` says what was expected.
-   */
   waitFor<T>(what: string, check: () => T | false | null | undefined, timeoutMs: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -490,7 +281,6 @@ export class CaseContext {
     });
   }
 
-  /** Lets time pass on purpose, to see that something does NOT happen. */
   async observeFor(ms: number): Promise<void> {
     this.note('harness', 'observe', { ms });
     await new Promise((r) => setTimeout(r, ms));
@@ -498,7 +288,6 @@ export class CaseContext {
       throw new SubjectUnavailableError('exited', this.proc.deadReason ?? 'subject gone');
   }
 
-  /** Records an observation for the report (`observed`). */
   observe(text: string): void {
     this.observations.push(text);
   }
@@ -541,7 +330,7 @@ export class CaseContext {
     this.waiters.clear();
     const proc = this.proc;
     let lost = this.restarted || (proc !== null && !proc.alive);
-    if (proc?.alive) {
+    if (proc?.alive && this.agents.size > 0) {
       try {
         await proc.batch(
           [...this.agents.keys()].map((agent) => ({ op: 'forget', agent })),
@@ -552,6 +341,7 @@ export class CaseContext {
         this.session.restart(`cleanup after ${this.spec.id} failed`);
       }
     }
+    for (const off of this.unsubscribe) off();
     await this.removeProxies();
     await Promise.all(this.origins.map((o) => o.stop()));
     this.note('harness', 'end', { status });

@@ -4,9 +4,10 @@
  * row lost the subject, the rest are not attempted (each would wait out its budget for nothing).
  */
 
-import type { Status } from '../parent/report/types.ts';
+import type { Capabilities } from '../shared/capabilities.ts';
 import { type RunConfig, readRunConfig } from '../shared/config.ts';
 import { SubjectProcess, SubjectUnavailableError } from '../shared/subject-process.ts';
+import type { Status } from '../shared/verdict.ts';
 import { FaultProxyService } from './fault-proxy.ts';
 
 const GIVE_UP_AFTER = 3;
@@ -25,7 +26,7 @@ export class Session {
     this.faults = new FaultProxyService(config.toxiproxyUrl);
   }
 
-  get capabilities(): Record<string, boolean> {
+  get capabilities(): Capabilities {
     return this.config.capabilities;
   }
 
@@ -50,10 +51,11 @@ export class Session {
       },
       { cwd: host.cwd },
     );
-    this.proc = proc;
     try {
       await proc.call({ op: 'hello' }, 15_000);
       await proc.call({ op: 'load', module: subject.module }, 15_000);
+      // only a loaded subject is handed out: cases that ask meanwhile wait for `starting`
+      this.proc = proc;
     } catch (err) {
       proc.kill();
       if (err instanceof SubjectUnavailableError) throw err;
@@ -87,7 +89,8 @@ export class Session {
   }
 
   async close(): Promise<void> {
-    this.proc?.kill('run finished');
+    const starting = this.starting?.catch(() => null);
+    (this.proc ?? (await starting))?.kill('run finished');
     await this.faults.close();
   }
 }

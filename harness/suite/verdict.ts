@@ -1,7 +1,7 @@
 /** Turns whatever a case body threw into a status and a message. */
 import { AssertionError } from 'node:assert';
-import type { Status } from '../parent/report/types.ts';
 import { SubjectCommandError, SubjectUnavailableError } from '../shared/subject-process.ts';
+import type { Status } from '../shared/verdict.ts';
 
 /** The subject did not do what the documentation says (a wait ran out, a check failed). */
 export class CaseFailure extends Error {

@@ -12,6 +12,7 @@
  * implementations, a bad argument, an unreadable report), or a subject that could not be run at all
  * (it did not load: its report is fatal; the matrix is still written, with a warning).
  */
+
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,15 +24,12 @@ import {
   renderCompareMarkdown,
   renderCompareTerminal,
 } from '../compare.ts';
+import { UsageError } from '../errors.ts';
 import { executeCheck, type Io, type PreparedCheck, parseConcurrency, prepareCheck } from '../pipeline.ts';
 import { readJsonReport } from '../report/json.ts';
 import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';
 import { type Report, summarize } from '../report/types.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
-
-export class CompareArgsError extends Error {
-  readonly code = 'ERR_USAGE';
-}
 
 const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]>… [options]
 
@@ -73,7 +71,7 @@ export function parseCompareArg(arg: string, cwd = process.cwd()): CompareInput 
       ? { kind: 'report', arg, file: whole }
       : { kind: 'subject', arg, subjectSpec: arg, runtime: 'node' };
   }
-  if (extname(arg) === '.json') throw new CompareArgsError(`no such report: ${whole}`);
+  if (extname(arg) === '.json') throw new UsageError(`no such report: ${whole}`);
   const ats: number[] = [];
   for (let i = arg.indexOf('@', 1); i !== -1; i = arg.indexOf('@', i + 1)) ats.push(i);
   const split =
@@ -83,7 +81,7 @@ export function parseCompareArg(arg: string, cwd = process.cwd()): CompareInput 
     }) ?? ats[0];
   if (split === undefined) return { kind: 'subject', arg, subjectSpec: arg, runtime: 'node' };
   const runtime = arg.slice(split + 1);
-  if (runtime === '') throw new CompareArgsError(`${arg}: no runtime after "@"`);
+  if (runtime === '') throw new UsageError(`${arg}: no runtime after "@"`);
   return { kind: 'subject', arg, subjectSpec: arg.slice(0, split), runtime };
 }
 
@@ -92,9 +90,7 @@ function readReport(input: { arg: string; file: string }): Report {
   try {
     report = readJsonReport(input.file);
   } catch (err) {
-    throw new CompareArgsError(
-      `${input.arg}: not a readable report (${(err as Error).message.split('\n')[0]})`,
-    );
+    throw new UsageError(`${input.arg}: not a readable report (${(err as Error).message.split('\n')[0]})`);
   }
   const ok =
     typeof report === 'object' &&
@@ -103,7 +99,7 @@ function readReport(input: { arg: string; file: string }): Report {
     typeof report.subject?.name === 'string' &&
     typeof report.subject?.runtime?.name === 'string' &&
     typeof report.suite?.version === 'string';
-  if (!ok) throw new CompareArgsError(`${input.arg}: not an agent-conformance report.json`);
+  if (!ok) throw new UsageError(`${input.arg}: not an agent-conformance report.json`);
   return report;
 }
 
@@ -129,7 +125,7 @@ function parse(argv: string[]) {
       },
     });
   } catch (err) {
-    throw new CompareArgsError(`compare: ${(err as Error).message}`);
+    throw new UsageError(`compare: ${(err as Error).message}`);
   }
 }
 
@@ -140,7 +136,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length < 2) {
-    throw new CompareArgsError(
+    throw new UsageError(
       `compare needs at least 2 reports or subjects (got ${positionals.length ? positionals.join(' ') : 'none'})`,
     );
   }
@@ -195,7 +191,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
 
   const matrix = compareReports(reports);
   if (matrix.rows.length === 0)
-    throw new CompareArgsError(
+    throw new UsageError(
       `no case to compare: the reports have none matching --only ${values.only.join(' ')}`,
     );
 
@@ -213,7 +209,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       case 'markdown':
         return renderCompareMarkdown(matrix, { onlyDifferent });
       default:
-        throw new CompareArgsError(`compare has no ${t.name} reporter`);
+        throw new UsageError(`compare has no ${t.name} reporter`);
     }
   };
   emitOutputs(targets, render, {

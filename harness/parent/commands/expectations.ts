@@ -6,13 +6,14 @@
  * (`error`/`timeout` are never expected). `--update-expectations` rewrites the file from the run,
  * changing only the entries that changed.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.ts';
 import {
   compareToExpectations,
   type Expectations,
-  ExpectationsError,
   formatExpectations,
   loadExpectations,
   updateExpectations,
@@ -51,7 +52,7 @@ export function resolveExpectationsFile(arg: string, cwd = process.cwd()): Expec
 /** What the file holds before the run: loaded (an error is ERR_USAGE), or empty when it may be created. */
 export function readExpectationsFor(file: ExpectationsFile, update: boolean): Expectations {
   if (update && file.shipped) {
-    throw new ExpectationsError(
+    throw new UsageError(
       `--update-expectations needs a file path, not the built-in name (give ${file.path} to update the shipped file)`,
     );
   }

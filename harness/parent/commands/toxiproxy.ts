@@ -6,8 +6,8 @@
  * one ready line, `toxiproxy (embedded, API 2.12.0) listening on http://127.0.0.1:<port>`. Loopback
  * only. A bad flag is a usage error (exit 2, one line); a port in use is one line too, exit 2.
  */
-import { runStandalone } from '../../../fixtures/toxiproxy/main.ts';
-import { UsageError } from '../cli.ts';
+import { runStandalone, ToxiproxyArgsError } from '../../../fixtures/toxiproxy/main.ts';
+import { SetupError, UsageError } from '../errors.ts';
 import type { Io } from '../pipeline.ts';
 
 export const TOXIPROXY_USAGE = `usage: agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1] [--config proxies.json]
@@ -16,11 +16,6 @@ export const TOXIPROXY_USAGE = `usage: agent-conformance toxiproxy [--port 8474]
   --host <addr>          127.0.0.1 or localhost: the server listens on loopback only
   --config <file>        proxies to create at start (Toxiproxy's /populate format)
   -h, --help             this text`;
-
-/** Failed to start for a reason that is not a bad flag (port in use, unreadable --config…). */
-export class ToxiproxyStartError extends Error {
-  readonly code = 'ERR_TOXIPROXY_START';
-}
 
 export async function toxiproxyCommand(argv: string[], io: Io): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
@@ -31,13 +26,11 @@ export async function toxiproxyCommand(argv: string[], io: Io): Promise<number> 
   try {
     handle = await runStandalone(argv, (line) => io.out.write(`${line}\n`));
   } catch (err) {
+    if (err instanceof ToxiproxyArgsError) throw new UsageError(`toxiproxy: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
-    // runStandalone's own messages carry its usage on a second line: keep the first.
-    const message = String(e.message).split('\n')[0] ?? '';
-    if (/^(unknown argument|missing value|invalid port|only loopback)/.test(message))
-      throw new UsageError(`toxiproxy: ${message}`);
-    if (e.code === 'EADDRINUSE') throw new ToxiproxyStartError(`toxiproxy: the port is in use (${message})`);
-    throw new ToxiproxyStartError(`toxiproxy: ${message}`);
+    if (e.code === 'EADDRINUSE')
+      throw new SetupError(`toxiproxy: the port is in use (${e.message})`, 'ERR_LISTEN');
+    throw new SetupError(`toxiproxy: ${e.message}`);
   }
   await handle.stopped;
   return 0;

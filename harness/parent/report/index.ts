@@ -3,6 +3,7 @@
  * Every reporter is a pure function of the canonical report; writing the file (or to stdout when
  * no path is given, as the CLI decides) is the caller's job.
  */
+import { UsageError } from '../errors.ts';
 import { renderHtml } from './html.ts';
 import { renderJUnit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -26,14 +27,6 @@ export const reporters: Record<ReporterName, Reporter> = {
   junit: { defaultFile: 'junit.xml', render: renderJUnit },
 };
 
-export class ReporterUsageError extends Error {
-  readonly code = 'ERR_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReporterUsageError';
-  }
-}
-
 export function isReporterName(name: string): name is ReporterName {
   return (REPORTER_NAMES as readonly string[]).includes(name);
 }
@@ -54,12 +47,10 @@ export function parseReporterFlag(value: string): ReporterFlag {
   const rawPath = colon === -1 ? null : value.slice(colon + 1).trim();
   if (!isReporterName(name)) {
     const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
-    throw new ReporterUsageError(
-      `unknown reporter ${shown} in --reporter; use one of ${REPORTER_NAMES.join(', ')}`,
-    );
+    throw new UsageError(`unknown reporter ${shown} in --reporter; use one of ${REPORTER_NAMES.join(', ')}`);
   }
   if (rawPath === '') {
-    throw new ReporterUsageError(`--reporter ${name}: is missing a path after the colon`);
+    throw new UsageError(`--reporter ${name}: is missing a path after the colon`);
   }
   return { name, path: rawPath };
 }

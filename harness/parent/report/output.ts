@@ -6,7 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseReporterFlag, type ReporterName, ReporterUsageError } from './index.ts';
+import { UsageError } from '../errors.ts';
+import { parseReporterFlag, type ReporterName } from './index.ts';
 
 export type OutputTarget =
   | { name: ReporterName; to: 'stdout' }
@@ -36,13 +37,11 @@ export function resolveTargets(flags: readonly string[], options: TargetOptions)
     const { name, path } = flag;
     if (name !== 'terminal' && options.defaultFiles[name] === undefined) {
       const has = ['terminal', ...Object.keys(options.defaultFiles)].join(', ');
-      throw new ReporterUsageError(
-        `${options.command ?? 'this command'} has no ${name} reporter; use one of ${has}`,
-      );
+      throw new UsageError(`${options.command ?? 'this command'} has no ${name} reporter; use one of ${has}`);
     }
     if (path === '-' || (path === null && name === 'terminal')) {
       if (!STDOUT_OK.has(name))
-        throw new ReporterUsageError(`--reporter ${name}:- : ${name} cannot go to stdout; give a file path`);
+        throw new UsageError(`--reporter ${name}:- : ${name} cannot go to stdout; give a file path`);
       return { name, to: 'stdout' };
     }
     const file =
@@ -51,7 +50,7 @@ export function resolveTargets(flags: readonly string[], options: TargetOptions)
   });
   const toStdout = targets.filter((t) => t.to === 'stdout').map((t) => t.name);
   if (toStdout.length > 1) {
-    throw new ReporterUsageError(
+    throw new UsageError(
       `only one reporter can write to stdout (got ${toStdout.join(', ')}); give the others a file path`,
     );
   }

@@ -5,29 +5,11 @@
 
 export const SCHEMA_VERSION = 1;
 
-/** How a case ended. `error` is the harness's or the environment's fault, never the subject's. */
-export type Status = 'pass' | 'fail' | 'unsupported' | 'skip' | 'error' | 'timeout';
-export const STATUSES: readonly Status[] = ['pass', 'fail', 'unsupported', 'skip', 'error', 'timeout'];
+import type { DocRef, Level } from '../../shared/case-spec.ts';
+import type { Status, TraceEntry } from '../../shared/verdict.ts';
 
-/** `must`: a documented sentence. `should`: Node-compatible, undocumented. `info`: observed only. */
-export type Level = 'must' | 'should' | 'info';
-export const LEVELS: readonly Level[] = ['must', 'should', 'info'];
-
-export interface DocRef {
-  /** https://nodejs.org/api/http.html#… */
-  url: string;
-  /** The sentence of the documentation the case checks, quoted. */
-  quote: string;
-}
-
-/** One line of a wire transcript: what the client (subject) or the server (origin) saw, when. */
-export interface TraceEntry {
-  /** Milliseconds since the case started. */
-  t: number;
-  source: 'client' | 'server' | 'harness' | 'proxy';
-  event: string;
-  detail?: Record<string, unknown>;
-}
+export { type DocRef, LEVELS, type Level } from '../../shared/case-spec.ts';
+export { STATUSES, type Status, type TraceEntry } from '../../shared/verdict.ts';
 
 export interface CaseResult {
   /** Stable id `<area>/<slug>`. */

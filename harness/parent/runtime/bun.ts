@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { RuntimeInstallError } from './errors.ts';
+import { installError } from '../errors.ts';
 import { installRuntime } from './install.ts';
 import type { ResolveOptions, RuntimeLauncher } from './types.ts';
 import { parseVersionOutput } from './version.ts';
@@ -81,6 +81,6 @@ export async function resolveBun(
   });
   const parsed = parseVersionOutput(versionLine);
   if (parsed?.name !== 'bun')
-    throw new RuntimeInstallError(`${executable} does not look like bun (--version: ${versionLine})`);
+    throw installError(`${executable} does not look like bun (--version: ${versionLine})`);
   return bunLauncher(executable, parsed.version);
 }

@@ -24,7 +24,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import process from 'node:process';
-import { RuntimeInstallError, RuntimeUsageError } from './errors.ts';
+import { installError, UsageError } from '../errors.ts';
 import { defaultCacheDir, installRuntime } from './install.ts';
 import type { ResolveOptions, RuntimeLauncher } from './types.ts';
 import { parseVersionOutput, versionAtLeast } from './version.ts';
@@ -51,9 +51,7 @@ export function denoLauncher(
   opts: { cacheDir?: string } = {},
 ): RuntimeLauncher {
   if (!versionAtLeast(version, DENO_MIN_VERSION)) {
-    throw new RuntimeUsageError(
-      `deno ${version} (${executable}) is too old: use Deno ${DENO_MIN_VERSION} or newer`,
-    );
+    throw new UsageError(`deno ${version} (${executable}) is too old: use Deno ${DENO_MIN_VERSION} or newer`);
   }
   const stagingRoot = join(opts.cacheDir ?? defaultCacheDir(), 'deno-staging');
   return {
@@ -148,6 +146,6 @@ export async function resolveDeno(
   });
   const parsed = parseVersionOutput(versionLine);
   if (parsed?.name !== 'deno')
-    throw new RuntimeInstallError(`${executable} does not look like deno (--version: ${versionLine})`);
+    throw installError(`${executable} does not look like deno (--version: ${versionLine})`);
   return denoLauncher(executable, parsed.version, opts);
 }

@@ -10,16 +10,16 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
 import { bunLauncher, resolveBun } from './bun.ts';
 import { denoLauncher, resolveDeno } from './deno.ts';
-import { RuntimeUsageError } from './errors.ts';
 import { nodeLauncher, resolveNode } from './node.ts';
 import type { ResolveOptions, RuntimeLauncher } from './types.ts';
 import { parseVersionOutput, versionOutput } from './version.ts';
 
+export { SetupError, UsageError } from '../errors.ts';
 export { BUN_VERSION } from './bun.ts';
 export { DENO_VERSION } from './deno.ts';
-export { RuntimeInstallError, RuntimeUsageError } from './errors.ts';
 export { defaultCacheDir, runtimesDir } from './install.ts';
 export type { ResolveOptions, RuntimeLauncher } from './types.ts';
 
@@ -28,13 +28,13 @@ const EXAMPLE: Record<string, string> = { node: 'node@22', bun: 'bun@1.4.5', den
 
 export async function resolveRuntime(spec: string, opts: ResolveOptions = {}): Promise<RuntimeLauncher> {
   const s = spec.trim();
-  if (!s) throw new RuntimeUsageError(`no runtime given: ${USAGE}`);
+  if (!s) throw new UsageError(`no runtime given: ${USAGE}`);
   const named = /^(node|bun|deno)(?:@(.*))?$/i.exec(s);
   if (named) {
     const name = named[1]!.toLowerCase();
     const version = named[2] ?? null;
     if (version !== null && !/^\d+(\.\d+){0,2}$/.test(version)) {
-      throw new RuntimeUsageError(
+      throw new UsageError(
         `bad version "${version}" in runtime "${s}": use e.g. ${EXAMPLE[name]} (a major, major.minor or exact version)`,
       );
     }
@@ -43,7 +43,7 @@ export async function resolveRuntime(spec: string, opts: ResolveOptions = {}): P
     return resolveDeno(version, opts);
   }
   if (looksLikePath(s)) return resolveExecutable(s, opts);
-  throw new RuntimeUsageError(`unknown runtime "${s}": ${USAGE}`);
+  throw new UsageError(`unknown runtime "${s}": ${USAGE}`);
 }
 
 function looksLikePath(s: string): boolean {
@@ -54,25 +54,23 @@ function looksLikePath(s: string): boolean {
 async function resolveExecutable(spec: string, opts: ResolveOptions): Promise<RuntimeLauncher> {
   const expanded = spec === '~' || spec.startsWith('~/') ? homedir() + spec.slice(1) : spec;
   const file = isAbsolute(expanded) ? expanded : resolve(expanded);
-  if (!existsSync(file)) throw new RuntimeUsageError(`runtime executable not found: ${file} (${USAGE})`);
+  if (!existsSync(file)) throw new UsageError(`runtime executable not found: ${file} (${USAGE})`);
   if (statSync(file).isDirectory())
-    throw new RuntimeUsageError(
-      `runtime ${file} is a directory: give the path of a node, bun or deno executable`,
-    );
+    throw new UsageError(`runtime ${file} is a directory: give the path of a node, bun or deno executable`);
   try {
     accessSync(file, constants.X_OK);
   } catch {
-    throw new RuntimeUsageError(`runtime ${file} is not executable (chmod +x it, or ${USAGE})`);
+    throw new UsageError(`runtime ${file} is not executable (chmod +x it, or ${USAGE})`);
   }
   let line: string;
   try {
     line = await versionOutput(file);
   } catch (err) {
-    throw new RuntimeUsageError(`cannot use ${file} as a runtime: ${(err as Error).message}`);
+    throw new UsageError(`cannot use ${file} as a runtime: ${(err as Error).message}`);
   }
   const kind = parseVersionOutput(line);
   if (!kind) {
-    throw new RuntimeUsageError(
+    throw new UsageError(
       `cannot tell which runtime ${file} is (--version printed "${line.slice(0, 80)}"): give a node, bun or deno executable`,
     );
   }

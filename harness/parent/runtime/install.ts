@@ -18,7 +18,7 @@ import { homedir, hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RuntimeInstallError } from './errors.ts';
+import { installError } from '../errors.ts';
 import { versionOutput } from './version.ts';
 
 /** `$AGENT_CONFORMANCE_CACHE`, else `$XDG_CACHE_HOME/agent-conformance`, else `~/.cache/agent-conformance`. */
@@ -70,12 +70,12 @@ export async function ensurePackage(req: InstallRequest): Promise<string> {
       try {
         found = await req.verify(tmp);
       } catch (err) {
-        throw new RuntimeInstallError(
+        throw installError(
           `installed ${req.pkg}@${req.version} but its binary does not run: ${(err as Error).message}`,
         );
       }
       if (!found)
-        throw new RuntimeInstallError(
+        throw installError(
           `installed ${req.pkg}@${req.version} but found no binary for ${process.platform}-${process.arch} in it`,
         );
       await rename(tmp, dir);
@@ -127,16 +127,12 @@ function npmInstall(pkg: string, version: string, prefix: string): Promise<void>
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'ENOENT' ? `${command} not found on PATH` : err.message;
-      reject(new RuntimeInstallError(`could not install ${pkg}@${version} from npm: ${why}`));
+      reject(installError(`could not install ${pkg}@${version} from npm: ${why}`));
     });
     child.on('close', (code, signal) => {
       if (code === 0) return resolvePromise();
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(
-        new RuntimeInstallError(
-          `could not install ${pkg}@${version} from npm (npm ${how}: ${npmReason(stderr)})`,
-        ),
-      );
+      reject(installError(`could not install ${pkg}@${version} from npm (npm ${how}: ${npmReason(stderr)})`));
     });
   });
 }
@@ -180,7 +176,7 @@ export async function acquireLock(
       return () => rm(lockDir, { recursive: true, force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new RuntimeInstallError(
+        throw installError(
           `could not install ${opts.pkg}@${opts.version}: cannot create ${lockDir}: ${(err as Error).message}`,
         );
       }
@@ -190,7 +186,7 @@ export async function acquireLock(
       continue;
     }
     if (Date.now() > deadline) {
-      throw new RuntimeInstallError(
+      throw installError(
         `could not install ${opts.pkg}@${opts.version}: gave up waiting for another install (remove ${lockDir} if none is running)`,
       );
     }
@@ -254,14 +250,14 @@ export async function installRuntime(req: {
   });
   const executable = req.locate(prefix);
   if (!executable)
-    throw new RuntimeInstallError(
+    throw installError(
       `${req.pkg}@${req.version} in the cache has no binary: remove ${prefix} to reinstall it`,
     );
   if (!versionLine) {
     try {
       versionLine = await versionOutput(executable);
     } catch (err) {
-      throw new RuntimeInstallError(
+      throw installError(
         `${req.pkg}@${req.version} in the cache does not run (${(err as Error).message}): remove ${prefix} to reinstall it`,
       );
     }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { RuntimeInstallError, RuntimeUsageError } from './errors.ts';
+import { installError, UsageError } from '../errors.ts';
 import { installRuntime } from './install.ts';
 import type { ResolveOptions, RuntimeLauncher } from './types.ts';
 import { parseVersionOutput, versionAtLeast } from './version.ts';
@@ -25,7 +25,7 @@ export function tsxLoaderUrl(): string {
 
 export function nodeLauncher(executable: string, version: string): RuntimeLauncher {
   if (!versionAtLeast(version, NODE_MIN_VERSION)) {
-    throw new RuntimeUsageError(
+    throw new UsageError(
       `node ${version} (${executable}) is too old to run TypeScript through tsx: use Node ${NODE_MIN_VERSION} or newer`,
     );
   }
@@ -67,6 +67,6 @@ export async function resolveNode(
   });
   const parsed = parseVersionOutput(versionLine);
   if (parsed?.name !== 'node')
-    throw new RuntimeInstallError(`${executable} does not look like node (--version: ${versionLine})`);
+    throw installError(`${executable} does not look like node (--version: ${versionLine})`);
   return nodeLauncher(executable, parsed.version);
 }

@@ -1,0 +1,43 @@
+/**
+ * What a subject can do, by name: probed or declared in the subject process (harness/subject), read
+ * by cases in the suite process (`requires`, where a missing one makes the case `unsupported`).
+ * A union type, so that a misspelt capability is a type error rather than a case that silently never
+ * reports `unsupported`.
+ */
+export const CAPABILITIES = [
+  /** `agent.sockets` / `freeSockets` / `requests` to snapshot. */
+  'agentState',
+  /** `agent.getName(options)`. */
+  'getName',
+  /** The agent is an EventEmitter with `'free'`. */
+  'events',
+  /** keepSocketAlive / reuseSocket / createConnection can be spied on or replaced. */
+  'agentHooks',
+  /** A socket's `'agentRemove'` takes it out of the agent. */
+  'agentRemove',
+  /** `timeout` on active sockets and `'timeout'` events on requests. */
+  'socketTimeout',
+  /** A request's own `timeout` option. */
+  'perRequestTimeout',
+  /** A request's `localAddress` / `family`. */
+  'requestConnectOptions',
+  'maxTotalSockets',
+  'maxFreeSockets',
+  'scheduling',
+  /** `agent.defaultPort` reflects the option. */
+  'defaultPort',
+  /** `agent.totalSocketCount`. */
+  'totalSocketCount',
+  /** `agent.freeSockets` exists. */
+  'freeSockets',
+  /** `agentKeepAliveTimeoutBuffer` is honoured. */
+  'agentKeepAliveTimeoutBuffer',
+] as const;
+
+export type Capability = (typeof CAPABILITIES)[number];
+
+export type Capabilities = Partial<Record<Capability, boolean>>;
+
+export function isCapability(name: string): name is Capability {
+  return (CAPABILITIES as readonly string[]).includes(name);
+}

@@ -1,0 +1,55 @@
+/**
+ * What a case is, as data: defined in a suite file (suite process), listed and planned by the parent
+ * (`--list`, `--only`, the report). Stable ids `<area>/<slug>`.
+ */
+import type { Capability } from './capabilities.ts';
+
+/** `must`: a documented sentence. `should`: Node-compatible, undocumented. `info`: observed only. */
+export type Level = 'must' | 'should' | 'info';
+export const LEVELS: readonly Level[] = ['must', 'should', 'info'];
+
+export interface DocRef {
+  /** https://nodejs.org/api/http.html#… */
+  url: string;
+  /** The sentence of the documentation the case checks, quoted. */
+  quote: string;
+}
+
+export const AREAS = [
+  'maxSockets',
+  'maxTotalSockets',
+  'maxFreeSockets',
+  'scheduling',
+  'timeout',
+  'keepAlive',
+  'getName',
+  'lifecycle',
+  'defaults',
+  'faults',
+] as const;
+
+export type Area = (typeof AREAS)[number];
+
+export interface CaseSpec {
+  /** `<area>/<slug>`: stable, never derived from measured values. */
+  id: string;
+  title: string;
+  level: Level;
+  /** From the registry in suites/docs.ts. */
+  doc: DocRef;
+  /** Capabilities the subject must have; otherwise the case is `unsupported`. */
+  requires?: Capability[];
+  /** What the documentation demands, in words (shown beside what was observed). */
+  expected: string;
+  /** The body's budget; past it the case is `timeout`. */
+  budgetMs?: number;
+  /**
+   * Run with no other case at the same time (a case that loads the CPU, counts file descriptors or
+   * needs the machine quiet for its timing). Every other case may overlap its neighbours.
+   */
+  alone?: boolean;
+}
+
+export function areaOf(id: string): string {
+  return id.slice(0, id.indexOf('/'));
+}

@@ -1,0 +1,140 @@
+/**
+ * An agent living in the subject process, as the case sees it: requests through it, its `'free'`
+ * events, spied calls, and its bookkeeping (`snapshot`) as secondary evidence.
+ */
+import { pathFor } from '../../fixtures/origin/behaviour.ts';
+import {
+  type AgentSnapshot,
+  type Command,
+  decodeValue,
+  type EventMessage,
+  encodeValue,
+  type Json,
+  type SocketInfo,
+  UNSUPPORTED_CODE,
+} from '../shared/protocol.ts';
+import { SubjectCommandError } from '../shared/subject-process.ts';
+import { type Channel, RequestHandle, type RequestOptions } from './request.ts';
+import { Unsupported } from './verdict.ts';
+
+/** Agent state as the subject reports it, with counts per pool key for convenience. */
+export interface Snapshot extends Omit<AgentSnapshot, 'fields' | 'options'> {
+  fields: Record<string, unknown>;
+  options: Record<string, unknown> | null;
+  /** Sockets per key in `sockets` / `freeSockets`, queued requests per key. */
+  active(name?: string): number;
+  free(name?: string): number;
+  queued(name?: string): number;
+}
+
+function total(map: Record<string, SocketInfo[] | number>, name?: string): number {
+  const count = (v: SocketInfo[] | number | undefined) => (typeof v === 'number' ? v : (v?.length ?? 0));
+  if (name !== undefined) return count(map[name]);
+  return Object.values(map).reduce<number>((sum, v) => sum + count(v), 0);
+}
+
+function toSnapshot(raw: AgentSnapshot): Snapshot {
+  return {
+    ...raw,
+    fields: decodeValue(raw.fields as Json) as Record<string, unknown>,
+    options: raw.options ? (decodeValue(raw.options as Json) as Record<string, unknown>) : null,
+    active: (name?: string) => total(raw.sockets, name),
+    free: (name?: string) => total(raw.freeSockets, name),
+    queued: (name?: string) => total(raw.requests, name),
+  };
+}
+
+/** A reply refusing an operation the subject cannot do (UNSUPPORTED_CODE) means `unsupported`. */
+export function unsupportedOr(err: unknown): unknown {
+  if (err instanceof SubjectCommandError && err.code === UNSUPPORTED_CODE)
+    return new Unsupported(err.wire.message);
+  return err;
+}
+
+export class AgentHandle {
+  readonly id: string;
+  readonly frees: { localPort: number | null; t: number }[] = [];
+  readonly calls: Record<string, number> = {};
+  private readonly channel: Channel;
+  private nextRequest = 1;
+
+  constructor(channel: Channel, id: string) {
+    this.channel = channel;
+    this.id = id;
+  }
+
+  /** Internal: the case routes the host's events for this agent here. */
+  onEvent(event: EventMessage, t: number): void {
+    if (event.ev === 'free') this.frees.push({ localPort: event.localPort, t });
+    if (event.ev === 'call') this.calls[event.method] = (this.calls[event.method] ?? 0) + 1;
+  }
+
+  private prepare(options: RequestOptions): { handle: RequestHandle; command: Command } {
+    const { origin, behaviour, path, via, ...rest } = options;
+    const id = `${this.id}.r${this.nextRequest++}`;
+    const handle = new RequestHandle(this.channel, id, origin, via ?? null);
+    this.channel.registerRequest(handle);
+    const spec = { ...rest, origin: via?.url ?? origin.url, path: pathFor(behaviour, path) };
+    this.channel.note('harness', 'issue', { req: id, origin: origin.label, path: spec.path });
+    return { handle, command: { op: 'request', agent: this.id, req: id, spec } };
+  }
+
+  /** Issues one request. */
+  async request(options: RequestOptions): Promise<RequestHandle> {
+    const { handle, command } = this.prepare(options);
+    await this.channel.command(command);
+    return handle;
+  }
+
+  /**
+   * Issues several requests in one tick of the subject, optionally followed by a snapshot taken in
+   * that same tick (before any socket can connect). The snapshot is null when the subject has no
+   * agent state (capability `agentState`): use it as secondary evidence only, under `if (snapshot)`.
+   */
+  async issue(
+    list: RequestOptions[],
+    opts: { snapshot?: boolean } = {},
+  ): Promise<{ requests: RequestHandle[]; snapshot: Snapshot | null }> {
+    const prepared = list.map((o) => this.prepare(o));
+    const commands: Command[] = prepared.map((p) => p.command);
+    if (opts.snapshot && this.channel.capabilities.agentState !== false)
+      commands.push({ op: 'snapshot', agent: this.id });
+    const outcomes = await this.channel.batch(commands);
+    outcomes.forEach((o, i) => {
+      if (!o.ok) throw unsupportedOr(new SubjectCommandError(commands[i]?.op ?? 'batch', o.error));
+    });
+    const last = outcomes.at(-1);
+    const snapshot =
+      commands.at(-1)?.op === 'snapshot' && last?.ok
+        ? toSnapshot(last.value as unknown as AgentSnapshot)
+        : null;
+    return { requests: prepared.map((p) => p.handle), snapshot };
+  }
+
+  /** The agent's state; `unsupported` for a subject without it (capability `agentState`). */
+  async snapshot(): Promise<Snapshot> {
+    if (this.channel.capabilities.agentState === false)
+      throw new Unsupported('the subject has no agent state to snapshot (capability agentState)');
+    return toSnapshot(
+      (await this.channel.command({ op: 'snapshot', agent: this.id })) as unknown as AgentSnapshot,
+    );
+  }
+
+  /** The agent's state, or null for a subject without it: for secondary evidence. */
+  async optionalSnapshot(): Promise<Snapshot | null> {
+    return this.channel.capabilities.agentState === false ? null : this.snapshot();
+  }
+
+  /** `agent.getName(options)`; `unsupported` for a subject without it (capability `getName`). */
+  async getName(options: Record<string, unknown>): Promise<unknown> {
+    if (this.channel.capabilities.getName === false)
+      throw new Unsupported('the subject has no getName() (capability getName)');
+    return decodeValue(
+      await this.channel.command({ op: 'getName', agent: this.id, options: encodeValue(options) }),
+    );
+  }
+
+  async destroy(): Promise<void> {
+    await this.channel.command({ op: 'destroy', agent: this.id });
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Everything a suite file needs, in one import: `defineCase`, the context a body gets, the handles
+ * it works with and the wire records it asserts on. Suites import from here and from ../../suites/
+ * helpers only; the runner, the session and the protocol stay out of their sight.
+ */
+
+export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
+export type { Origin } from '../../fixtures/origin/server.ts';
+export type { Capability } from '../shared/capabilities.ts';
+export type { CaseSpec, DocRef } from '../shared/case-spec.ts';
+export type { AgentHandle, Snapshot } from './agent.ts';
+export { type CaseBody, defineCase } from './case.ts';
+export type { CaseContext } from './context.ts';
+export type { FaultProxy } from './fault-proxy.ts';
+export type { RequestHandle, RequestOptions } from './request.ts';
+export { CaseFailure } from './verdict.ts';

@@ -1,0 +1,159 @@
+/**
+ * A request living in the subject process, as the case sees it: every event the host reported
+ * (`socket`, `response`, `end`, `error`, `close`, `timeout`) as it happened, and waits on them.
+ */
+import type { Behaviour } from '../../fixtures/origin/behaviour.ts';
+import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
+import type { Origin } from '../../fixtures/origin/server.ts';
+import type { Capabilities } from '../shared/capabilities.ts';
+import type { Command, EventMessage, Json, Outcome, RequestAction, RequestSpec } from '../shared/protocol.ts';
+import type { TraceEntry } from '../shared/verdict.ts';
+import type { FaultProxy } from './fault-proxy.ts';
+import { CaseFailure } from './verdict.ts';
+
+export interface RequestOptions extends Omit<RequestSpec, 'origin' | 'path'> {
+  origin: Origin;
+  /**
+   * Send the request through this fault proxy (`ctx.proxy(origin)`) instead of straight to the origin.
+   * The origin then sees the proxy's connections: `RequestHandle.connection` is unknown.
+   */
+  via?: FaultProxy;
+  /** What the origin does for this request (becomes the query string). */
+  behaviour?: Behaviour;
+  /** Path before the query string. */
+  path?: string;
+}
+
+/**
+ * What agent and request handles need from the case that made them. Internal: a case body sees the
+ * handles, never this.
+ */
+export interface Channel {
+  readonly capabilities: Capabilities;
+  command(command: Command): Promise<Json>;
+  batch(commands: Command[]): Promise<Outcome[]>;
+  waitFor<T>(what: string, check: () => T | false | null | undefined, timeoutMs: number): Promise<T>;
+  registerRequest(handle: RequestHandle): void;
+  note(source: TraceEntry['source'], event: string, detail?: Record<string, unknown>): void;
+}
+
+export interface SocketEvent {
+  localPort: number | null;
+  reusedSocket: boolean;
+  socketTimeout: number | null;
+  t: number;
+}
+
+export class RequestHandle {
+  readonly id: string;
+  readonly origin: Origin;
+  readonly events: EventMessage[] = [];
+  /** Every `'socket'` event (more than one if the subject retried on another socket). */
+  readonly sockets: SocketEvent[] = [];
+  response: {
+    status: number;
+    headers: Record<string, string | string[]>;
+    reusedSocket: boolean;
+    t: number;
+  } | null = null;
+  ended: { bodyLength: number; body: string; t: number } | null = null;
+  error: { code: string | null; message: string; reusedSocket: boolean; t: number } | null = null;
+  closed: { t: number } | null = null;
+  readonly timeouts: number[] = [];
+  /** The fault proxy the request went through, if any. */
+  readonly via: FaultProxy | null;
+  private readonly channel: Channel;
+
+  constructor(channel: Channel, id: string, origin: Origin, via: FaultProxy | null = null) {
+    this.channel = channel;
+    this.id = id;
+    this.origin = origin;
+    this.via = via;
+  }
+
+  /** The first socket the request was given. */
+  get socket(): SocketEvent | null {
+    return this.sockets[0] ?? null;
+  }
+
+  /** The request has finished one way or the other (`'close'` or `'error'`). */
+  get settled(): boolean {
+    return this.closed !== null || this.error !== null;
+  }
+
+  /**
+   * The origin's record of the connection that carried this request (by the client's port). Unknown
+   * through a proxy: the origin sees the proxy's port, not the client's.
+   */
+  get connection(): ConnectionRecord | undefined {
+    if (this.via) return undefined;
+    const port = this.sockets.at(-1)?.localPort ?? null;
+    return this.origin.connectionByPort(port);
+  }
+
+  /** Internal: the case routes the host's events for this request here. */
+  onEvent(event: EventMessage, t: number): void {
+    this.events.push(event);
+    switch (event.ev) {
+      case 'socket':
+        this.sockets.push({
+          localPort: event.localPort,
+          reusedSocket: event.reusedSocket,
+          socketTimeout: event.socketTimeout,
+          t,
+        });
+        break;
+      case 'response':
+        this.response = { status: event.status, headers: event.headers, reusedSocket: event.reusedSocket, t };
+        break;
+      case 'end':
+        this.ended = { bodyLength: event.bodyLength, body: event.body, t };
+        break;
+      case 'error':
+        this.error = { code: event.code, message: event.message, reusedSocket: event.reusedSocket, t };
+        break;
+      case 'close':
+        this.closed = { t };
+        break;
+      case 'timeout':
+        this.timeouts.push(t);
+        break;
+    }
+  }
+
+  /** Waits until the request settles (`'close'` or `'error'`). */
+  done(timeoutMs = 3000): Promise<this> {
+    return this.channel.waitFor(`request ${this.id} to settle`, () => this.settled && this, timeoutMs);
+  }
+
+  /** Waits for the response to be fully read (`'end'`); a request `'error'` fails the case. */
+  completed(timeoutMs = 3000): Promise<this> {
+    return this.channel.waitFor(
+      `request ${this.id} to complete`,
+      () => {
+        if (this.error)
+          throw new CaseFailure(`request ${this.id} failed: ${this.error.code ?? ''} ${this.error.message}`);
+        return this.ended !== null && this;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Waits for the response head. */
+  responded(timeoutMs = 3000): Promise<this> {
+    return this.channel.waitFor(`a response to ${this.id}`, () => this.response !== null && this, timeoutMs);
+  }
+
+  /** Waits until the request has a socket with a known local port. */
+  assigned(timeoutMs = 3000): Promise<this> {
+    return this.channel.waitFor(
+      `request ${this.id} to get a socket`,
+      () => this.sockets.length > 0 && this,
+      timeoutMs,
+    );
+  }
+
+  act(action: RequestAction): Promise<void> {
+    return this.channel.command({ op: 'action', req: this.id, action }).then(() => undefined);
+  }
+}
