@@ -1,0 +1,25 @@
+/**
+ * Built-in proxy subject `proxy-agents`: TooTallNate's `http-proxy-agent` for http: targets
+ * (absolute-form requests to the proxy) and `https-proxy-agent` for https: targets (a CONNECT tunnel,
+ * then TLS). Both are agent-base subclasses of http.Agent; the agent options pass through to it.
+ * No NO_PROXY support (that lives in the `proxy-agent` package, not these two).
+ */
+import type http from 'node:http';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
+
+export function createProxyAgent({ agentOptions, proxy, protocol }: ProxySubjectOptions): http.Agent {
+  if (proxy.noProxy !== undefined || proxy.env !== undefined) {
+    throw new Error('proxy-agents: no NO_PROXY / environment support (see proxyCapabilities)');
+  }
+  return protocol === 'https:'
+    ? new HttpsProxyAgent(proxy.url, agentOptions)
+    : new HttpProxyAgent(proxy.url, agentOptions);
+}
+
+export const proxyCapabilities: ProxyCapabilities = {
+  noProxy: false,
+  env: false,
+  modes: { 'http:': 'absolute-form', 'https:': 'connect' },
+};
