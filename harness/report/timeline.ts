@@ -819,7 +819,7 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
         for (const item of row) parts.push(item.draw(y + i * ROW));
       });
       out.push(
-        `<g class="lane" data-group="${x(short(group, 80))}" data-connection="${x(short(c.id, 40))}">${parts.join('')}</g>`,
+        `<g class="lane" data-group="${group === CLIENT_ONLY ? '(client)' : x(short(group, 80))}" data-connection="${x(short(c.id, 40))}">${parts.join('')}</g>`,
       );
       y += height + 2;
     }
