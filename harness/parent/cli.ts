@@ -1,7 +1,7 @@
 /**
  * agent-conformance <subject> [--runtime R] [--only <id>…] [--out DIR] [--reporter R[:path]]…
  *                   [--expectations FILE [--update-expectations]] [--list] [--trace]
- * agent-conformance compare <report.json | subject[@runtime]>… (harness/commands/compare.ts)
+ * agent-conformance compare <report.json | subject[@runtime]>… (./commands/compare.ts)
  *
  * The pipeline, top to bottom: arguments → plan → subject preflight → run → results → reporters
  * (harness/pipeline.ts runs one subject; this file parses, renders and picks the exit code).
@@ -27,6 +27,7 @@ export type { Io } from './pipeline.ts';
 
 const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance compare <report.json | subject[@runtime]>… [compare options]
+       agent-conformance timeline <report.json> <case-id> [--out file.svg]   (one case's wire timeline as SVG)
        agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1]   (the embedded fault proxy, in the foreground)
        agent-conformance --list
 
@@ -104,6 +105,10 @@ export async function main(
   if (argv[0] === 'compare') {
     const { compareCommand } = await import('./commands/compare.ts');
     return compareCommand(argv.slice(1), io);
+  }
+  if (argv[0] === 'timeline') {
+    const { timelineCommand } = await import('./commands/timeline.ts');
+    return timelineCommand(argv.slice(1), io);
   }
   if (argv[0] === 'toxiproxy') {
     const { toxiproxyCommand } = await import('./commands/toxiproxy.ts');

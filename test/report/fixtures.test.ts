@@ -5,7 +5,7 @@ import { STATUSES, summarize } from '../../harness/parent/report/types.ts';
 import { schemaErrors } from '../helpers/schema.ts';
 import { fixture, HOSTILE } from './helpers.ts';
 
-for (const name of ['hostile', 'node22'] as const) {
+for (const name of ['hostile', 'node22', 'timeline'] as const) {
   test(`fixture ${name} validates against reports/report.schema.json and its summary adds up`, () => {
     const report = fixture(name);
     assert.equal(schemaErrors(report), null);

@@ -2,7 +2,13 @@
 import { readFileSync } from 'node:fs';
 import type { CaseResult, Report } from '../../harness/parent/report/types.ts';
 
-export type FixtureName = 'hostile' | 'node22';
+/**
+ * `timeline`: real traces, trimmed (no headers, no bodies): `maxSockets/limit-per-origin` failing on
+ * fixtures/agents/seeded/maxsockets-ignored.ts, and `maxSockets/queue-beyond-limit` as node passed
+ * it under --trace, with the harness's `issue` entries added by hand (the context does not note
+ * them yet).
+ */
+export type FixtureName = 'hostile' | 'node22' | 'timeline';
 
 /** A fresh copy each call: tests may mutate it. */
 export function fixture(name: FixtureName): Report {

@@ -55,7 +55,7 @@ test('every case is an article with its status, area, level, doc, repro and fiel
 });
 
 test('hostile strings appear only escaped', () => {
-  assert.doesNotMatch(html, /<script>alert|<img |<svg |<i>hostile|<b>bold|<a href="x"/);
+  assert.doesNotMatch(html, /<script>alert|<img |<svg onload|<i>hostile|<b>bold|<a href="x"/);
   assert.ok(html.includes('Connection: &lt;script&gt;alert(1)&lt;/script&gt;'));
   assert.ok(html.includes('last event: &lt;img src=x onerror=alert(2)&gt;'));
   assert.ok(html.includes('closed after &quot;quotes&quot; &amp;amp; ]]&gt; 5000 ms'));
@@ -66,6 +66,32 @@ test('hostile strings appear only escaped', () => {
       '<title>agent-conformance: ./agents/&lt;i&gt;hostile&lt;/i&gt;|agent.ts on node 24.21.0</title>',
     ),
   );
+});
+
+test('a wire timeline for every case with wire events in its trace: open unless it passed', () => {
+  const timelines = [
+    ...html.matchAll(/<details class="timeline"( open)?><summary>wire timeline<\/summary>\n(<svg [^>]*>)/g),
+  ];
+  // keepAlive/reuse passed (its trace is there as with --trace): folded; the failure's is open.
+  assert.deepEqual(
+    timelines.map((t) => [t[1] === ' open', /aria-label="wire timeline of ([^"]*)"/.exec(t[2] ?? '')?.[1]]),
+    [
+      [false, 'keepAlive/reuse'],
+      [true, 'keepAlive/connection-header-default'],
+    ],
+  );
+  // Only `<svg class="timeline"`: the hostile path is text in it.
+  assert.equal((html.match(/<svg /g) ?? []).length, 2);
+  assert.ok(html.includes('/&lt;svg onload=alert(3)&gt;</text>'));
+  const out = renderHtml(fixture('timeline'), {
+    limits: { 'maxSockets/limit-per-origin': { label: 'maxSockets', value: 2 } },
+  });
+  const failing = out.match(/id="case-maxSockets\/limit-per-origin"[\s\S]*?<\/article>/)?.[0] ?? '';
+  assert.match(failing, /<details class="timeline" open>/);
+  assert.match(failing, /<g class="limit">[\s\S]*?maxSockets 2<\/text>/);
+  const passing = out.match(/id="case-maxSockets\/queue-beyond-limit"[\s\S]*?<\/article>/)?.[0] ?? '';
+  assert.match(passing, /<details class="timeline">/);
+  assert.doesNotMatch(passing, /<g class="limit">/, 'no cap given for it');
 });
 
 test('the summary tables count by level and by area', () => {

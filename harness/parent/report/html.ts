@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
+import { hasTimeline, renderTimeline, type TimelineLimit } from './timeline.ts';
 import { type CaseResult, LEVELS, type Report, STATUSES, type Status, type TraceEntry } from './types.ts';
 
 /** Escapes text for an HTML element or a quoted attribute value. */
@@ -98,6 +99,8 @@ details.trace summary { cursor: pointer; color: var(--muted); margin-top: .4rem;
 details.trace table { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 details.trace td.detail { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 60rem; }
 .tools button { margin-right: .5rem; }
+details.timeline summary { cursor: pointer; color: var(--muted); margin-top: .4rem; }
+details.timeline svg { display: block; max-width: 100%; height: auto; color: var(--fg); margin-top: .25rem; }
 `;
 
 /** Plain DOM: the checkboxes decide which `.case` (and which area section) is hidden. */
@@ -193,7 +196,17 @@ function traceTable(trace: readonly TraceEntry[]): string {
 <table><thead><tr><th>ms</th><th>source</th><th>event</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
-function caseHtml(r: CaseResult): string {
+/**
+ * The wire timeline (./timeline.ts): open for a case that did not pass, folded for a
+ * passing one (whose trace is there only because the run used --trace).
+ */
+function timelineHtml(r: CaseResult, limit: TimelineLimit | undefined): string {
+  if (!r.trace || !hasTimeline(r.trace)) return '';
+  return `<details class="timeline"${r.status === 'pass' ? '' : ' open'}><summary>wire timeline</summary>
+${renderTimeline(r.trace, { title: r.id, ...(limit ? { limit } : {}) })}</details>`;
+}
+
+function caseHtml(r: CaseResult, limits: HtmlOptions['limits']): string {
   const href = safeHref(r.doc.url);
   const link = href
     ? `<a href="${esc(href)}" rel="noreferrer">${esc(r.doc.url)}</a>`
@@ -204,11 +217,16 @@ function caseHtml(r: CaseResult): string {
 <h3>${badge(r.status)} <code>${esc(r.id)}</code> <span>${esc(r.title)}</span> <span class="muted">${r.level} · ${duration(r.durationMs)}</span></h3>
 <blockquote>“${esc(r.doc.quote)}” — ${link}</blockquote>
 <dl>${field('expected', r.expected)}${field('observed', r.observed)}${field('message', r.message)}<dt>repro</dt><dd><code class="repro">${esc(r.repro)}</code></dd>${r.requires.length > 0 ? `<dt>requires</dt><dd>${esc(r.requires.join(', '))}</dd>` : ''}</dl>
-${r.trace && r.trace.length > 0 ? traceTable(r.trace) : ''}
+${timelineHtml(r, limits?.[r.id])}${r.trace && r.trace.length > 0 ? traceTable(r.trace) : ''}
 </article>`;
 }
 
-export function renderHtml(report: Report): string {
+export interface HtmlOptions {
+  /** Each case's cap on open connections (from its spec), drawn on its timeline. */
+  limits?: Readonly<Record<string, TimelineLimit>>;
+}
+
+export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const { subject, suite } = report;
   const areas = new Map<string, CaseResult[]>();
   for (const r of report.results) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
@@ -227,7 +245,7 @@ ${report.fatal ? `<div class="banner" id="fatal"><strong>fatal:</strong> ${esc(r
     .map(([area, results]) => {
       const passed = results.filter((r) => r.status === 'pass').length;
       return `<section class="area" data-area="${esc(area)}"><h2>${esc(area)} <span class="muted">${passed}/${results.length} pass</span></h2>
-${results.map(caseHtml).join('\n')}
+${results.map((r) => caseHtml(r, options.limits)).join('\n')}
 </section>`;
     })
     .join('\n');
