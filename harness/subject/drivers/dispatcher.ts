@@ -14,19 +14,23 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+import type { Capability } from '../../shared/capabilities.ts';
 import {
   type AgentHooks,
+  type AgentSnapshot,
   type HostEvent,
+  type Json,
   type RequestAction,
   type RequestSpec,
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
+import { type Driver, type Factory, HostError, type HostServices, toWireError } from './types.ts';
 
 /**
  * Capabilities no dispatcher subject has, whatever the module declares: they need an http.Agent's
  * own API (its maps, getName, hooks, events, socket timeouts) or a per-request option undici lacks.
  */
-export const DISPATCHER_LACKS: readonly string[] = [
+export const DISPATCHER_LACKS: readonly Capability[] = [
   'agentState',
   'getName',
   'events',
@@ -53,10 +57,6 @@ export interface DispatcherLike {
   compose(...interceptors: Interceptor[]): DispatcherLike;
   destroy(): Promise<void> | void;
 }
-
-type Fail = (code: string, message: string) => Error;
-type Emit = (event: HostEvent) => void;
-type WireErrorOf = (err: unknown) => { code: string | null; message: string };
 
 interface LiveDispatch {
   agent: string;
@@ -95,21 +95,22 @@ export function dispatcherProblem(value: unknown): string | null {
   return null;
 }
 
-export class DispatcherDriver {
+export class DispatcherDriver implements Driver {
+  readonly factoryName = 'createDispatcher';
   private readonly subjects = new Map<string, Subject>();
   private readonly live = new Map<string, LiveDispatch>();
   /** How many requests each socket has carried (headers sent), for `reusedSocket`. */
   private readonly carried = new WeakMap<Socket, number>();
   /** The request whose headers undici is about to send (set in onRequestStart, same tick). */
   private starting: LiveDispatch | null = null;
-  private readonly emit: Emit;
-  private readonly fail: Fail;
-  private readonly wireError: WireErrorOf;
+  private readonly factory: Factory;
+  private readonly emit: (event: HostEvent) => void;
+  private readonly fail = (code: string, message: string) => new HostError(code, message);
+  private readonly wireError = toWireError;
 
-  constructor(emit: Emit, fail: Fail, wireError: WireErrorOf) {
-    this.emit = emit;
-    this.fail = fail;
-    this.wireError = wireError;
+  constructor(factory: Factory, host: HostServices) {
+    this.factory = factory;
+    this.emit = (event) => host.emit(event);
     // undici publishes {request, headers, socket} right after calling the handler's onRequestStart,
     // in the same synchronous run: the request being started is the one whose headers go out now.
     diagnosticsChannel.subscribe('undici:client:sendHeaders', (message) => {
@@ -120,8 +121,33 @@ export class DispatcherDriver {
     });
   }
 
-  /** Registers a dispatcher the module made; its requests go through an observing interceptor. */
-  add(agentId: string, value: unknown, hooks: AgentHooks | undefined): void {
+  private make(options: unknown): unknown {
+    const value = this.factory(options);
+    const problem = dispatcherProblem(value);
+    if (problem)
+      throw this.fail('ERR_NOT_A_DISPATCHER', `createDispatcher() returned a value that ${problem}`);
+    return value;
+  }
+
+  /**
+   * What the module declares, then everything no dispatcher can do (DISPATCHER_LACKS) as false. A
+   * throwaway dispatcher made with `{}` proves the factory works.
+   */
+  capabilities(declared: Record<string, boolean>): Record<string, boolean> {
+    const probe = this.make({}) as DispatcherLike;
+    void Promise.resolve()
+      .then(() => probe.destroy())
+      .catch(() => {
+        // a probe that cannot be destroyed is the subject's business, not the probe's
+      });
+    const caps: Record<string, boolean> = { ...declared };
+    for (const cap of DISPATCHER_LACKS) caps[cap] = false;
+    return caps;
+  }
+
+  /** Makes a dispatcher; its requests go through an observing interceptor. */
+  create(agentId: string, options: unknown, hooks: AgentHooks | undefined): void {
+    const value = this.make(options);
     const problem = dispatcherProblem(value);
     if (problem)
       throw this.fail('ERR_NOT_A_DISPATCHER', `createDispatcher() returned a value that ${problem}`);
@@ -139,8 +165,21 @@ export class DispatcherDriver {
     this.subjects.set(agentId, { raw, composed });
   }
 
-  has(agentId: string): boolean {
-    return this.subjects.has(agentId);
+  private unsupported(what: string, cap: Capability): HostError {
+    return new HostError(UNSUPPORTED_CODE, `a dispatcher subject has no ${what} (capability ${cap})`);
+  }
+
+  snapshot(agentId: string): AgentSnapshot {
+    this.subject(agentId);
+    throw this.unsupported('agent state (sockets, freeSockets, requests)', 'agentState');
+  }
+
+  getName(_agentId: string, _options: unknown): Json {
+    throw this.unsupported('getName()', 'getName');
+  }
+
+  destroy(agentId: string): void {
+    this.destroyAgent(agentId);
   }
 
   private subject(agentId: string): Subject {
@@ -283,7 +322,7 @@ export class DispatcherDriver {
     if (spec.destroyOn === 'socket') {
       // no socket event of its own: destroy as soon as undici starts the request on a socket
       const check = () => {
-        if (live.socket) this.destroy(live);
+        if (live.socket) this.abortRequest(live);
         else if (!live.settled) setImmediate(check);
       };
       setImmediate(check);
@@ -301,14 +340,14 @@ export class DispatcherDriver {
           headers,
           reusedSocket: live.reusedSocket,
         });
-        if (spec.destroyOn === 'response') this.destroy(live);
+        if (spec.destroyOn === 'response') this.abortRequest(live);
         else if (!spec.manualConsume) this.read(live);
       },
       (err: unknown) => this.settle(live, err),
     );
   }
 
-  private destroy(live: LiveDispatch): void {
+  private abortRequest(live: LiveDispatch): void {
     if (live.settled) return;
     live.destroyedByHost = true;
     live.abort.abort();
@@ -322,7 +361,7 @@ export class DispatcherDriver {
     const live = this.live.get(id);
     if (!live) return false;
     if (action === 'end') live.upload?.end();
-    else if (action === 'destroy') this.destroy(live);
+    else if (action === 'destroy') this.abortRequest(live);
     else this.read(live);
     return true;
   }

@@ -1,0 +1,306 @@
+/**
+ * The driver of an *agent subject*: `createAgent(options)` returns an http.Agent, and requests go
+ * through `http.request({ agent })`. It also serves `agent: false` requests for either kind of
+ * subject (a plain request that bypasses the subject). Runtime-neutral: only `node:` builtins that
+ * Node, Bun and Deno all provide.
+ */
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import {
+  type AgentHooks,
+  type AgentSnapshot,
+  decodeValue,
+  encodeValue,
+  type Json,
+  type RequestAction,
+  type RequestSpec,
+  type SocketInfo,
+} from '../../shared/protocol.ts';
+import {
+  type Driver,
+  describeValue,
+  type Factory,
+  HostError,
+  type HostServices,
+  toWireError,
+} from './types.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: the subject's agent is whatever the module returns.
+type AnyAgent = any;
+
+interface LiveRequest {
+  agent: string;
+  req: http.ClientRequest;
+  res: http.IncomingMessage | null;
+  consuming: boolean;
+  bodyLength: number;
+  body: string;
+}
+
+/** Agent fields a snapshot reports (those present on the agent). */
+const FIELDS = [
+  'keepAlive',
+  'keepAliveMsecs',
+  'maxSockets',
+  'maxFreeSockets',
+  'maxTotalSockets',
+  'scheduling',
+  'agentKeepAliveTimeoutBuffer',
+  'defaultPort',
+  'protocol',
+  'timeout',
+];
+
+function socketInfo(socket: Socket | undefined | null): SocketInfo {
+  const s = socket as (Socket & { timeout?: number }) | null | undefined;
+  return {
+    localPort: typeof s?.localPort === 'number' ? s.localPort : null,
+    timeout: typeof s?.timeout === 'number' ? s.timeout : null,
+  };
+}
+
+function countMap(map: unknown): Record<string, SocketInfo[]> {
+  const out: Record<string, SocketInfo[]> = {};
+  if (!map || typeof map !== 'object') return out;
+  for (const [name, list] of Object.entries(map)) {
+    if (Array.isArray(list)) out[name] = list.map((s) => socketInfo(s as Socket));
+  }
+  return out;
+}
+
+export class AgentDriver implements Driver {
+  readonly factoryName = 'createAgent';
+  private readonly agents = new Map<string, AnyAgent>();
+  private readonly requests = new Map<string, LiveRequest>();
+  private readonly factory: Factory | null;
+  private readonly host: HostServices;
+
+  /** `factory` null: a driver for `agent: false` requests only. */
+  constructor(factory: Factory | null, host: HostServices) {
+    this.factory = factory;
+    this.host = host;
+  }
+
+  private make(options: unknown): AnyAgent {
+    if (!this.factory) throw new HostError('ERR_NOT_LOADED', 'no subject module is loaded');
+    const agent = this.factory(options);
+    if (agent && typeof (agent as { then?: unknown }).then === 'function') {
+      throw new HostError(
+        'ERR_NOT_AN_AGENT',
+        'createAgent() returned a Promise; it must return the agent itself',
+      );
+    }
+    if (
+      !agent ||
+      typeof agent !== 'object' ||
+      typeof (agent as { addRequest?: unknown }).addRequest !== 'function'
+    ) {
+      throw new HostError(
+        'ERR_NOT_AN_AGENT',
+        `createAgent() returned ${describeValue(agent)}, not an http.Agent (it has no addRequest method)`,
+      );
+    }
+    return agent;
+  }
+
+  /** What the module declares, completed by probing two throwaway agents. */
+  capabilities(declared: Record<string, boolean>): Record<string, boolean> {
+    const caps: Record<string, boolean> = {};
+    let plain: AnyAgent = null;
+    let tuned: AnyAgent = null;
+    const reflected = (agent: AnyAgent, key: string, value: unknown) =>
+      agent !== null && typeof agent === 'object' && agent[key] === value;
+    try {
+      plain = this.make({});
+      tuned = this.make({ agentKeepAliveTimeoutBuffer: 600, defaultPort: 8080 });
+      caps.agentKeepAliveTimeoutBuffer = reflected(tuned, 'agentKeepAliveTimeoutBuffer', 600);
+      caps.defaultPort = reflected(tuned, 'defaultPort', 8080);
+      caps.totalSocketCount = typeof plain.totalSocketCount === 'number';
+      caps.freeSockets = plain.freeSockets !== null && typeof plain.freeSockets === 'object';
+      caps.events = typeof plain.on === 'function';
+    } finally {
+      for (const a of [plain, tuned]) {
+        try {
+          a?.destroy?.();
+        } catch {
+          // a probe agent that cannot be destroyed is the subject's business, not the probe's
+        }
+      }
+    }
+    return { ...caps, ...declared };
+  }
+
+  create(agentId: string, options: unknown, hooks: AgentHooks | undefined): void {
+    const agent = this.make(options);
+    this.agents.set(agentId, agent);
+    this.installHooks(agentId, agent, hooks);
+  }
+
+  private installHooks(id: string, agent: AnyAgent, hooks: AgentHooks | undefined): void {
+    const { emit } = this.host;
+    if (typeof agent.on === 'function') {
+      agent.on('free', (socket: Socket) =>
+        emit({ ev: 'free', agent: id, localPort: socketInfo(socket).localPort }),
+      );
+    }
+    if (!hooks) return;
+    for (const method of hooks.spy ?? []) {
+      const original = agent[method];
+      if (typeof original !== 'function') continue;
+      agent[method] = function spied(this: unknown, ...args: unknown[]) {
+        emit({ ev: 'call', agent: id, method });
+        return original.apply(this, args);
+      };
+    }
+    if (hooks.keepSocketAliveFalse) {
+      agent.keepSocketAlive = () => {
+        emit({ ev: 'call', agent: id, method: 'keepSocketAlive' });
+        return false;
+      };
+    }
+    let destroyLeft = hooks.destroyOnFree ?? 0;
+    if (destroyLeft > 0 && typeof agent.on === 'function') {
+      agent.on('free', (socket: Socket) => {
+        if (destroyLeft > 0) {
+          destroyLeft--;
+          socket.destroy();
+        }
+      });
+    }
+  }
+
+  private agent(id: string): AnyAgent {
+    const agent = this.agents.get(id);
+    if (!agent) throw new HostError('ERR_UNKNOWN_AGENT', `no agent "${id}"`);
+    return agent;
+  }
+
+  private startReading(live: LiveRequest, id: string): void {
+    const res = live.res;
+    if (!res || live.consuming) return;
+    live.consuming = true;
+    res.on('data', (chunk: Buffer | string) => {
+      live.bodyLength += chunk.length;
+      if (live.body.length < 200) live.body += String(chunk).slice(0, 200 - live.body.length);
+    });
+    res.on('end', () => this.host.emit({ ev: 'end', req: id, bodyLength: live.bodyLength, body: live.body }));
+    res.on('error', () => {
+      // the request's own 'error'/'close' report what matters; this only keeps the error handled
+    });
+  }
+
+  request(agentId: string, id: string, spec: RequestSpec): void {
+    const { emit } = this.host;
+    const url = new URL(spec.origin);
+    const options: http.RequestOptions = {
+      host: spec.host ?? url.hostname,
+      port: url.port,
+      path: spec.path ?? '/',
+      method: spec.method ?? 'GET',
+      agent: spec.useAgent === false ? false : this.agent(agentId),
+    };
+    if (spec.headers) options.headers = spec.headers;
+    if (spec.localAddress !== undefined) options.localAddress = spec.localAddress;
+    if (spec.family !== undefined) options.family = spec.family;
+    if (spec.timeout !== undefined) options.timeout = spec.timeout;
+    const req = http.request(options);
+    const live: LiveRequest = { agent: agentId, req, res: null, consuming: false, bodyLength: 0, body: '' };
+    this.requests.set(id, live);
+    req.on('socket', (socket: Socket) => {
+      const reusedSocket = req.reusedSocket === true;
+      const socketTimeout = socketInfo(socket).timeout;
+      if (spec.agentRemoveOnSocket) socket.emit('agentRemove');
+      if (spec.destroyOn === 'socket') req.destroy();
+      const report = () =>
+        emit({ ev: 'socket', req: id, localPort: socketInfo(socket).localPort, reusedSocket, socketTimeout });
+      if ((socket as Socket & { connecting?: boolean }).connecting) {
+        socket.once('connect', report);
+      } else {
+        report();
+      }
+    });
+    req.on('response', (res: http.IncomingMessage) => {
+      live.res = res;
+      emit({
+        ev: 'response',
+        req: id,
+        status: res.statusCode ?? 0,
+        headers: res.headers as Record<string, string | string[]>,
+        reusedSocket: req.reusedSocket === true,
+      });
+      if (spec.destroyOn === 'response') req.destroy();
+      else if (!spec.manualConsume) this.startReading(live, id);
+    });
+    req.on('timeout', () => emit({ ev: 'timeout', req: id }));
+    req.on('error', (err: Error) => {
+      const e = toWireError(err);
+      emit({
+        ev: 'error',
+        req: id,
+        code: e.code,
+        message: e.message,
+        reusedSocket: req.reusedSocket === true,
+      });
+    });
+    req.on('close', () => emit({ ev: 'close', req: id }));
+    if (spec.body !== undefined) req.write(spec.body);
+    if (!spec.manualEnd) req.end();
+  }
+
+  snapshot(agentId: string): AgentSnapshot {
+    const agent = this.agent(agentId);
+    const requestsMap: Record<string, number> = {};
+    if (agent.requests && typeof agent.requests === 'object') {
+      for (const [name, list] of Object.entries(agent.requests))
+        if (Array.isArray(list)) requestsMap[name] = list.length;
+    }
+    const fields: Record<string, Json> = {};
+    for (const key of FIELDS) if (key in agent) fields[key] = encodeValue(agent[key]);
+    fields.isEventEmitter = agent instanceof EventEmitter;
+    const maps = [agent.sockets, agent.freeSockets, agent.requests];
+    const options =
+      agent.options && typeof agent.options === 'object'
+        ? (encodeValue({ ...agent.options }) as Record<string, Json>)
+        : null;
+    return {
+      sockets: countMap(agent.sockets),
+      freeSockets: countMap(agent.freeSockets),
+      requests: requestsMap,
+      totalSocketCount: typeof agent.totalSocketCount === 'number' ? agent.totalSocketCount : null,
+      fields,
+      options,
+      nullPrototypes: maps.every((m) => m && typeof m === 'object')
+        ? maps.every((m) => Object.getPrototypeOf(m) === null)
+        : null,
+    };
+  }
+
+  getName(agentId: string, options: unknown): Json {
+    return encodeValue(this.agent(agentId).getName(decodeValue(options as Json)));
+  }
+
+  destroy(agentId: string): void {
+    this.agent(agentId).destroy();
+  }
+
+  forget(agentId: string): void {
+    for (const [reqId, live] of this.requests) {
+      if (live.agent !== agentId) continue;
+      live.req.destroy();
+      this.requests.delete(reqId);
+    }
+    const agent = this.agents.get(agentId);
+    this.agents.delete(agentId);
+    agent?.destroy?.();
+  }
+
+  action(reqId: string, action: RequestAction): boolean {
+    const live = this.requests.get(reqId);
+    if (!live) return false;
+    if (action === 'end') live.req.end();
+    else if (action === 'destroy') live.req.destroy();
+    else this.startReading(live, reqId);
+    return true;
+  }
+}
