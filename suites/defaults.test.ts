@@ -7,23 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { type CaseContext, defineCase, type Origin, type RequestHandle } from '../harness/suite/api.ts';
-import { arrived, closed, connectionOf, DOC, within } from './wire.ts';
-
-const KEEPALIVE_QUOTE =
-  'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection. Not to be confused with the `keep-alive` value of the `Connection` header. The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used. **Default:** `false`.';
-const MAXSOCKETS_QUOTE =
-  'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open per origin. Origin is the returned value of `agent.getName()`.';
-const MAXTOTAL_QUOTE =
-  'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open. Unlike `maxSockets`, this parameter applies across all origins.';
-const MAXFREE_QUOTE =
-  'By default set to 256. For agents with `keepAlive` enabled, this sets the maximum number of sockets that will be left open in the free state.';
-const DEFAULT_PORT_QUOTE =
-  '`defaultPort` Default port to use when the port is not specified in requests. **Default:** `80`.';
-const BUFFER_QUOTE =
-  'Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.';
-const OPTIONS_QUOTE =
-  '`keepAliveMsecs` When using the `keepAlive` option, specifies the initial delay for TCP Keep-Alive packets. Ignored when the `keepAlive` option is `false` or `undefined`. **Default:** `1000`.';
-const NULL_PROTO_QUOTE = 'The property now has a `null` prototype.';
+import { DOCS } from './docs.ts';
+import { arrived, closed, connectionOf, within } from './wire.ts';
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
@@ -71,7 +56,7 @@ defineCase(
     id: 'defaults/keepalive-false',
     title: 'without a keepAlive option, a socket is closed once its request is done',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: KEEPALIVE_QUOTE },
+    doc: DOCS.keepAliveOptionFull,
     expected:
       'no keepAlive option (maxSockets 10, so the request asks to keep the connection): after the response the client closes the connection within 600 ms; the next request opens a new one',
   },
@@ -102,7 +87,7 @@ defineCase(
     id: 'defaults/connection-close-header',
     title: 'an agent made without options sends `Connection: close`',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: KEEPALIVE_QUOTE },
+    doc: DOCS.keepAliveOptionFull,
     expected:
       'no options at all (keepAlive false and maxSockets Infinity by default): the origin receives `Connection: close`',
   },
@@ -121,7 +106,7 @@ defineCase(
     id: 'defaults/max-sockets-infinity',
     title: 'without a maxSockets option, concurrent requests to one origin each get a connection',
     level: 'must',
-    doc: { url: `${DOC}#agentmaxsockets`, quote: MAXSOCKETS_QUOTE },
+    doc: DOCS.maxSocketsDefault,
     expected:
       'no options, 8 requests to one origin in one tick, all held: the origin holds all 8 at once on 8 connections; agent.maxSockets is Infinity',
   },
@@ -144,7 +129,7 @@ defineCase(
     id: 'defaults/max-total-sockets-infinity',
     title: 'without a maxTotalSockets option, concurrent requests to two origins each get a connection',
     level: 'must',
-    doc: { url: `${DOC}#agentmaxtotalsockets`, quote: MAXTOTAL_QUOTE },
+    doc: DOCS.maxTotalSocketsProperty,
     expected:
       'no options, 6 + 6 requests to two origins in one tick, all held: 12 connections open at once; agent.maxTotalSockets is Infinity',
   },
@@ -183,7 +168,7 @@ defineCase(
     id: 'defaults/max-free-sockets-256',
     title: 'without a maxFreeSockets option, 256 idle sockets are kept and the 257th is closed',
     level: 'must',
-    doc: { url: `${DOC}#agentmaxfreesockets`, quote: MAXFREE_QUOTE },
+    doc: DOCS.maxFreeSocketsProperty,
     requires: ['maxFreeSockets'],
     expected: `keepAlive only, ${FREE_DEFAULT + 1} requests in one tick, all held then released: once all are answered the client closes exactly one connection; ${FREE_DEFAULT} stay open; agent.maxFreeSockets is 256`,
     budgetMs: 8000,
@@ -220,7 +205,7 @@ defineCase(
     id: 'defaults/option-fields',
     title: "an agent made without options reports Node's defaults and gives sockets no timeout",
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTIONS_QUOTE },
+    doc: DOCS.keepAliveMsecsOption,
     requires: ['agentState'],
     expected:
       "no options: agent.keepAlive false, agent.keepAliveMsecs 1000, agent.scheduling 'lifo', no agent.options.timeout; a new socket has no timeout (socket.timeout 0 or unset)",
@@ -251,7 +236,7 @@ defineCase(
     title:
       "maxSockets 0, maxFreeSockets 0, keepAliveMsecs 0 and scheduling '' mean the defaults (as in Node)",
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTIONS_QUOTE },
+    doc: DOCS.keepAliveMsecsOption,
     requires: ['maxFreeSockets', 'scheduling'],
     expected:
       "keepAlive with maxSockets 0, maxFreeSockets 0, keepAliveMsecs 0, scheduling '': 3 overlapping requests get 3 connections, all 3 stay pooled, the next request rides on the last one released ('lifo'); fields read Infinity, 256, 1000, 'lifo'",
@@ -297,7 +282,7 @@ defineCase(
     id: 'defaults/default-port',
     title: 'a request without a port goes to the agent’s defaultPort; the default is 80',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: DEFAULT_PORT_QUOTE },
+    doc: DOCS.defaultPortOption,
     requires: ['defaultPort'],
     expected:
       "agent { defaultPort: <origin's port> }, a request to http://127.0.0.1 with no port: the origin receives it; an agent made without options has defaultPort 80",
@@ -327,7 +312,7 @@ defineCase(
     id: 'defaults/null-prototype-maps',
     title: 'sockets, freeSockets and requests are objects with a null prototype',
     level: 'should',
-    doc: { url: `${DOC}#agentfreesockets`, quote: NULL_PROTO_QUOTE },
+    doc: DOCS.nullPrototypeMaps,
     requires: ['agentState'],
     expected:
       "Object.getPrototypeOf(agent.sockets / agent.freeSockets / agent.requests) === null, with a pooled socket and a queued request (so a key like '__proto__' or 'constructor' cannot collide)",
@@ -361,7 +346,7 @@ defineCase(
     id: 'defaults/keepalive-timeout-buffer',
     title: 'agentKeepAliveTimeoutBuffer defaults to 1000 ms',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    doc: DOCS.keepAliveTimeoutBufferOption,
     requires: ['agentKeepAliveTimeoutBuffer'],
     expected:
       'keepAlive, timeout 5000, no buffer option; two overlapping responses with `Keep-Alive: timeout=1` and `timeout=2`: the first connection is closed right after its response (1000 − 1000 ≤ 0: not pooled), the second ≈1000 ms after (2000 − 1000)',

@@ -18,25 +18,8 @@ import {
   type Origin,
   type RequestHandle,
 } from '../harness/suite/api.ts';
-import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
-
-const POOLED_QUOTE =
-  'Pooled connections have TCP Keep-Alive enabled for them, but servers may still close idle connections, in which case they will be removed from the pool and a new connection will be made when a new HTTP request is made for that host and port.';
-const REMOVED_QUOTE = 'When a connection is closed by the client or the server, it is removed from the pool.';
-const REUSED_QUOTE =
-  "When sending request through a keep-alive enabled agent, the underlying socket might be reused. But if server closes connection at unfortunate time, client may run into a 'ECONNRESET' error.";
-const TIMEOUT_EVENT_QUOTE =
-  'Emitted when the underlying socket times out from inactivity. This only notifies that the socket has been idle. The request must be destroyed manually.';
-const MAXSOCKETS_QUEUE_QUOTE =
-  'If the host attempts to open more connections than `maxSockets`, the additional requests will enter into a pending request queue, and will enter active connection state when an existing connection terminates.';
-const REQUEST_ERROR_QUOTE =
-  "If any error is encountered during the request (be that with DNS resolution, TCP level errors, or actual HTTP parse errors) an `'error'` event is emitted on the returned request object.";
-const QUEUE_QUOTE =
-  'It maintains a queue of pending requests for a given host and port, reusing a single socket connection for each until the queue is empty, at which time the socket is either destroyed or put into a pool where it is kept to be used again for requests to the same host and port.';
-const REFUSE_QUOTE =
-  'Servers may also refuse to allow multiple requests over the same connection, in which case the connection will have to be remade for every request and cannot be pooled.';
-const ORDERING_QUOTE =
-  'On a reused HTTP/1.1 keep-alive connection, responses are associated with requests by their order on that connection. HTTP/1.1 keep-alive does not provide per-request response attribution beyond that ordering.';
+import { DOCS } from './docs.ts';
+import { arrived, closed, connectionOf, describeConnections, onNewConnection, within } from './wire.ts';
 
 /** A request's outcome, for `observed`. */
 function outcome(r: RequestHandle): string {
@@ -108,7 +91,7 @@ defineCase(
     id: 'faults/idle-fin',
     title: 'a pooled socket the server closes (FIN) is dropped; the next request opens a new connection',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: POOLED_QUOTE },
+    doc: DOCS.pooledTcpKeepAlive,
     expected:
       'keepAlive: the server ends the idle pooled connection 30 ms after the response; the next request goes on a new connection (its 1st request), reusedSocket false, no error',
   },
@@ -137,7 +120,7 @@ defineCase(
     title:
       'a pooled socket the server resets (RST) is dropped silently; the next request opens a new connection',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: POOLED_QUOTE },
+    doc: DOCS.pooledTcpKeepAlive,
     expected:
       'keepAlive: the server resets the idle pooled connection 30 ms after the response; no error escapes (no uncaughtException), the socket leaves the pool, the next request goes on a new connection without error',
   },
@@ -168,7 +151,7 @@ defineCase(
     id: 'faults/reused-reset',
     title: 'a reused socket cut as the request arrives surfaces ECONNRESET with reusedSocket true',
     level: 'must',
-    doc: { url: `${DOC}#requestreusedsocket`, quote: REUSED_QUOTE },
+    doc: DOCS.reusedSocket,
     expected:
       "keepAlive through a proxy: once the socket is pooled, a reset_peer toxic (upstream) drops the next request and cuts the connection; the request emits 'error' ECONNRESET with req.reusedSocket true (a runtime that retries on a new connection instead is recorded)",
   },
@@ -201,7 +184,7 @@ defineCase(
     id: 'faults/active-timeout',
     title: "latency past the agent timeout fires 'timeout' on time and the agent does not destroy the socket",
     level: 'must',
-    doc: { url: `${DOC}#event-timeout`, quote: TIMEOUT_EVENT_QUOTE },
+    doc: DOCS.requestTimeoutEvent,
     requires: ['socketTimeout'],
     expected:
       "agent timeout 200 ms, a 600 ms latency toxic on the responses: 'timeout' fires 200 ms after the request went out (tolerance 150–450 ms), before the response; the response still arrives and completes",
@@ -212,7 +195,7 @@ defineCase(
     await proxy.addToxic('latency', { latency: 600, jitter: 0 });
     const agent = await ctx.agent({ keepAlive: true, timeout: 200 });
     const r = await (await agent.request({ origin, via: proxy, path: '/slow' })).done(2500);
-    const sent = r.socket?.t ?? 0;
+    const sent = r.socket?.assignedAt ?? 0;
     const at = r.timeouts[0];
     ctx.observe(
       `'timeout' ${at === undefined ? 'never fired' : `at +${Math.round(at - sent)} ms`}; response ${r.response ? `at +${Math.round(r.response.t - sent)} ms` : 'none'}; ${outcome(r)}`,
@@ -230,7 +213,7 @@ defineCase(
     id: 'faults/blackhole-queue',
     title: 'behind a blackhole, every queued request gets a socket once the one before it is destroyed',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: MAXSOCKETS_QUEUE_QUOTE },
+    doc: DOCS.maxSocketsQueue,
     requires: ['socketTimeout'],
     expected:
       "maxSockets 1, agent timeout 150 ms, 3 requests behind a `timeout` toxic that swallows the responses: each request in turn gets a socket, 'timeout' 150 ms later (100–500), is destroyed by the caller and settles; none is stranded, the origin sees 3 connections of 1 request each",
@@ -251,10 +234,10 @@ defineCase(
     }
     const snap = await agent.optionalSnapshot();
     ctx.observe(
-      `${requests.map((r) => `${r.id}: 'timeout' +${Math.round((r.timeouts[0] ?? 0) - (r.socket?.t ?? 0))} ms, ${outcome(r)}`).join('; ')}; ${describeConnections(origin)}`,
+      `${requests.map((r) => `${r.id}: 'timeout' +${Math.round((r.timeouts[0] ?? 0) - (r.socket?.assignedAt ?? 0))} ms, ${outcome(r)}`).join('; ')}; ${describeConnections(origin)}`,
     );
     for (const r of requests)
-      within((r.timeouts[0] ?? 0) - (r.socket?.t ?? 0), 100, 500, `'timeout' of ${r.id}`);
+      within((r.timeouts[0] ?? 0) - (r.socket?.assignedAt ?? 0), 100, 500, `'timeout' of ${r.id}`);
     assert.equal(origin.connections.length, 3, 'one connection per request');
     assert.deepEqual(
       origin.requests.map((q) => q.nth),
@@ -270,7 +253,7 @@ defineCase(
     id: 'faults/upstream-down-queue',
     title: 'with the server down, every queued request fails promptly with ECONNREFUSED',
     level: 'must',
-    doc: { url: `${DOC}#httprequesturl-options-callback`, quote: REQUEST_ERROR_QUOTE },
+    doc: DOCS.requestError,
     expected:
       "maxSockets 1, 3 requests to a proxy that is disabled (connects refused): each request emits 'error' ECONNREFUSED within 1000 ms; none hangs in the queue",
   },
@@ -308,7 +291,7 @@ defineCase(
     id: 'faults/cut-mid-body',
     title: 'a connection cut in the middle of a response body never returns to the pool',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: REMOVED_QUOTE },
+    doc: DOCS.closedConnectionRemoved,
     expected:
       "keepAlive, a limit_data toxic cuts the connection after 400 bytes of a 4000-byte response: the response never ends, the socket is not released ('free'), and the next request goes on a new connection without error",
   },
@@ -342,7 +325,7 @@ defineCase(
     id: 'faults/slow-body-busy',
     title: 'a socket stays busy while a slow body arrives; the queued request waits for its end',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: QUEUE_QUOTE },
+    doc: DOCS.agentQueuePerHost,
     expected:
       'keepAlive, maxSockets 1, a bandwidth toxic (10 KB/s) on a 5000-byte response: the queued request reaches the origin only after the body has arrived (≥ 350 ms after the first), on the same connection as its 2nd request',
   },
@@ -383,7 +366,7 @@ defineCase(
     id: 'faults/slow-close',
     title: 'a response with Connection: close frees the queue at once, whatever the server’s FIN is late',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: REFUSE_QUOTE },
+    doc: DOCS.serverMayRefuseReuse,
     expected:
       'keepAlive, maxSockets 1, the first response says `Connection: close` and a slow_close toxic holds the server’s close back 600 ms: the queued request goes out on a new connection within 400 ms of that response and completes',
   },
@@ -416,7 +399,7 @@ defineCase(
     id: 'faults/proxy-reenabled',
     title: 'after the upstream went down and came back, the next request works on a new connection',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: POOLED_QUOTE },
+    doc: DOCS.pooledTcpKeepAlive,
     expected:
       'keepAlive through a proxy: the proxy is disabled (closing the pooled connection) and enabled again; the next request goes on a new connection without error, reusedSocket false, nothing uncaught',
   },
@@ -447,7 +430,7 @@ defineCase(
     id: 'faults/queued-survive-reset',
     title: 'when the active request’s connection is reset, the queued requests continue on a new one',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: MAXSOCKETS_QUEUE_QUOTE },
+    doc: DOCS.maxSocketsQueue,
     expected:
       'keepAlive, maxSockets 1, 3 requests; the server resets the first on arrival: it fails with ECONNRESET, and the other two complete on one new connection (1st and 2nd request)',
   },
@@ -488,7 +471,7 @@ defineCase(
     id: 'faults/stray-bytes',
     title: 'a pooled socket that receives unsolicited bytes is discarded, never used for the next response',
     level: 'should',
-    doc: { url: `${DOC}#response-ordering-with-connection-reuse`, quote: ORDERING_QUOTE },
+    doc: DOCS.responseOrdering,
     expected:
       'keepAlive: 30 ms after the response the server writes a whole unsolicited response on the idle pooled connection; the client closes that connection within 500 ms and the next request gets its own response on a new connection',
   },

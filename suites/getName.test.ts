@@ -16,14 +16,7 @@ import {
   type RequestOptions,
   type RequestRecord,
 } from '../harness/suite/api.ts';
-import { DOC } from './wire.ts';
-
-const GETNAME_URL = `${DOC}#agentgetnameoptions`;
-const FORMAT_QUOTE =
-  'For an HTTP agent, this returns `host:port:localAddress` or `host:port:localAddress:family`.';
-const REUSE_QUOTE =
-  'Get a unique name for a set of request options, to determine whether a connection can be reused.';
-const FAMILY_QUOTE = "`family` Must be 4 or 6 if this doesn't equal `undefined`.";
+import { DOCS } from './docs.ts';
 
 /** Calls getName for each input and lists the ones that differ from what is expected. */
 async function mismatches(
@@ -48,7 +41,7 @@ defineCase(
     id: 'getName/format',
     title: 'getName() returns host:port:localAddress, with :family for family 4 or 6',
     level: 'must',
-    doc: { url: GETNAME_URL, quote: FORMAT_QUOTE },
+    doc: DOCS.getNameFormat,
     requires: ['getName'],
     expected:
       "{host:'a',port:80} → 'a:80:'; with localAddress '127.0.0.2' → 'a:80:127.0.0.2'; with family 4 → 'a:80::4'; {host:'a',port:80,family:6,localAddress:'::1'} → 'a:80:::1:6'",
@@ -73,7 +66,7 @@ defineCase(
     id: 'getName/empty-options',
     title: "getName() and getName({}) return 'localhost::' (as in Node)",
     level: 'should',
-    doc: { url: GETNAME_URL, quote: FORMAT_QUOTE },
+    doc: DOCS.getNameFormat,
     requires: ['getName'],
     expected: "getName({}) → 'localhost::'; getName() without an argument → 'localhost::'",
   },
@@ -95,7 +88,7 @@ defineCase(
     id: 'getName/family-other-ignored',
     title: 'a family other than 4 or 6 is left out of the name (as in Node)',
     level: 'should',
-    doc: { url: GETNAME_URL, quote: FAMILY_QUOTE },
+    doc: DOCS.getNameFamily,
     requires: ['getName'],
     expected: "{host:'a',port:80} with family 5, 0 or 'bogus' → 'a:80:' (no family suffix)",
   },
@@ -177,7 +170,7 @@ defineCase(
     id: 'getName/host-not-normalised',
     title: "'localhost' and '127.0.0.1' are different names with different connections",
     level: 'must',
-    doc: { url: GETNAME_URL, quote: REUSE_QUOTE },
+    doc: DOCS.getNamePurpose,
     requires: ['requestConnectOptions'],
     expected:
       "keepAlive, requests alternating host '127.0.0.1' and host 'localhost' (both family 4, same port): two connections, each reused only by its own host; freeSockets keys are getName() of each",
@@ -207,7 +200,7 @@ defineCase(
     id: 'getName/local-address-keyed',
     title: 'a request with a localAddress does not share connections with one without',
     level: 'must',
-    doc: { url: GETNAME_URL, quote: REUSE_QUOTE },
+    doc: DOCS.getNamePurpose,
     requires: ['requestConnectOptions'],
     expected:
       "keepAlive, requests alternating no localAddress and localAddress '127.0.0.2': two connections (the origin sees them from 127.0.0.1 and 127.0.0.2), each reused only by its own kind",
@@ -245,7 +238,7 @@ defineCase(
     id: 'getName/family-keyed',
     title: 'a request with family 4 does not share connections with one without a family',
     level: 'must',
-    doc: { url: GETNAME_URL, quote: REUSE_QUOTE },
+    doc: DOCS.getNamePurpose,
     requires: ['requestConnectOptions'],
     expected:
       'keepAlive, requests to 127.0.0.1 alternating no family and family 4: two connections, each reused only by its own kind (names `host:port:` and `host:port::4`)',
@@ -270,7 +263,7 @@ defineCase(
     id: 'getName/port-keyed',
     title: 'the port is part of the name: a pooled socket to one port never serves another',
     level: 'must',
-    doc: { url: GETNAME_URL, quote: REUSE_QUOTE },
+    doc: DOCS.getNamePurpose,
     expected:
       'keepAlive, requests alternating between two origins on 127.0.0.1 (different ports): each origin receives exactly its own two requests, the second on the connection of the first',
   },

@@ -13,27 +13,15 @@ import {
   type Origin,
   type RequestHandle,
 } from '../harness/suite/api.ts';
-import { arrived, closed, connectionOf, DOC, describeConnections, onNewConnection, within } from './wire.ts';
-
-const KEEPALIVE_QUOTE =
-  'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.';
-const CONNECTION_HEADER_QUOTE =
-  'The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used.';
-const QUEUE_QUOTE =
-  'It maintains a queue of pending requests for a given host and port, reusing a single socket connection for each until the queue is empty, at which time the socket is either destroyed or put into a pool where it is kept to be used again for requests to the same host and port. Whether it is destroyed or pooled depends on the `keepAlive` option.';
-const REFUSE_QUOTE =
-  'Servers may also refuse to allow multiple requests over the same connection, in which case the connection will have to be remade for every request and cannot be pooled.';
-const BUFFER_QUOTE =
-  'Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.';
-const CONSUME_QUOTE =
-  "if a `'response'` event handler is added, then the data from the response object **must** be consumed, either by calling `response.read()` whenever there is a `'readable'` event, or by adding a `'data'` handler, or by calling the `.resume()` method. Until the data is consumed, the `'end'` event will not fire.";
+import { DOCS } from './docs.ts';
+import { arrived, closed, connectionOf, describeConnections, onNewConnection, within } from './wire.ts';
 
 defineCase(
   {
     id: 'keepAlive/reuse',
     title: 'a pooled socket carries the next request',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: KEEPALIVE_QUOTE },
+    doc: DOCS.keepAliveOption,
     expected:
       'two sequential requests share one server connection (nth 1 then 2); reusedSocket is false then true',
   },
@@ -58,7 +46,7 @@ defineCase(
     id: 'keepAlive/disabled-destroys-idle',
     title: 'without keepAlive a socket is closed once nothing is queued',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: QUEUE_QUOTE },
+    doc: DOCS.agentQueueDestroyedOrPooled,
     expected:
       'keepAlive false (maxSockets 10, so the origin is asked to keep the connection): after each response the client closes the connection; the next request opens a new one',
   },
@@ -93,7 +81,7 @@ defineCase(
     id: 'keepAlive/disabled-serves-queue',
     title: 'without keepAlive a socket still serves the queued requests before it is closed',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: QUEUE_QUOTE },
+    doc: DOCS.agentQueueDestroyedOrPooled,
     expected:
       'keepAlive false, maxSockets 2, 5 concurrent requests: exactly 2 connections carry all 5, then the client closes both',
   },
@@ -124,11 +112,7 @@ defineCase(
     id: 'keepAlive/handoff-not-reused-socket',
     title: 'a queued request handed the previous request’s socket reports reusedSocket false',
     level: 'should',
-    doc: {
-      url: `${DOC}#agentreusesocketsocket-request`,
-      quote:
-        'Called when `socket` is attached to `request` after being persisted because of the keep-alive options.',
-    },
+    doc: DOCS.reuseSocket,
     expected:
       'keepAlive false, maxSockets 1, 2 concurrent requests: the second is the 2nd on the same connection, and (as in Node, the socket was never pooled) req.reusedSocket is false',
   },
@@ -161,7 +145,7 @@ defineCase(
     id: 'keepAlive/connection-header-default',
     title: 'requests send Connection: keep-alive unless keepAlive is false and maxSockets Infinity',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: CONNECTION_HEADER_QUOTE },
+    doc: DOCS.connectionHeader,
     expected:
       'keepAlive true → keep-alive; keepAlive false with maxSockets Infinity → close; keepAlive false with maxSockets 2 → keep-alive',
   },
@@ -191,7 +175,7 @@ defineCase(
     id: 'keepAlive/connection-header-explicit',
     title: 'an explicit Connection request header is sent as given',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: CONNECTION_HEADER_QUOTE },
+    doc: DOCS.connectionHeader,
     expected:
       'keepAlive true with `Connection: close` sends close; keepAlive false (maxSockets Infinity) with `Connection: keep-alive` sends keep-alive',
   },
@@ -252,7 +236,7 @@ defineCase(
     id: 'keepAlive/response-close-not-reused',
     title: 'a connection whose response said Connection: close is not reused',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: REFUSE_QUOTE },
+    doc: DOCS.serverMayRefuseReuse,
     expected:
       'keepAlive, maxSockets 1: the first response carries `Connection: close`; the queued second request goes on a new connection and completes',
   },
@@ -264,7 +248,7 @@ defineCase(
     id: 'keepAlive/request-close-not-reused',
     title: 'a connection whose request said Connection: close is not reused',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: CONNECTION_HEADER_QUOTE },
+    doc: DOCS.connectionHeader,
     expected:
       'keepAlive, maxSockets 1: the first request is sent with an explicit `Connection: close`; the queued second request goes on a new connection and completes',
   },
@@ -276,7 +260,7 @@ defineCase(
     id: 'keepAlive/unconsumed-body-holds-socket',
     title: 'a socket whose response body is not consumed is not reused',
     level: 'should',
-    doc: { url: `${DOC}#class-httpclientrequest`, quote: CONSUME_QUOTE },
+    doc: DOCS.responseMustBeConsumed,
     expected:
       'keepAlive, maxSockets 1: while the first response body is unread the queued request is not sent (300 ms); once it is read the queued request goes on the same connection',
   },
@@ -315,10 +299,7 @@ defineCase(
     id: 'keepAlive/unfinished-request-holds-socket',
     title: 'a socket whose request body is unfinished is not reused, even after its response',
     level: 'should',
-    doc: {
-      url: `${DOC}#agentkeepsocketalivesocket`,
-      quote: 'Called when `socket` is detached from a request and could be persisted by the `Agent`.',
-    },
+    doc: DOCS.keepSocketAlive,
     expected:
       'keepAlive, maxSockets 1: the origin answers a POST before its body ends; the queued request is not sent until the POST ends (300 ms), then goes on the same connection',
   },
@@ -357,11 +338,7 @@ defineCase(
     id: 'keepAlive/reuse-socket-called',
     title: 'reuseSocket() is called once each time a pooled socket is reused',
     level: 'must',
-    doc: {
-      url: `${DOC}#agentreusesocketsocket-request`,
-      quote:
-        'Called when `socket` is attached to `request` after being persisted because of the keep-alive options.',
-    },
+    doc: DOCS.reuseSocket,
     requires: ['agentHooks'],
     expected:
       'three sequential requests on one pooled connection (nth 1, 2, 3): reuseSocket() is called exactly twice',
@@ -388,11 +365,7 @@ defineCase(
     id: 'keepAlive/keep-socket-alive-false',
     title: 'a keepSocketAlive() that returns false means the socket is destroyed, not pooled',
     level: 'must',
-    doc: {
-      url: `${DOC}#agentkeepsocketalivesocket`,
-      quote:
-        'If this method returns a falsy value, the socket will be destroyed instead of persisting it for use with the next request.',
-    },
+    doc: DOCS.keepSocketAliveFalsy,
     requires: ['agentHooks'],
     expected:
       'keepAlive with keepSocketAlive() returning false: the client closes the connection right after the response and the next request opens a new one',
@@ -422,7 +395,7 @@ defineCase(
     id: 'keepAlive/hint-lowers-free-timeout',
     title: "`Keep-Alive: timeout=N` minus the buffer shortens a pooled socket's life",
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    doc: DOCS.keepAliveTimeoutBufferOption,
     expected:
       'agent timeout 5000, response `Keep-Alive: timeout=2`, default buffer 1000: the client closes the pooled connection ≈1000 ms after the response',
   },
@@ -443,11 +416,7 @@ defineCase(
     id: 'keepAlive/hint-agent-timeout-smaller',
     title: "a longer Keep-Alive hint does not extend the agent's shorter timeout",
     level: 'should',
-    doc: {
-      url: `${DOC}#agentfreesockets`,
-      quote:
-        "Sockets in the `freeSockets` list will be automatically destroyed and removed from the array on `'timeout'`.",
-    },
+    doc: DOCS.freeSocketsTimeout,
     expected:
       'agent timeout 300, response `Keep-Alive: timeout=2` (2000 − 1000 = 1000 ms): the client closes the pooled connection ≈300 ms after the response',
   },
@@ -468,7 +437,7 @@ defineCase(
     id: 'keepAlive/hint-too-short',
     title: 'a Keep-Alive hint no longer than the buffer means the socket is not pooled',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    doc: DOCS.keepAliveTimeoutBufferOption,
     expected:
       'keepAlive, response `Keep-Alive: timeout=1`, default buffer 1000 (1000 − 1000 = 0): the client closes the connection right after the response; the next request opens a new connection',
   },
@@ -492,7 +461,7 @@ defineCase(
     id: 'keepAlive/hint-buffer',
     title: '`agentKeepAliveTimeoutBuffer` is what is subtracted from the hint',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    doc: DOCS.keepAliveTimeoutBufferOption,
     requires: ['agentKeepAliveTimeoutBuffer'],
     expected:
       'agent timeout 5000, buffer 600, response `Keep-Alive: timeout=1`: the socket is pooled and the client closes it ≈400 ms after the response',
@@ -514,7 +483,7 @@ defineCase(
     id: 'keepAlive/hint-parse',
     title: 'only a Keep-Alive header that starts with `timeout=N` is taken as a hint (as Node parses it)',
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: BUFFER_QUOTE },
+    doc: DOCS.keepAliveTimeoutBufferOption,
     expected:
       'agent timeout 5000, three origins answer `timeout=1, max=5`, `max=5, timeout=1` and `Timeout=1`: the first connection is closed right after its response; the other two stay pooled (300 ms) and carry the next request',
   },

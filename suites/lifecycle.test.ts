@@ -7,16 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { defineCase, type RequestHandle } from '../harness/suite/api.ts';
-import { arrived, connectionOf, DOC, describeConnections } from './wire.ts';
-
-const DESTROY_QUOTE =
-  'Destroy any sockets that are currently in use by the agent. It is usually not necessary to do this. However, if using an agent with `keepAlive` enabled, then it is best to explicitly shut down the agent when it is no longer needed. Otherwise, sockets might stay open for quite a long time before the server terminates them.';
-const REMOVE_QUOTE =
-  "Sockets are removed from an agent when the socket emits either a `'close'` event or an `'agentRemove'` event.";
-const REQUEST_DESTROY_QUOTE =
-  "Destroy the request. Optionally emit an `'error'` event, and emit a `'close'` event. Calling this will cause remaining data in the response to be dropped, and the socket to be destroyed if used, or returned to the corresponding Agent pool otherwise if possible.";
-const KEEPSOCKETALIVE_QUOTE =
-  'Called when `socket` is detached from a request and could be persisted by the `Agent`.';
+import { DOCS } from './docs.ts';
+import { arrived, connectionOf, describeConnections } from './wire.ts';
 
 /** How long after destroy() the origin must see a close. */
 const CLOSE_WITHIN_MS = 500;
@@ -26,7 +18,7 @@ defineCase(
     id: 'lifecycle/destroy-closes-free',
     title: 'destroy() closes the pooled idle sockets',
     level: 'must',
-    doc: { url: `${DOC}#agentdestroy`, quote: DESTROY_QUOTE },
+    doc: DOCS.agentDestroy,
     expected: `keepAlive, 2 idle pooled connections: after destroy() the client closes both within ${CLOSE_WITHIN_MS} ms; the pool is empty`,
   },
   async (ctx) => {
@@ -67,7 +59,7 @@ defineCase(
     id: 'lifecycle/destroy-closes-active',
     title: 'destroy() closes a socket whose request is in flight',
     level: 'must',
-    doc: { url: `${DOC}#agentdestroy`, quote: DESTROY_QUOTE },
+    doc: DOCS.agentDestroy,
     expected: `keepAlive, one request held by the origin: after destroy() the client closes its connection within ${CLOSE_WITHIN_MS} ms and the request fails`,
   },
   async (ctx) => {
@@ -99,7 +91,7 @@ defineCase(
     id: 'lifecycle/destroy-queued-continue',
     title: 'after destroy(), queued requests go out on a new connection and the agent stays usable',
     level: 'should',
-    doc: { url: `${DOC}#agentdestroy`, quote: DESTROY_QUOTE },
+    doc: DOCS.agentDestroy,
     expected:
       'keepAlive, maxSockets 1, one request held and two queued: destroy() fails the held one; the two queued ones complete on one new connection, which is pooled; a request made afterwards reuses it',
   },
@@ -147,7 +139,7 @@ defineCase(
     id: 'lifecycle/free-event',
     title: "the agent emits 'free' when a request releases its socket (as in Node)",
     level: 'should',
-    doc: { url: `${DOC}#agentkeepsocketalivesocket`, quote: KEEPSOCKETALIVE_QUOTE },
+    doc: DOCS.keepSocketAlive,
     requires: ['events'],
     expected:
       "keepAlive: one 'free' event per request, after its response ended, carrying the request's socket (same local port), whose connection is still open (pooled)",
@@ -178,7 +170,7 @@ defineCase(
     id: 'lifecycle/agent-remove',
     title: "a socket that emits 'agentRemove' leaves the agent: it no longer counts and is not pooled",
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: REMOVE_QUOTE },
+    doc: DOCS.agentRemove,
     requires: ['agentRemove'],
     expected:
       "keepAlive, maxSockets 1: /detached emits 'agentRemove' on its socket and is held; /next is sent at once on a second connection (the detached socket no longer counts); after both finish, /third rides on /next's pooled connection, never on the detached one",
@@ -232,7 +224,7 @@ defineCase(
     id: 'lifecycle/request-destroy-not-pooled',
     title: "a request destroyed in 'response' takes its socket with it; it is not pooled",
     level: 'must',
-    doc: { url: `${DOC}#requestdestroyerror`, quote: REQUEST_DESTROY_QUOTE },
+    doc: DOCS.requestDestroy,
     expected:
       "keepAlive: req.destroy() in 'response' → the client closes that connection (no 'free' event for it); the next request opens a new connection",
   },

@@ -15,12 +15,8 @@ import {
   type Origin,
   type RequestHandle,
 } from '../harness/suite/api.ts';
-import { connectionOf, DOC, describeConnections } from './wire.ts';
-
-const OPTION_QUOTE =
-  'Maximum number of sockets per host to leave open in a free state. Only relevant if `keepAlive` is set to `true`. **Default:** `256`.';
-const PROPERTY_QUOTE =
-  'By default set to 256. For agents with `keepAlive` enabled, this sets the maximum number of sockets that will be left open in the free state.';
+import { DOCS } from './docs.ts';
+import { connectionOf, describeConnections } from './wire.ts';
 
 /** How long after its last response a connection beyond the cap may take to be closed by the client. */
 const CLOSE_WITHIN_MS = 300;
@@ -79,7 +75,7 @@ defineCase(
     id: 'maxFreeSockets/cap',
     title: 'no more than maxFreeSockets idle sockets are kept per origin; the others are closed',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxFreeSocketsOption,
     requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 1, 3 overlapping requests: once all are done the client has closed 2 of the 3 connections, each right after its response (within 300 ms), and 1 stays open',
@@ -115,7 +111,7 @@ defineCase(
     id: 'maxFreeSockets/keeps-first-released',
     title: 'the socket kept is the first one released; later ones are closed (as in Node)',
     level: 'should',
-    doc: { url: `${DOC}#agentmaxfreesockets`, quote: PROPERTY_QUOTE },
+    doc: DOCS.maxFreeSocketsProperty,
     requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 1, 3 overlapping requests answered after 20, 80 and 140 ms: the connection of the first one stays open and carries the next request (as its 2nd); the other two are closed by the client',
@@ -154,7 +150,7 @@ defineCase(
     id: 'maxFreeSockets/per-origin',
     title: 'maxFreeSockets applies to each origin separately',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxFreeSocketsOption,
     requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 1, 2 overlapping requests to A and 2 to B: each origin keeps 1 idle connection open and sees the other one closed by the client',
@@ -191,7 +187,7 @@ defineCase(
     id: 'maxFreeSockets/zero-means-default',
     title: 'maxFreeSockets 0 means the default (256), not "pool nothing" (as in Node)',
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxFreeSocketsOption,
     requires: ['maxFreeSockets'],
     expected:
       'keepAlive, maxFreeSockets 0, 3 overlapping requests: all 3 connections stay open as idle pooled sockets (none closed by the client within 200 ms of the last release)',

@@ -7,14 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { defineCase, type Origin } from '../harness/suite/api.ts';
-import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
-
-const MAXSOCKETS_QUOTE =
-  'Maximum number of sockets to allow per host. If the same host opens multiple concurrent connections, each request will use new socket until the `maxSockets` value is reached. If the host attempts to open more connections than `maxSockets`, the additional requests will enter into a pending request queue, and will enter active connection state when an existing connection terminates. This makes sure there are at most `maxSockets` active connections at any point in time, from a given host.';
-const QUEUE_QUOTE =
-  'If the host attempts to open more connections than `maxSockets`, the additional requests will enter into a pending request queue, and will enter active connection state when an existing connection terminates.';
-const PER_ORIGIN_QUOTE =
-  'Determines how many concurrent sockets the agent can have open per origin. Origin is the returned value of `agent.getName()`.';
+import { DOCS } from './docs.ts';
+import { arrived, CLOSE_GRACE_MS, nameOf, overlapPeak } from './wire.ts';
 
 /** Paths (without the query string) in the order the origin received them. */
 function arrivalOrder(origin: Origin): string[] {
@@ -26,7 +20,7 @@ defineCase(
     id: 'maxSockets/limit-per-origin',
     title: 'never more than maxSockets connections to one origin',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: MAXSOCKETS_QUOTE },
+    doc: DOCS.maxSocketsOption,
     expected:
       'keepAlive, maxSockets 2, 6 concurrent requests of 100 ms: the origin sees at most 2 (and, as each request uses a new socket until the limit, exactly 2) open connections, and all 6 requests',
   },
@@ -51,7 +45,7 @@ defineCase(
     id: 'maxSockets/queue-beyond-limit',
     title: 'requests beyond maxSockets wait in the agent and reach the origin only when a socket frees up',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: MAXSOCKETS_QUOTE },
+    doc: DOCS.maxSocketsOption,
     expected:
       'keepAlive, maxSockets 2, 5 requests in one tick, the first 2 held by the origin: while they are held the origin has exactly 2 connections and 2 requests (the other 3 are in agent.requests, 2 in agent.sockets, in the same tick); after the release the 3 queued requests arrive on those 2 connections',
   },
@@ -100,7 +94,7 @@ defineCase(
     title: 'queued requests are sent in the order they were made (first in, first out)',
     level: 'must',
     // A "queue" is first in, first out; Node dequeues with requests[name].shift().
-    doc: { url: `${DOC}#new-agentoptions`, quote: QUEUE_QUOTE },
+    doc: DOCS.maxSocketsQueue,
     expected:
       'keepAlive, maxSockets 1, /q1 held by the origin and /q2…/q5 queued behind it: the origin receives /q1, /q2, /q3, /q4, /q5 in that order, all on one connection',
   },
@@ -126,7 +120,7 @@ defineCase(
     id: 'maxSockets/queue-served-after-close',
     title: 'a queued request is sent on a new connection when the busy one terminates',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: QUEUE_QUOTE },
+    doc: DOCS.maxSocketsQueue,
     expected:
       'keepAlive, maxSockets 1: the first response carries `Connection: close` and the origin closes its connection; the queued request then goes out on a new connection (never two open at once)',
   },
@@ -158,7 +152,7 @@ defineCase(
     id: 'maxSockets/counts-free',
     title: 'pooled idle sockets count toward maxSockets: a burst after idle opens no extra connection',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: MAXSOCKETS_QUOTE },
+    doc: DOCS.maxSocketsOption,
     expected:
       'keepAlive, maxSockets 2, 2 pooled sockets, then 3 requests in one tick (2 held): the origin still has 2 connections, the third request waits and then rides on one of them; no third connection ever',
   },
@@ -204,7 +198,7 @@ defineCase(
     id: 'maxSockets/per-origin',
     title: 'each origin has its own maxSockets',
     level: 'must',
-    doc: { url: `${DOC}#agentmaxsockets`, quote: PER_ORIGIN_QUOTE },
+    doc: DOCS.maxSocketsPerOrigin,
     expected:
       'keepAlive, maxSockets 1, requests A1 (held), B1 (held), A2 in one tick: B1 reaches origin B while A1 is busy, A2 waits for A1 and then rides on its connection; each origin sees 1 connection',
   },

@@ -19,12 +19,8 @@ import {
   type Origin,
   type RequestOptions,
 } from '../harness/suite/api.ts';
-import { arrived, CLOSE_GRACE_MS, DOC, nameOf, overlapPeak } from './wire.ts';
-
-const OPTION_QUOTE =
-  'Maximum number of sockets allowed for all hosts in total. Each request will use a new socket until the maximum is reached.';
-const PROPERTY_QUOTE =
-  'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open. Unlike `maxSockets`, this parameter applies across all origins.';
+import { DOCS } from './docs.ts';
+import { arrived, CLOSE_GRACE_MS, nameOf, overlapPeak } from './wire.ts';
 
 function allConnections(...origins: Origin[]): ConnectionRecord[] {
   return origins.flatMap((o) => o.connections);
@@ -45,7 +41,7 @@ defineCase(
     id: 'maxTotalSockets/limit-across-origins',
     title: 'never more than maxTotalSockets connections across origins, also while pooling',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (150 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
@@ -74,7 +70,7 @@ defineCase(
     id: 'maxTotalSockets/limit-without-keepalive',
     title: 'never more than maxTotalSockets connections across origins when sockets are not pooled',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
       'keepAlive false, maxTotalSockets 2, 3 requests to A then 3 to B in one tick (150 ms each): at no time are more than 2 connections open across A and B; all 6 requests are served',
@@ -106,7 +102,7 @@ defineCase(
     id: 'maxTotalSockets/pooled-socket-counts',
     title: 'a pooled socket counts toward maxTotalSockets when a queued request of another origin starts',
     level: 'must',
-    doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    doc: DOCS.maxTotalSocketsProperty,
     requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 1, a request to A (50 ms) and one to B (250 ms) in one tick: B is served, but never while A’s connection is still open (at most 1 connection at any time)',
@@ -140,7 +136,7 @@ defineCase(
     id: 'maxTotalSockets/idle-not-starving',
     title: 'an idle pooled socket of one origin does not keep a request to another origin waiting',
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 1: A’s request completes and its socket is pooled; a request to B is then served within 500 ms, A’s idle connection being closed first (never 2 open at once)',
@@ -174,7 +170,7 @@ defineCase(
     id: 'maxTotalSockets/unblock-on-close',
     title: 'a request waiting for the total cap is served once the idle socket holding the slot closes',
     level: 'should',
-    doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    doc: DOCS.maxTotalSocketsProperty,
     requires: ['maxTotalSockets'],
     expected:
       'keepAlive, maxTotalSockets 1: A’s socket is pooled and the origin closes it 250 ms after the response; a request to B made meanwhile is served on a new connection, at the latest within 500 ms of that close, and never while A’s connection is open',
@@ -208,7 +204,7 @@ defineCase(
     id: 'maxTotalSockets/origin-priority',
     title: 'order across origins when the total cap makes requests wait (as in Node)',
     level: 'info',
-    doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    doc: DOCS.maxTotalSocketsProperty,
     requires: ['maxTotalSockets'],
     expected:
       'keepAlive false, maxTotalSockets 1, requests A1, B1, A2 in one tick: as in Node, the origins receive A1, then A2 (handed A1’s socket), then B1',
@@ -236,7 +232,7 @@ defineCase(
     id: 'maxTotalSockets/invalid-type',
     title: 'a maxTotalSockets that is not a number is rejected with a TypeError',
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
       "maxTotalSockets '1', 'test' or null: the constructor throws TypeError with code ERR_INVALID_ARG_TYPE (as Node's validateNumber); no connection is made",
@@ -266,7 +262,7 @@ defineCase(
     id: 'maxTotalSockets/out-of-range',
     title: 'a maxTotalSockets below 1 (or NaN) is rejected with a RangeError',
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: OPTION_QUOTE },
+    doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
       'maxTotalSockets 0, -1 or NaN: the constructor throws RangeError with code ERR_OUT_OF_RANGE (as Node); no connection is made',
@@ -291,7 +287,7 @@ defineCase(
     id: 'maxTotalSockets/accepts-infinity-fraction',
     title: 'maxTotalSockets Infinity and 1.5 are accepted, and Infinity does not limit connections',
     level: 'should',
-    doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    doc: DOCS.maxTotalSocketsProperty,
     requires: ['maxTotalSockets'],
     expected:
       'maxTotalSockets Infinity and 1.5 make agents (as in Node); with Infinity, 3 held requests to one origin get 3 connections; with 1.5 a request is served',
@@ -323,7 +319,7 @@ defineCase(
     id: 'maxTotalSockets/total-socket-count',
     title: 'totalSocketCount counts active and pooled sockets and drops to 0 after destroy()',
     level: 'should',
-    doc: { url: `${DOC}#agentmaxtotalsockets`, quote: PROPERTY_QUOTE },
+    doc: DOCS.maxTotalSocketsProperty,
     requires: ['totalSocketCount', 'agentState'],
     expected:
       'keepAlive, 2 pooled sockets and 1 active one: the origin has 3 open connections and totalSocketCount is 3 (as in Node); after destroy() the client closes all 3 and totalSocketCount is 0',

@@ -7,13 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { type AgentHandle, type CaseContext, defineCase, type Origin } from '../harness/suite/api.ts';
-import { DOC } from './wire.ts';
-
-const SCHEDULING_QUOTE =
-  "Scheduling strategy to apply when picking the next free socket to use. It can be `'fifo'` or `'lifo'`. The main difference between the two scheduling strategies is that `'lifo'` selects the most recently used socket, while `'fifo'` selects the least recently used socket.";
-const DEFAULT_QUOTE =
-  "In case of a high rate of request per second, the `'fifo'` scheduling will maximize the number of open sockets, while the `'lifo'` scheduling will keep it as low as possible. **Default:** `'lifo'`.";
-const REMOVED_QUOTE = 'When a connection is closed by the client or the server, it is removed from the pool.';
+import { DOCS } from './docs.ts';
 
 /** Response delays of the three warm-up requests: their sockets are released in this order. */
 const WARM_DELAYS = [20, 80, 140];
@@ -67,7 +61,7 @@ defineCase(
     id: 'scheduling/lifo',
     title: "'lifo' hands out the most recently used socket",
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: SCHEDULING_QUOTE },
+    doc: DOCS.schedulingOption,
     requires: ['scheduling'],
     expected:
       "keepAlive, scheduling 'lifo', 3 sockets released in the order c1, c2, c3: the next 3 sequential requests all ride on c3",
@@ -89,7 +83,7 @@ defineCase(
     id: 'scheduling/fifo',
     title: "'fifo' hands out the least recently used socket",
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: SCHEDULING_QUOTE },
+    doc: DOCS.schedulingOption,
     requires: ['scheduling'],
     expected:
       "keepAlive, scheduling 'fifo', 3 sockets released in the order c1, c2, c3: the next 4 sequential requests ride on c1, c2, c3, c1",
@@ -111,7 +105,7 @@ defineCase(
     id: 'scheduling/default-lifo',
     title: "without a scheduling option the agent behaves as 'lifo'",
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: DEFAULT_QUOTE },
+    doc: DOCS.schedulingDefault,
     expected:
       'keepAlive, no scheduling option, 3 sockets released in the order c1, c2, c3: the next 3 sequential requests all ride on c3',
   },
@@ -137,7 +131,7 @@ defineCase(
     id: 'scheduling/invalid-rejected',
     title: 'a scheduling value other than fifo or lifo is rejected (as in Node)',
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: SCHEDULING_QUOTE },
+    doc: DOCS.schedulingOption,
     requires: ['scheduling'],
     expected:
       "scheduling 'x' and 'FIFO' make the constructor throw with code ERR_INVALID_ARG_VALUE; 'fifo' is accepted and an agent made with it serves a request",
@@ -165,7 +159,7 @@ defineCase(
     id: 'scheduling/skip-destroyed',
     title: 'a pooled socket that was destroyed is never handed out',
     level: 'must',
-    doc: { url: `${DOC}#class-httpagent`, quote: REMOVED_QUOTE },
+    doc: DOCS.closedConnectionRemoved,
     requires: ['scheduling', 'agentHooks'],
     expected:
       "the socket is destroyed right after it is pooled, and the next request is made at once: with one pooled socket (default 'lifo') it goes out on a new connection; with 'fifo' and two pooled sockets, the first one destroyed, it rides on the second; no request fails",

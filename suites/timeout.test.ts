@@ -5,18 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { defineCase } from '../harness/suite/api.ts';
-import { arrived, closed, connectionOf, DOC, within } from './wire.ts';
-
-const TIMEOUT_QUOTE = 'Socket timeout in milliseconds. This will set the timeout when the socket is created.';
-const FREE_TIMEOUT_QUOTE =
-  "Sockets in the `freeSockets` list will be automatically destroyed and removed from the array on `'timeout'`.";
+import { DOCS } from './docs.ts';
+import { arrived, closed, connectionOf, within } from './wire.ts';
 
 defineCase(
   {
     id: 'timeout/set-at-creation',
     title: "the agent's timeout is on a new socket from the start",
     level: 'must',
-    doc: { url: `${DOC}#new-agentoptions`, quote: TIMEOUT_QUOTE },
+    doc: DOCS.timeoutOption,
     requires: ['socketTimeout'],
     expected:
       "with timeout 200 and an unanswered request, 'timeout' fires ≈200 ms after the connection opened; socket.timeout is 200 at 'socket'",
@@ -44,11 +41,7 @@ defineCase(
     id: 'timeout/active-not-destroyed',
     title: "an active request gets 'timeout' but its socket is not destroyed",
     level: 'must',
-    doc: {
-      url: `${DOC}#event-timeout`,
-      quote:
-        'Emitted when the underlying socket times out from inactivity. This only notifies that the socket has been idle. The request must be destroyed manually.',
-    },
+    doc: DOCS.requestTimeoutEvent,
     requires: ['socketTimeout'],
     expected:
       "agent timeout 200, server answers after 500 ms: 'timeout' fires at ≈200 ms, the connection stays open and the full response arrives",
@@ -89,7 +82,7 @@ defineCase(
     id: 'timeout/free-destroyed',
     title: 'a pooled socket is destroyed when the timeout expires',
     level: 'must',
-    doc: { url: `${DOC}#agentfreesockets`, quote: FREE_TIMEOUT_QUOTE },
+    doc: DOCS.freeSocketsTimeout,
     expected:
       'keepAlive with timeout 300: the client closes the idle pooled connection ≈300 ms after the response',
   },
@@ -121,11 +114,7 @@ defineCase(
     id: 'timeout/per-request-wins',
     title: "the request's own timeout takes the place of the agent's on a new socket",
     level: 'must',
-    doc: {
-      url: `${DOC}#httprequesturl-options-callback`,
-      quote:
-        'A number specifying the socket timeout in milliseconds. This will set the timeout before the socket is connected.',
-    },
+    doc: DOCS.requestTimeoutOption,
     requires: ['socketTimeout', 'perRequestTimeout'],
     expected:
       "agent timeout 1000, request timeout 123: socket.timeout is 123 at 'socket' and 'timeout' fires ≈123 ms after the connection opened",
@@ -152,7 +141,7 @@ defineCase(
     id: 'timeout/pooled-uses-agent-timeout',
     title: "once pooled, a socket idles out on the agent's timeout, not on its last request's",
     level: 'should',
-    doc: { url: `${DOC}#new-agentoptions`, quote: TIMEOUT_QUOTE },
+    doc: DOCS.timeoutOption,
     requires: ['perRequestTimeout'],
     expected:
       'agent timeout 400, request timeout 150: the pooled connection is closed by the client ≈400 ms after the response',
@@ -176,11 +165,7 @@ defineCase(
     id: 'timeout/none-keeps-pooled',
     title: 'without a timeout a pooled socket stays open for the next request',
     level: 'must',
-    doc: {
-      url: `${DOC}#new-agentoptions`,
-      quote:
-        'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.',
-    },
+    doc: DOCS.keepAliveOption,
     expected:
       'keepAlive without timeout: the idle connection is still open 500 ms later and carries the next request',
   },
@@ -213,7 +198,7 @@ defineCase(
     id: 'timeout/hint-carry-over',
     title: 'a Keep-Alive-hint timeout on a pooled socket carries over to its next request (#53458)',
     level: 'info',
-    doc: { url: `${DOC}#new-agentoptions`, quote: TIMEOUT_QUOTE },
+    doc: DOCS.timeoutOption,
     expected:
       "agent timeout 3000, first response `Keep-Alive: timeout=2`, the reused request waits 1300 ms: per the docs no 'timeout' (3000 > 1300); Node fires it at ≈1000 ms (#53458). Only the reuse and the response are checked",
   },

@@ -11,8 +11,6 @@ import type {
   RequestRecord,
 } from '../harness/suite/api.ts';
 
-export const DOC = 'https://nodejs.org/api/http.html';
-
 /**
  * A connection the server is still closing when the client's next one arrives is not an overlap:
  * the origin's `'close'` can trail the new `'connection'` by an event-loop turn. Intervals that

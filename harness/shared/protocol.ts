@@ -109,6 +109,11 @@ export type HostEvent =
       localPort: number | null;
       reusedSocket: boolean;
       socketTimeout: number | null;
+      /**
+       * Ms between the request getting the socket and reporting it: the connect, for a new socket
+       * (the event is sent once the local port is known); 0 for a connected one; null if unknown.
+       */
+      connectMs: number | null;
     }
   | {
       ev: 'response';

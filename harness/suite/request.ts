@@ -41,7 +41,13 @@ export interface SocketEvent {
   localPort: number | null;
   reusedSocket: boolean;
   socketTimeout: number | null;
+  /** When the event arrived (case clock). For a new socket that is after its connect. */
   t: number;
+  /**
+   * When the request got the socket (case clock): `t` less the connect time the host measured. The
+   * agent's socket timers start here, not at the connect (which a loaded machine can delay).
+   */
+  assignedAt: number;
 }
 
 export class RequestHandle {
@@ -101,6 +107,7 @@ export class RequestHandle {
           reusedSocket: event.reusedSocket,
           socketTimeout: event.socketTimeout,
           t,
+          assignedAt: t - (event.connectMs ?? 0),
         });
         break;
       case 'response':

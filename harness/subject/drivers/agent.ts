@@ -212,8 +212,16 @@ export class AgentDriver implements Driver {
       const socketTimeout = socketInfo(socket).timeout;
       if (spec.agentRemoveOnSocket) socket.emit('agentRemove');
       if (spec.destroyOn === 'socket') req.destroy();
+      const assignedAt = performance.now();
       const report = () =>
-        emit({ ev: 'socket', req: id, localPort: socketInfo(socket).localPort, reusedSocket, socketTimeout });
+        emit({
+          ev: 'socket',
+          req: id,
+          localPort: socketInfo(socket).localPort,
+          reusedSocket,
+          socketTimeout,
+          connectMs: Math.round((performance.now() - assignedAt) * 10) / 10,
+        });
       if ((socket as Socket & { connecting?: boolean }).connecting) {
         socket.once('connect', report);
       } else {

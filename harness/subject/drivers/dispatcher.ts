@@ -228,6 +228,7 @@ export class DispatcherDriver implements Driver {
       localPort: typeof socket.localPort === 'number' ? socket.localPort : null,
       reusedSocket: live.reusedSocket,
       socketTimeout: null,
+      connectMs: null,
     });
   }
 

@@ -1,0 +1,200 @@
+/**
+ * The registry of documentation sentences: every case's `doc` is one of these entries (a test keeps
+ * it so), so a sentence is quoted once, with one anchor, however many cases check it. Quotes are
+ * exact, from https://nodejs.org/api/http.html; an entry that paraphrases is a bug.
+ */
+import type { DocRef } from '../harness/suite/api.ts';
+
+const HTTP = 'https://nodejs.org/api/http.html';
+
+export const DOCS = {
+  keepAliveOptionFull: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection. Not to be confused with the `keep-alive` value of the `Connection` header. The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used. **Default:** `false`.',
+  },
+  maxSocketsDefault: {
+    url: `${HTTP}#agentmaxsockets`,
+    quote:
+      'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open per origin. Origin is the returned value of `agent.getName()`.',
+  },
+  maxTotalSocketsProperty: {
+    url: `${HTTP}#agentmaxtotalsockets`,
+    quote:
+      'By default set to `Infinity`. Determines how many concurrent sockets the agent can have open. Unlike `maxSockets`, this parameter applies across all origins.',
+  },
+  maxFreeSocketsProperty: {
+    url: `${HTTP}#agentmaxfreesockets`,
+    quote:
+      'By default set to 256. For agents with `keepAlive` enabled, this sets the maximum number of sockets that will be left open in the free state.',
+  },
+  keepAliveMsecsOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      '`keepAliveMsecs` When using the `keepAlive` option, specifies the initial delay for TCP Keep-Alive packets. Ignored when the `keepAlive` option is `false` or `undefined`. **Default:** `1000`.',
+  },
+  defaultPortOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote: '`defaultPort` Default port to use when the port is not specified in requests. **Default:** `80`.',
+  },
+  nullPrototypeMaps: {
+    url: `${HTTP}#agentfreesockets`,
+    quote: 'The property now has a `null` prototype.',
+  },
+  keepAliveTimeoutBufferOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.',
+  },
+  pooledTcpKeepAlive: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'Pooled connections have TCP Keep-Alive enabled for them, but servers may still close idle connections, in which case they will be removed from the pool and a new connection will be made when a new HTTP request is made for that host and port.',
+  },
+  reusedSocket: {
+    url: `${HTTP}#requestreusedsocket`,
+    quote:
+      "When sending request through a keep-alive enabled agent, the underlying socket might be reused. But if server closes connection at unfortunate time, client may run into a 'ECONNRESET' error.",
+  },
+  requestTimeoutEvent: {
+    url: `${HTTP}#event-timeout`,
+    quote:
+      'Emitted when the underlying socket times out from inactivity. This only notifies that the socket has been idle. The request must be destroyed manually.',
+  },
+  maxSocketsQueue: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'If the host attempts to open more connections than `maxSockets`, the additional requests will enter into a pending request queue, and will enter active connection state when an existing connection terminates.',
+  },
+  requestError: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote:
+      "If any error is encountered during the request (be that with DNS resolution, TCP level errors, or actual HTTP parse errors) an `'error'` event is emitted on the returned request object.",
+  },
+  closedConnectionRemoved: {
+    url: `${HTTP}#class-httpagent`,
+    quote: 'When a connection is closed by the client or the server, it is removed from the pool.',
+  },
+  agentQueuePerHost: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'It maintains a queue of pending requests for a given host and port, reusing a single socket connection for each until the queue is empty, at which time the socket is either destroyed or put into a pool where it is kept to be used again for requests to the same host and port.',
+  },
+  serverMayRefuseReuse: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'Servers may also refuse to allow multiple requests over the same connection, in which case the connection will have to be remade for every request and cannot be pooled.',
+  },
+  responseOrdering: {
+    url: `${HTTP}#response-ordering-with-connection-reuse`,
+    quote:
+      'On a reused HTTP/1.1 keep-alive connection, responses are associated with requests by their order on that connection. HTTP/1.1 keep-alive does not provide per-request response attribution beyond that ordering.',
+  },
+  getNameFormat: {
+    url: `${HTTP}#agentgetnameoptions`,
+    quote: 'For an HTTP agent, this returns `host:port:localAddress` or `host:port:localAddress:family`.',
+  },
+  getNameFamily: {
+    url: `${HTTP}#agentgetnameoptions`,
+    quote: "`family` Must be 4 or 6 if this doesn't equal `undefined`.",
+  },
+  getNamePurpose: {
+    url: `${HTTP}#agentgetnameoptions`,
+    quote: 'Get a unique name for a set of request options, to determine whether a connection can be reused.',
+  },
+  keepAliveOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'Keep sockets around even when there are no outstanding requests, so they can be used for future requests without having to reestablish a TCP connection.',
+  },
+  agentQueueDestroyedOrPooled: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'It maintains a queue of pending requests for a given host and port, reusing a single socket connection for each until the queue is empty, at which time the socket is either destroyed or put into a pool where it is kept to be used again for requests to the same host and port. Whether it is destroyed or pooled depends on the `keepAlive` option.',
+  },
+  reuseSocket: {
+    url: `${HTTP}#agentreusesocketsocket-request`,
+    quote:
+      'Called when `socket` is attached to `request` after being persisted because of the keep-alive options.',
+  },
+  connectionHeader: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used.',
+  },
+  responseMustBeConsumed: {
+    url: `${HTTP}#class-httpclientrequest`,
+    quote:
+      "if a `'response'` event handler is added, then the data from the response object **must** be consumed, either by calling `response.read()` whenever there is a `'readable'` event, or by adding a `'data'` handler, or by calling the `.resume()` method. Until the data is consumed, the `'end'` event will not fire.",
+  },
+  keepSocketAlive: {
+    url: `${HTTP}#agentkeepsocketalivesocket`,
+    quote: 'Called when `socket` is detached from a request and could be persisted by the `Agent`.',
+  },
+  keepSocketAliveFalsy: {
+    url: `${HTTP}#agentkeepsocketalivesocket`,
+    quote:
+      'If this method returns a falsy value, the socket will be destroyed instead of persisting it for use with the next request.',
+  },
+  freeSocketsTimeout: {
+    url: `${HTTP}#agentfreesockets`,
+    quote:
+      "Sockets in the `freeSockets` list will be automatically destroyed and removed from the array on `'timeout'`.",
+  },
+  agentDestroy: {
+    url: `${HTTP}#agentdestroy`,
+    quote:
+      'Destroy any sockets that are currently in use by the agent. It is usually not necessary to do this. However, if using an agent with `keepAlive` enabled, then it is best to explicitly shut down the agent when it is no longer needed. Otherwise, sockets might stay open for quite a long time before the server terminates them.',
+  },
+  agentRemove: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      "Sockets are removed from an agent when the socket emits either a `'close'` event or an `'agentRemove'` event.",
+  },
+  requestDestroy: {
+    url: `${HTTP}#requestdestroyerror`,
+    quote:
+      "Destroy the request. Optionally emit an `'error'` event, and emit a `'close'` event. Calling this will cause remaining data in the response to be dropped, and the socket to be destroyed if used, or returned to the corresponding Agent pool otherwise if possible.",
+  },
+  maxFreeSocketsOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'Maximum number of sockets per host to leave open in a free state. Only relevant if `keepAlive` is set to `true`. **Default:** `256`.',
+  },
+  maxSocketsOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'Maximum number of sockets to allow per host. If the same host opens multiple concurrent connections, each request will use new socket until the `maxSockets` value is reached. If the host attempts to open more connections than `maxSockets`, the additional requests will enter into a pending request queue, and will enter active connection state when an existing connection terminates. This makes sure there are at most `maxSockets` active connections at any point in time, from a given host.',
+  },
+  maxSocketsPerOrigin: {
+    url: `${HTTP}#agentmaxsockets`,
+    quote:
+      'Determines how many concurrent sockets the agent can have open per origin. Origin is the returned value of `agent.getName()`.',
+  },
+  maxTotalSocketsOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      'Maximum number of sockets allowed for all hosts in total. Each request will use a new socket until the maximum is reached.',
+  },
+  schedulingOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      "Scheduling strategy to apply when picking the next free socket to use. It can be `'fifo'` or `'lifo'`. The main difference between the two scheduling strategies is that `'lifo'` selects the most recently used socket, while `'fifo'` selects the least recently used socket.",
+  },
+  schedulingDefault: {
+    url: `${HTTP}#new-agentoptions`,
+    quote:
+      "In case of a high rate of request per second, the `'fifo'` scheduling will maximize the number of open sockets, while the `'lifo'` scheduling will keep it as low as possible. **Default:** `'lifo'`.",
+  },
+  timeoutOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote: 'Socket timeout in milliseconds. This will set the timeout when the socket is created.',
+  },
+  requestTimeoutOption: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote:
+      'A number specifying the socket timeout in milliseconds. This will set the timeout before the socket is connected.',
+  },
+} as const satisfies Record<string, DocRef>;
+
+export type DocName = keyof typeof DOCS;
