@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The container lane: real nginx, Apache httpd and HAProxy (and the fault proxy) in Docker.
+#
+# Installs Docker from Debian's packages, starts an engine unless one already answers, builds the
+# offline base image and the images under docker/, runs the container tests, and stops the engine it
+# started. Where no engine can run, it prints one loud line and exits 0: the lane is skipped, not
+# failed. Needs root and `npm ci` done first (the pinned Node in node_modules/.bin).
+#
+# The engine runs without a bridge network and without touching iptables: every container here uses
+# the host's network and listens on 127.0.0.1, and builds use `--network host`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NODE=./node_modules/.bin/node
+state_dir=$(mktemp -d /tmp/agent-conformance-ci-containers.XXXXXX)
+dockerd_pid=""
+
+skip() {
+	echo "!!!!! CONTAINER LANE SKIPPED: $* !!!!!"
+	exit 0
+}
+
+stop_engine() {
+	if [[ -n "$dockerd_pid" ]] && kill -0 "$dockerd_pid" 2>/dev/null; then
+		kill "$dockerd_pid" 2>/dev/null || true
+		for _ in $(seq 1 40); do
+			kill -0 "$dockerd_pid" 2>/dev/null || break
+			sleep 0.5
+		done
+		echo "ci-containers: engine stopped"
+	fi
+	rm -rf "$state_dir"
+}
+trap stop_engine EXIT
+
+seconds() { echo "$(($(date +%s%N) / 1000000))"; }
+took() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f s", (b - a) / 1000 }'; }
+
+[[ -x "$NODE" ]] || skip "no $NODE (run npm ci first)"
+
+# 1. Docker and debootstrap from Debian's packages.
+if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
+	if [[ $(id -u) != 0 ]]; then skip "not root: cannot install docker.io"; fi
+	t=$(seconds)
+	if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		docker.io debootstrap; } >"$state_dir/apt.log" 2>&1; then
+		tail -5 "$state_dir/apt.log"
+		skip "apt-get install docker.io debootstrap failed"
+	fi
+	echo "ci-containers: installed docker.io and debootstrap in $(took "$t")"
+fi
+
+# 2. An engine: the one that answers, or one of our own.
+if docker info >/dev/null 2>&1; then
+	echo "ci-containers: using the running engine ($(docker version --format '{{.Server.Version}}'))"
+else
+	t=$(seconds)
+	dockerd --iptables=false --ip-forward=false --bridge=none >"$state_dir/dockerd.log" 2>&1 &
+	dockerd_pid=$!
+	for _ in $(seq 1 60); do
+		docker info >/dev/null 2>&1 && break
+		kill -0 "$dockerd_pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	if ! docker info >/dev/null 2>&1; then
+		grep -E 'level=(error|fatal)|failed' "$state_dir/dockerd.log" | tail -5 || tail -5 "$state_dir/dockerd.log"
+		skip "dockerd did not start (log above)"
+	fi
+	echo "ci-containers: engine $(docker version --format '{{.Server.Version}}') started in $(took "$t")"
+fi
+
+# 3. The offline base (skipped when present), then the images (each skipped when up to date).
+t=$(seconds)
+bash docker/build-base.sh
+echo "ci-containers: base image ready in $(took "$t")"
+t=$(seconds)
+"$NODE" --import tsx fixtures/containers/build.ts
+echo "ci-containers: images ready in $(took "$t")"
+
+# 4. The container tests. (The conformance run against the servers is added here.)
+t=$(seconds)
+"$NODE" --import tsx --test test/fixtures/containers.test.ts
+echo "ci-containers: container tests took $(took "$t")"
+
+leftover=$(docker ps -aq --filter label=agent-conformance=1 | wc -l)
+if [[ "$leftover" != 0 ]]; then
+	docker ps -a --filter label=agent-conformance=1
+	echo "ci-containers: $leftover container(s) left running" >&2
+	exit 1
+fi
