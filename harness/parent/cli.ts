@@ -15,7 +15,7 @@ import {
   updateExpectationsFile,
 } from './commands/expectations.ts';
 import { UsageError } from './errors.ts';
-import { executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
+import { CHECK_CONCURRENCY, executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
@@ -72,7 +72,7 @@ function parse(argv: string[]) {
         'update-expectations': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         trace: { type: 'boolean', default: false },
-        concurrency: { type: 'string', default: '8' },
+        concurrency: { type: 'string', default: String(CHECK_CONCURRENCY) },
         'toxiproxy-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },

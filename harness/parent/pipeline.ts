@@ -40,6 +40,8 @@ export interface CheckOptions {
   io: Io;
   /** `--toxiproxy-url`: an external Toxiproxy for the fault cases (RunConfig.toxiproxyUrl). */
   toxiproxyUrl?: string;
+  /** A `[n/total]` line per case on stderr (default true; compare runs several checks at once). */
+  progress?: boolean;
 }
 
 export interface PreparedCheck {
@@ -56,6 +58,9 @@ export interface CheckResult {
   /** The report.json written. */
   file: string;
 }
+
+/** The check command's `--concurrency` default: cases run at once. */
+export const CHECK_CONCURRENCY = 8;
 
 /** `--concurrency <n>` of both commands: a whole number ≥ 1. */
 export function parseConcurrency(value: string): number {
@@ -137,7 +142,10 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
       concurrency: options.concurrency,
     };
     if (options.toxiproxyUrl !== undefined) config.toxiproxyUrl = options.toxiproxyUrl;
-    const progress = makeProgress(options.io, plan.cases.length);
+    const progress =
+      options.progress === false
+        ? { tick: () => {}, done: () => {} }
+        : makeProgress(options.io, plan.cases.length);
     const outcome = await runPlan(plan, config, { onVerdict: progress.tick });
     progress.done();
     for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
