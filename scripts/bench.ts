@@ -1,12 +1,16 @@
 /**
  * npm run bench: runs the full suite against the built-in `node` subject and prints the wall time,
  * the number of cases and the sum of the cases' own durations (target: full suite ≤ 15 s wall on
- * 2 cores). A script, not a test: timings are reported, never asserted in the test suite.
+ * 2 cores); then the 7-implementation matrix (`compare`, target ≤ 60 s wall on 2 cores); then the
+ * fault proxy's overhead. `--no-matrix` skips the matrix. A script, not a test: timings are
+ * reported, never asserted in the test suite.
  */
 import { cpus } from 'node:os';
-import { runCli } from '../test/helpers/cli.ts';
+import { runCli, tempDir } from '../test/helpers/cli.ts';
+import { MATRIX } from './matrix.ts';
 
 const TARGET_MS = 15_000;
+const MATRIX_TARGET_MS = 60_000;
 
 const t0 = performance.now();
 const run = await runCli(['node'], { timeoutMs: 300_000 });
@@ -22,6 +26,23 @@ console.log(`  sum of durations ${(own / 1000).toFixed(2)} s (parallelism ${(own
 console.log(`  slowest          ${slowest.map((r) => `${r.id} ${r.durationMs} ms`).join(', ')}`);
 console.log(`  verdicts         ${JSON.stringify(run.report?.summary.byStatus ?? {})}`);
 if (wall > TARGET_MS) console.log(`  over target by ${((wall - TARGET_MS) / 1000).toFixed(2)} s`);
+
+if (!process.argv.includes('--no-matrix')) {
+  const m0 = performance.now();
+  const matrix = await runCli(['compare', ...MATRIX, '--reporter', 'json'], {
+    timeoutMs: 600_000,
+    cwd: tempDir('acp-bench-'),
+  });
+  const matrixWall = performance.now() - m0;
+  const runs = [...matrix.stderr.matchAll(/^compare: (.+?): \d+ cases.*\((\d+\.\d) s\)/gm)];
+  console.log(`matrix of ${MATRIX.length} implementations (compare, default --concurrency)`);
+  console.log(
+    `  wall time        ${(matrixWall / 1000).toFixed(2)} s (target ≤ ${MATRIX_TARGET_MS / 1000} s)${matrix.code === 0 ? '' : ` — exit ${matrix.code}`}`,
+  );
+  console.log(`  runs             ${runs.map((r) => `${r[1]} ${r[2]} s`).join(', ')}`);
+  if (matrixWall > MATRIX_TARGET_MS)
+    console.log(`  over target by ${((matrixWall - MATRIX_TARGET_MS) / 1000).toFixed(2)} s`);
+}
 
 try {
   const { benchToxiproxy } = await import('../fixtures/toxiproxy/bench.ts');
