@@ -15,12 +15,13 @@ import {
   updateExpectationsFile,
 } from './commands/expectations.ts';
 import { UsageError } from './errors.ts';
+import { catchSignals } from './interrupt.ts';
 import { CHECK_CONCURRENCY, executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
-import { exitCodeFor, SUITE } from './results.ts';
+import { exitCodeFor, interruptedLine, SUITE } from './results.ts';
 import { checkToxiproxyUrl } from './toxiproxy-url.ts';
 
 export type { Io } from './pipeline.ts';
@@ -128,6 +129,20 @@ export async function main(
     throw new UsageError(
       positionals.length ? `one subject at a time (got ${positionals.join(' ')})` : 'no subject given',
     );
+  // From here a signal no longer kills the CLI outright: the run stops and writes what it measured.
+  const release = catchSignals();
+  try {
+    return await check(values, positionals[0]!, io);
+  } finally {
+    release();
+  }
+}
+
+async function check(
+  values: ReturnType<typeof parse>['values'],
+  subjectSpec: string,
+  io: Io,
+): Promise<number> {
   const concurrency = parseConcurrency(values.concurrency);
   if (values['update-expectations'] && values.expectations === undefined)
     throw new UsageError('--update-expectations needs --expectations <file>');
@@ -135,7 +150,7 @@ export async function main(
     values['toxiproxy-url'] === undefined ? undefined : checkToxiproxyUrl(values['toxiproxy-url']);
 
   const prepared = await prepareCheck({
-    subjectSpec: positionals[0]!,
+    subjectSpec,
     runtime: values.runtime,
     only: values.only,
     out: values.out,
@@ -169,6 +184,11 @@ export async function main(
     { canonical: file, written: [`report: ${file}`], out: io.out, err: io.err },
   );
   if (report.fatal) io.err.write(`agent-conformance: ${report.fatal.message}\n`);
+  if (report.incomplete) {
+    // An interrupted run gates nothing and updates no expectation file.
+    io.err.write(`agent-conformance: ${interruptedLine(report, file)}\n`);
+    return exitCodeFor(report);
+  }
 
   if (!expectationsFile || !expectations) return exitCodeFor(report);
   const outcome = values['update-expectations']

@@ -11,6 +11,7 @@ import type { RunConfig } from '../shared/config.ts';
 import { HOST_FILE } from '../shared/subject-process.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
 import { UsageError } from './errors.ts';
+import { catchSignals, interrupted, onInterrupt } from './interrupt.ts';
 import { makePlan, type Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { writeJsonReport } from './report/json.ts';
@@ -98,11 +99,20 @@ export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck
 
 /** Runs a prepared check and writes its report.json; never throws for a broken subject (`fatal`). */
 export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult> {
-  const { options, subject, plan, launcher, outDir, reproPrefix } = prepared;
   const startedAt = new Date();
   const t0 = performance.now();
-  const cwd = process.cwd();
 
+  const release = catchSignals();
+  try {
+    return await check(prepared, startedAt, t0);
+  } finally {
+    release();
+  }
+}
+
+async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Promise<CheckResult> {
+  const { options, subject, plan, launcher, outDir, reproPrefix } = prepared;
+  const cwd = process.cwd();
   let fatal: string | null = null;
   let runtime: { name: string; version: string } = { name: launcher.name, version: launcher.version };
   let capabilities: Record<string, boolean> = {};
@@ -115,7 +125,13 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
   }
 
   const verdicts = new Map<string, CaseVerdict>();
-  if (fatal) {
+  let incomplete: Report['incomplete'];
+  // SIGINT/SIGTERM (./interrupt.ts): the suite process and the subject host stop, what was measured
+  // is kept, and the cases that did not finish are listed (the caller exits 130 or 143).
+  const stopped = interrupted();
+  if (stopped && !fatal) {
+    incomplete = { signal: stopped, unfinished: plan.cases.map((c) => c.id) };
+  } else if (fatal) {
     for (const c of plan.cases) {
       verdicts.set(c.id, {
         id: c.id,
@@ -146,13 +162,27 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
       options.progress === false
         ? { tick: () => {}, done: () => {} }
         : makeProgress(options.io, plan.cases.length);
-    const outcome = await runPlan(plan, config, { onVerdict: progress.tick });
-    progress.done();
-    for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
+    let forget = () => {};
+    try {
+      const outcome = await runPlan(plan, config, {
+        onVerdict: progress.tick,
+        abortWith: (abort) => {
+          forget = onInterrupt(abort);
+          if (interrupted()) abort();
+        },
+      });
+      for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
+      const sig = interrupted();
+      if (outcome.unfinished && sig) incomplete = { signal: sig, unfinished: outcome.unfinished };
+    } finally {
+      forget();
+      progress.done();
+    }
   }
 
+  const unfinished = new Set(incomplete?.unfinished ?? []);
   const report: Report = buildReport({
-    cases: plan.cases,
+    cases: plan.cases.filter((c) => !unfinished.has(c.id)),
     verdicts,
     subject: {
       name: subject.name,
@@ -165,6 +195,7 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
     fatal,
     only: options.only,
     reproPrefix,
+    ...(incomplete ? { incomplete } : {}),
   });
   const file = writeJsonReport(report, outDir);
   return { report, file };

@@ -26,6 +26,7 @@ import {
   renderCompareTerminal,
 } from '../compare.ts';
 import { UsageError } from '../errors.ts';
+import { catchSignals, interrupted } from '../interrupt.ts';
 import {
   CHECK_CONCURRENCY,
   executeCheck,
@@ -37,6 +38,7 @@ import {
 import { readJsonReport } from '../report/json.ts';
 import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';
 import { type Report, summarize } from '../report/types.ts';
+import { interruptedExitCode } from '../results.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
 
 const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]>… [options]
@@ -161,11 +163,14 @@ async function runAll(
   only: readonly string[],
   concurrency: number,
   io: Io,
-): Promise<Report[]> {
+): Promise<{ reports: Report[]; interrupted: NodeJS.Signals | null }> {
   const reports: Report[] = new Array(loaded.length);
+  // SIGINT/SIGTERM: the runs under way stop and keep their incomplete reports (executeCheck); no
+  // other starts.
+  const release = catchSignals();
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < loaded.length; i = next++) {
+    for (let i = next++; i < loaded.length && !interrupted(); i = next++) {
       const item = loaded[i]!;
       if (!('plan' in item)) {
         reports[i] = restrict(item, only);
@@ -183,8 +188,12 @@ async function runAll(
       reports[i] = report;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, loaded.length) }, worker));
-  return reports;
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, loaded.length) }, worker));
+  } finally {
+    release();
+  }
+  return { reports, interrupted: interrupted() };
 }
 
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
@@ -233,7 +242,14 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     loaded.push({ ...prepared, outDir });
   }
 
-  const reports = await runAll(loaded, inputs, values.only, concurrency, io);
+  const { reports, interrupted } = await runAll(loaded, inputs, values.only, concurrency, io);
+  if (interrupted) {
+    const kept = reports.filter(Boolean).length;
+    io.err.write(
+      `agent-conformance: compare interrupted by ${interrupted}: no matrix written; ${kept} of ${loaded.length} reports kept (the runs under way marked incomplete)\n`,
+    );
+    return interruptedExitCode(interrupted);
+  }
   const couldNotRun = reports.filter((r, i) => inputs[i]?.kind === 'subject' && r.fatal).length;
 
   const matrix = compareReports(reports);
