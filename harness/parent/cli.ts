@@ -8,6 +8,7 @@
  */
 
 import { parseArgs } from 'node:util';
+import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './commands/compare-defaults.ts';
 import {
   checkExpectations,
   readExpectationsFor,
@@ -29,13 +30,17 @@ export type { Io } from './pipeline.ts';
 const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance compare <report.json | subject[@runtime]>… [compare options]
        agent-conformance timeline <report.json> <case-id> [--out file.svg]   (one case's wire timeline as SVG)
-       agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1]   (the embedded fault proxy, in the foreground)
+       agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1] [--config proxies.json]
+                                                 (the embedded fault proxy, in the foreground)
        agent-conformance --list
 
-  <subject>              node | agentkeepalive | path to a module exporting createAgent(options)
-  --runtime <R>          node (default) | node@22 | bun | deno | path to an executable
+  <subject>              node | agentkeepalive | undici | path to a module exporting createAgent(options)
+                         or createDispatcher(options)
+  --runtime <R>          node (default) | node@22 | node@20 | bun | deno | path to an executable
   --only <id>            run only this case id, area, or prefix ending in * (repeatable)
-  --out <dir>            where report.json and the reporters' files go (default: reports/<subject>/)
+  --out <dir>            where report.json and the reporters' files go (default: reports/<subject>/, or
+                         reports/<subject>@<runtime>/ with --runtime; a path subject is named by its
+                         file: ./myAgent.ts → reports/myAgent/)
   --reporter <name>[:path]
                          terminal (default) | json | html | markdown | junit (repeatable); without a
                          path: <out>/report.html, <out>/report.md, <out>/junit.xml; "-" is stdout
@@ -43,21 +48,23 @@ const USAGE = `usage: agent-conformance <subject> [options]
                          on an unexpected failure or an unexpected pass
   --update-expectations  rewrite the --expectations file from this run
   --trace                keep a wire transcript for every case (failures always keep one)
-  --concurrency <n>      cases run at once (default 8; a case marked alone runs by itself)
+  --concurrency <n>      cases run at once (default ${CHECK_CONCURRENCY}; a case marked alone runs by itself)
   --toxiproxy-url <url>  drive the faults cases through this Toxiproxy (http://127.0.0.1:8474; loopback
                          only) instead of the embedded one
   --list                 list the cases and exit
   -h, --help             this text
   -v, --version          print the version
 
-compare options:
+compare options (agent-conformance compare --help):
   --only-different       show only the cases whose results differ
   --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
-  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --concurrency <n>
+  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE})
+  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown)
 
 exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness or subject error
   with --expectations: 0 no surprise · 1 an unexpected failure or pass · 2 usage or harness error
-  compare: 0 the matrix was produced · 2 usage error, or a subject could not be run at all`;
+  compare: 0 the matrix was produced · 2 usage error, or a subject could not be run at all
+  130 / 143 interrupted by SIGINT / SIGTERM: the report of what finished is written, marked incomplete`;
 
 function parse(argv: string[]) {
   try {

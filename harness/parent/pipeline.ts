@@ -71,18 +71,23 @@ export function parseConcurrency(value: string): number {
   return concurrency;
 }
 
+/** A visible, readable folder name: no path, no leading dot, nothing a shell would quote. */
 export function slug(name: string): string {
   return (
     name
       .replace(/\.[cm]?[jt]s$/, '')
       .replace(/[^A-Za-z0-9@._-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'subject'
+      .replace(/^[-.]+|-+$/g, '') || 'subject'
   );
 }
 
-/** `reports/<subject>[@<runtime>]/`, relative to the working directory. */
+/**
+ * `reports/<subject>[@<runtime>]/`, relative to the working directory. A path subject is named by
+ * its file (`./myAgent.ts` → `reports/myAgent/`, `../x/a.ts --runtime bun` → `reports/a@bun/`).
+ */
 export function defaultOutDir(subjectName: string, runtime: string): string {
-  return `reports/${slug(subjectName)}${runtime === 'node' ? '' : `@${slug(runtime)}`}`;
+  const file = subjectName.split(/[\\/]/).filter(Boolean).pop() ?? subjectName;
+  return `reports/${slug(file)}${runtime === 'node' ? '' : `@${slug(runtime)}`}`;
 }
 
 /** Resolves the subject, the selection and the runtime (installing it if needed); runs nothing. */

@@ -40,6 +40,7 @@ import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from 
 import { type Report, summarize } from '../report/types.ts';
 import { interruptedExitCode } from '../results.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
+import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './compare-defaults.ts';
 
 const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]>… [options]
 
@@ -50,13 +51,11 @@ const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]
   --only <id>            compare only these cases (and run only them); repeatable
   --reporter <name>[:path]
                          terminal, json, html, markdown (default: all; "-" is stdout); repeatable
-  --concurrency <n>      implementations run at once (default 2; each runs its cases as the check
-                         command does)
+  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}); each shares the check
+                         command's case concurrency with the others running beside it
 
-exit codes: 0 the matrix was produced · 2 usage error, or a subject could not be run at all`;
-
-/** `compare --concurrency`: implementations run at the same time (see docs/compare.md). */
-export const DEFAULT_IMPLEMENTATIONS_AT_ONCE = 2;
+exit codes: 0 the matrix was produced · 2 usage error, or a subject could not be run at all
+  130 / 143 interrupted by SIGINT / SIGTERM: no matrix; the runs under way keep incomplete reports`;
 
 export const COMPARE_FILES = { json: 'compare.json', html: 'compare.html', markdown: 'compare.md' } as const;
 
