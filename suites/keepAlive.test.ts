@@ -520,7 +520,7 @@ defineCase(
     );
     within(after, 0, 600, `close after the "${variants[0]}" response`);
     variants.slice(1).forEach((v, i) => {
-      assert.ok(stillOpen[i], `"${v}" is not a hint: the connection stays pooled`);
+      assert.ok(stillOpen[i], `"${v}" was taken as a hint: the pooled connection was closed`);
       assert.equal(nths[i], 2, `"${v}": the next request reuses the pooled connection`);
     });
   },

@@ -274,7 +274,7 @@ export class CaseRun implements CaseContext, Channel {
       };
       timer = setTimeout(() => {
         finish();
-        reject(new CaseFailure(`expected ${what} within ${timeoutMs} ms`));
+        reject(new CaseFailure(`waited ${timeoutMs} ms for ${what}: it did not happen`));
       }, timeoutMs);
       this.waiters.add(attempt);
       attempt();

@@ -6,7 +6,9 @@
  * Everything that comes from the subject (names, messages, observed values, headers) goes through
  * `mdText` or `mdCode`, so a hostile string can neither break a table nor inject HTML or links.
  */
+
 import escapeHtml from 'escape-html';
+import { incompleteText } from './terminal.ts';
 import { type CaseResult, LEVELS, type Level, type Report, STATUSES, type Status } from './types.ts';
 
 export const STATUS_EMOJI: Record<Status, string> = {
@@ -164,6 +166,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     '',
   ];
   if (report.fatal) out.push(`> [!CAUTION]`, `> **fatal:** ${mdText(report.fatal.message)}`, '');
+  if (report.incomplete) out.push(`> [!WARNING]`, `> ${mdText(incompleteText(report))}`, '');
   out.push(countsLine(report), '', ...levelTable(report), '');
 
   for (const [area, results] of groupByArea(report.results)) out.push(...areaTable(area, results), '');

@@ -56,6 +56,11 @@ export interface Report {
   durationMs: number;
   /** Set when the run could not measure anything (subject failed to load, …). */
   fatal: { message: string } | null;
+  /**
+   * Present only when the run was interrupted (SIGINT, SIGTERM): the report holds the cases that
+   * finished; `unfinished` lists the selected cases that did not, in plan order.
+   */
+  incomplete?: { signal: string; unfinished: string[] };
   /** The command line selection that produced this report. */
   selection: { only: string[] };
   summary: Summary;
