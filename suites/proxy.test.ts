@@ -174,6 +174,7 @@ defineCase(
     const r1 = await agent.request({ origin, path: '/1' });
     await r1.completed();
     await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await ctx.settle();
     const r2 = await agent.request({ origin, path: '/2' });
     await r2.completed();
     ctx.observe(
@@ -204,12 +205,16 @@ defineCase(
     if (proxy.requests[0]?.method === 'CONNECT')
       ctx.unsupported('the subject tunnels http targets (CONNECT): no absolute-form to check');
     await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await ctx.settle();
     const r2 = await agent.request({ origin, path: '/2' });
     await r2.done();
     ctx.observe(`proxy saw: ${formSeen(proxy)}; second request ${outcomeOf(r2)}`);
     const second = proxy.requests[1];
     assert.ok(second, 'the proxy received the second request');
-    assert.equal(second.connection, proxy.requests[0]?.connection, 'on the same proxy connection');
+    if (second.connection !== proxy.requests[0]?.connection)
+      ctx.skip(
+        'the second request did not reuse the proxy connection (keep-alive-one-connection checks that)',
+      );
     assert.equal(second.target, `${origin.url}/2`, 'the second request line is absolute-form');
     assert.equal(r2.response?.status, 200);
   },
@@ -404,7 +409,7 @@ defineCase(
     doc: DOCS.requestTimeoutOption,
     requires: ['proxy', 'perRequestTimeout'],
     expected:
-      "a proxy that accepts and never answers, request `timeout: 300`: `'timeout'` on the request 300 ms after it got its socket (−50/+300 ms), the origin untouched",
+      "a proxy that accepts and never answers, request `timeout: 300`: `'timeout'` on the request 300 ms after it was issued (−20/+300 ms), the origin untouched",
   },
   async (ctx) => {
     const origin = await ctx.origin();
@@ -414,11 +419,12 @@ defineCase(
     const r = await agent.request({ origin, path: '/x', timeout: 300 });
     await ctx.waitFor("the request's 'timeout'", () => r.timeouts.length > 0 || r.settled, 1500);
     const at = r.timeouts[0];
-    const from = r.socket?.assignedAt ?? issued;
+    // from the moment the request was issued: its socket (and timer) cannot start earlier
+    const from = issued;
     ctx.observe(
       at === undefined
         ? `no 'timeout': ${outcomeOf(r)}`
-        : `'timeout' ${Math.round(at - from)} ms after the socket`,
+        : `'timeout' ${Math.round(at - from)} ms after the request`,
     );
     await r.act('destroy');
     assert.ok(at !== undefined, "the request emitted 'timeout'");
