@@ -195,6 +195,57 @@ export const DOCS = {
     quote:
       'A number specifying the socket timeout in milliseconds. This will set the timeout before the socket is connected.',
   },
+  proxyEnvOption: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      'Custom agents can also be created with proxy support by passing a `proxyEnv` option when constructing the agent.',
+  },
+  proxyHttpVariable: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      '`HTTP_PROXY` or `http_proxy`: Proxy server URL for HTTP requests. If both are set, `http_proxy` takes precedence.',
+  },
+  proxyNoProxyVariable: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      '`NO_PROXY` or `no_proxy`: Comma-separated list of hosts to bypass the proxy. If both are set, `no_proxy` takes precedence.',
+  },
+  proxyUrlWithAuth: {
+    url: `${HTTP}#proxy-url-format`,
+    quote: 'Proxy with authentication: `http://username:password@proxy.example.com:8080`',
+  },
+  noProxyAll: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`*` - Bypass proxy for all hosts',
+  },
+  noProxyExactHost: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`example.com` - Exact host name match',
+  },
+  noProxyDomainSuffix: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`.example.com` - Domain suffix match (matches `sub.example.com`)',
+  },
+  noProxyWildcard: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`*.example.com` - Wildcard domain match',
+  },
+  noProxyIp: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`192.168.1.100` - Exact IP address match',
+  },
+  noProxyIpRange: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`192.168.1.1-192.168.1.100` - IP address range',
+  },
+  noProxyHostPort: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`example.com:8080` - Hostname with specific port',
+  },
+  noProxyList: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: 'Multiple entries should be separated by commas.',
+  },
 } as const satisfies Record<string, DocRef>;
 
 export type DocName = keyof typeof DOCS;

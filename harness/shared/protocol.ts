@@ -63,6 +63,12 @@ export type Command =
   /** Loads a module exporting `createAgent(options)` (an agent subject) or `createDispatcher(options)`. */
   | { op: 'load'; module: string }
   | { op: 'create'; agent: string; options: Json; hooks?: AgentHooks }
+  /**
+   * Makes a proxy agent with the module's `createProxyAgent` / `createProxyDispatcher`
+   * (harness/subject/proxy-contract.ts); `options` is an encoded `ProxySubjectOptions`. Requests and
+   * every other command then use `agent` like any agent.
+   */
+  | { op: 'createProxy'; agent: string; options: Json }
   | { op: 'request'; agent: string; req: string; spec: RequestSpec }
   | { op: 'action'; req: string; action: RequestAction }
   | { op: 'snapshot'; agent: string }

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import {
   type AgentHooks,
@@ -204,7 +205,8 @@ export class AgentDriver implements Driver {
     if (spec.localAddress !== undefined) options.localAddress = spec.localAddress;
     if (spec.family !== undefined) options.family = spec.family;
     if (spec.timeout !== undefined) options.timeout = spec.timeout;
-    const req = http.request(options);
+    // an https: target (a proxy agent tunnelling to a TLS origin) needs https.request's checks
+    const req = url.protocol === 'https:' ? https.request(options) : http.request(options);
     const live: LiveRequest = { agent: agentId, req, res: null, consuming: false, bodyLength: 0, body: '' };
     this.requests.set(id, live);
     req.on('socket', (socket: Socket) => {
