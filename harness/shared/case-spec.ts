@@ -26,6 +26,7 @@ export const AREAS = [
   'lifecycle',
   'defaults',
   'faults',
+  'createConnection',
 ] as const;
 
 export type Area = (typeof AREAS)[number];
