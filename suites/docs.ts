@@ -209,10 +209,6 @@ export const DOCS = {
     url: `${HTTP}#agentcreateconnectionoptions-callback`,
     quote: '`callback` has a signature of `(err, stream)`.',
   },
-  createConnectionProduces: {
-    url: `${HTTP}#agentcreateconnectionoptions-callback`,
-    quote: 'Produces a socket/stream to be used for HTTP requests.',
-  },
   keepSocketAliveDefault: {
     url: `${HTTP}#agentkeepsocketalivesocket`,
     quote:
