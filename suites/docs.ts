@@ -246,6 +246,43 @@ export const DOCS = {
     url: `${HTTP}#no_proxy-format`,
     quote: 'Multiple entries should be separated by commas.',
   },
+  createConnectionForms: {
+    url: `${HTTP}#agentcreateconnectionoptions-callback`,
+    quote:
+      'A socket/stream can be supplied in one of two ways: by returning the socket/stream from this function, or by passing the socket/stream to `callback`.',
+  },
+  createConnectionOptions: {
+    url: `${HTTP}#agentcreateconnectionoptions-callback`,
+    quote:
+      '`options` Options containing connection details. Check `net.createConnection()` for the format of the options',
+  },
+  createConnectionCallback: {
+    url: `${HTTP}#agentcreateconnectionoptions-callback`,
+    quote: '`callback` has a signature of `(err, stream)`.',
+  },
+  keepSocketAliveDefault: {
+    url: `${HTTP}#agentkeepsocketalivesocket`,
+    quote:
+      'Default behavior is to: `socket.setKeepAlive(true, this.keepAliveMsecs); socket.unref(); return true;`',
+  },
+  agentFalse: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'By providing `{agent: false}` as an option to the `http.get()` or `http.request()` functions, a one-time use `Agent` with default options will be used for the client connection.',
+  },
+  requestDefaultPort: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote:
+      '`defaultPort` Default port for the protocol. **Default:** `agent.defaultPort` if an `Agent` is used, else `undefined`.',
+  },
+  protocolOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote: "`protocol` The protocol to use for the agent. **Default:** `'http:'`.",
+  },
+  requestProtocol: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: "`protocol` Protocol to use. **Default:** `'http:'`.",
+  },
 } as const satisfies Record<string, DocRef>;
 
 export type DocName = keyof typeof DOCS;

@@ -26,6 +26,8 @@ export const CAPABILITIES = [
   'scheduling',
   /** `agent.defaultPort` reflects the option. */
   'defaultPort',
+  /** `agent.protocol` reflects the option. */
+  'protocol',
   /** `agent.totalSocketCount`. */
   'totalSocketCount',
   /** `agent.freeSockets` exists. */

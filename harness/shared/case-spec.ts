@@ -27,6 +27,7 @@ export const AREAS = [
   'defaults',
   'faults',
   'proxy',
+  'createConnection',
 ] as const;
 
 export type Area = (typeof AREAS)[number];

@@ -56,7 +56,32 @@ export interface AgentHooks {
   keepSocketAliveFalse?: boolean;
   /** Destroy the socket of the next N `'free'` events (after the agent handled them). */
   destroyOnFree?: number;
+  /**
+   * Replace `createConnection` on the agent by one that hands over the socket in the chosen form,
+   * delegating to the agent's own createConnection (or net.createConnection), and reports the
+   * options of every call as a `createConnection` event.
+   */
+  createConnection?: CreateConnectionHook;
+  /** Assign these agent properties after construction, before any request (e.g. `maxSockets`). */
+  assign?: Record<string, Json>;
 }
+
+/**
+ * How the `createConnection` hook supplies the socket: `return` it; pass it to the callback
+ * synchronously (`callback`) or `delayMs` later (`callback-later`); or call back with an error, now
+ * (`error`) or `delayMs` later (`error-later`), for the first `failures` calls (all when unset), the
+ * later calls then returning the socket.
+ */
+export interface CreateConnectionHook {
+  form: 'return' | 'callback' | 'callback-later' | 'error' | 'error-later';
+  delayMs?: number;
+  failures?: number;
+  /** Delegate without the `keepAlive` / `keepAliveInitialDelay` options the agent passed. */
+  withoutKeepAlive?: boolean;
+}
+
+/** The error a `createConnection` hook of an error form calls back with. */
+export const HOOK_CONNECT_ERROR = { code: 'ERR_TEST_CONNECT', message: 'createConnection hook refused' };
 
 export type Command =
   | { op: 'hello' }
@@ -138,6 +163,8 @@ export type HostEvent =
    */
   | { ev: 'free'; agent: string; localPort: number | null; derived?: boolean }
   | { ev: 'call'; agent: string; method: string }
+  /** A call of the `createConnection` hook: the options' primitive-valued fields. */
+  | { ev: 'createConnection'; agent: string; options: Record<string, Json> }
   | { ev: 'uncaught'; name: string; code: string | null; message: string };
 
 export type EventMessage = HostEvent & { type: 'event'; t: number };

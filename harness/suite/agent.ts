@@ -55,6 +55,8 @@ export class AgentHandle {
   readonly id: string;
   readonly frees: { localPort: number | null; t: number }[] = [];
   readonly calls: Record<string, number> = {};
+  /** Calls of the `createConnection` hook: the options each got (primitive fields), and when. */
+  readonly connects: { options: Record<string, unknown>; t: number }[] = [];
   private readonly channel: Channel;
   private nextRequest = 1;
 
@@ -67,6 +69,8 @@ export class AgentHandle {
   onEvent(event: EventMessage, t: number): void {
     if (event.ev === 'free') this.frees.push({ localPort: event.localPort, t });
     if (event.ev === 'call') this.calls[event.method] = (this.calls[event.method] ?? 0) + 1;
+    if (event.ev === 'createConnection')
+      this.connects.push({ options: decodeValue(event.options as Json) as Record<string, unknown>, t });
   }
 
   private prepare(options: RequestOptions): { handle: RequestHandle; command: Command } {

@@ -13,6 +13,8 @@ export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.
 export type { Origin } from '../../fixtures/origin/server.ts';
 export type { Capability } from '../shared/capabilities.ts';
 export type { CaseSpec, DocRef } from '../shared/case-spec.ts';
+export type { CreateConnectionHook } from '../shared/protocol.ts';
+export { HOOK_CONNECT_ERROR } from '../shared/protocol.ts';
 export type { AgentHandle, Snapshot } from './agent.ts';
 export { type CaseBody, defineCase } from './case.ts';
 export type { CaseContext, ProxyAgentOptions } from './context.ts';
