@@ -187,24 +187,36 @@ defineCase(
     doc: DOCS.requestTimeoutEvent,
     requires: ['socketTimeout'],
     expected:
-      "agent timeout 200 ms, a 600 ms latency toxic on the responses: 'timeout' fires 200 ms after the request went out (tolerance 150–450 ms), before the response; the response still arrives and completes",
+      "agent timeout 200 ms, a 600 ms latency toxic on the responses, once with a 'timeout' listener on the request and once without: 'timeout' fires 200 ms after the request went out (tolerance 150–450 ms), before the response; the response still arrives and completes",
   },
   async (ctx) => {
-    const origin = await ctx.origin();
-    const proxy = await ctx.proxy(origin);
-    await proxy.addToxic('latency', { latency: 600, jitter: 0 });
-    const agent = await ctx.agent({ keepAlive: true, timeout: 200 });
-    const r = await (await agent.request({ origin, via: proxy, path: '/slow' })).done(2500);
-    const sent = r.socket?.assignedAt ?? 0;
-    const at = r.timeouts[0];
-    ctx.observe(
-      `'timeout' ${at === undefined ? 'never fired' : `at +${Math.round(at - sent)} ms`}; response ${r.response ? `at +${Math.round(r.response.t - sent)} ms` : 'none'}; ${outcome(r)}`,
-    );
-    assert.ok(at !== undefined, "'timeout' fired");
-    within(at - sent, 150, 450, "'timeout' after the request went out");
-    assert.equal(r.error, null, `the agent destroyed the request: ${r.error?.code} ${r.error?.message}`);
-    assert.ok(r.response && r.response.t > at, "the response arrived after 'timeout'");
-    assert.ok(r.ended, 'the response completed');
+    // Both ways at once: agentkeepalive 4.6 destroys the socket when the request has no listener.
+    const check = async (timeoutListener: boolean) => {
+      const how = timeoutListener ? "with a 'timeout' listener" : "without a 'timeout' listener";
+      const origin = await ctx.origin(timeoutListener ? 'L' : 'N');
+      const proxy = await ctx.proxy(origin);
+      await proxy.addToxic('latency', { latency: 600, jitter: 0 });
+      const agent = await ctx.agent({ keepAlive: true, timeout: 200 });
+      const r = await (await agent.request({ origin, via: proxy, path: '/slow', timeoutListener })).done(
+        2500,
+      );
+      const sent = r.socket?.assignedAt ?? 0;
+      const at = r.timeouts[0];
+      ctx.observe(
+        `${how}: 'timeout' ${at === undefined ? 'never fired' : `at +${Math.round(at - sent)} ms`}; response ${r.response ? `at +${Math.round(r.response.t - sent)} ms` : 'none'}; ${outcome(r)}`,
+      );
+      assert.ok(at !== undefined, `${how}: 'timeout' fired`);
+      within(at - sent, 150, 450, `${how}: 'timeout' after the request went out`);
+      assert.equal(
+        r.error,
+        null,
+        `${how}: the agent destroyed the request: ${r.error?.code} ${r.error?.message}`,
+      );
+      assert.ok(r.response && r.response.t > at, `${how}: the response arrived after 'timeout'`);
+      assert.ok(r.ended, `${how}: the response completed`);
+    };
+    const runs = await Promise.allSettled([check(true), check(false)]);
+    for (const run of runs) if (run.status === 'rejected') throw run.reason;
   },
 );
 

@@ -34,6 +34,11 @@ export interface RequestSpec {
   localAddress?: string;
   family?: number;
   timeout?: number;
+  /**
+   * Give the request a `'timeout'` listener (a no-op). The host reports `'timeout'` either way,
+   * without adding one: an agent may act differently when the request has none (agentkeepalive).
+   */
+  timeoutListener?: boolean;
   /** `false`: `http.request({agent: false})`, bypassing the subject. */
   useAgent?: boolean;
   /** Do not call `req.end()` until an `end` action. */
