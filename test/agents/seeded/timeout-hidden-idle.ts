@@ -12,7 +12,7 @@ export const seeded = {
 
 class HiddenIdleTimeout extends http.Agent {
   override keepSocketAlive(socket: Socket): boolean {
-    const kept = super.keepSocketAlive(socket);
+    const kept = (super.keepSocketAlive as (s: Socket) => boolean)(socket);
     // Node's agent destroys a pooled socket on 'timeout'
     if (kept && !(this as { options?: { timeout?: number } }).options?.timeout) socket.setTimeout(4000);
     return kept;
