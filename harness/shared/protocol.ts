@@ -51,7 +51,8 @@ export interface RequestSpec {
   agentRemoveOnSocket?: boolean;
 }
 
-export type RequestAction = 'end' | 'resume' | 'destroy';
+/** `destroySocket`: destroy the request's socket, even once it is pooled (`req.socket.destroy()`). */
+export type RequestAction = 'end' | 'resume' | 'destroy' | 'destroySocket';
 
 /** Test-only hooks installed on one agent instance by the host. */
 export interface AgentHooks {

@@ -314,6 +314,7 @@ export class AgentDriver implements Driver {
     if (!live) return false;
     if (action === 'end') live.req.end();
     else if (action === 'destroy') live.req.destroy();
+    else if (action === 'destroySocket') live.req.socket?.destroy();
     else this.startReading(live, reqId);
     return true;
   }
