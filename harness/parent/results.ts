@@ -39,6 +39,7 @@ export function toResult(c: PlannedCase, verdict: CaseVerdict | undefined, repro
     durationMs: verdict?.durationMs ?? 0,
     repro: `${reproPrefix} --only ${c.id}`,
   };
+  if (verdict?.variant) result.variant = verdict.variant;
   if (verdict?.trace) result.trace = verdict.trace;
   return result;
 }

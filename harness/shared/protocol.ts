@@ -34,6 +34,11 @@ export interface RequestSpec {
   localAddress?: string;
   family?: number;
   timeout?: number;
+  /**
+   * Give the request a `'timeout'` listener (a no-op). The host reports `'timeout'` either way,
+   * without adding one: an agent may act differently when the request has none (agentkeepalive).
+   */
+  timeoutListener?: boolean;
   /** `false`: `http.request({agent: false})`, bypassing the subject. */
   useAgent?: boolean;
   /** Do not call `req.end()` until an `end` action. */
@@ -46,7 +51,8 @@ export interface RequestSpec {
   agentRemoveOnSocket?: boolean;
 }
 
-export type RequestAction = 'end' | 'resume' | 'destroy';
+/** `destroySocket`: destroy the request's socket, even once it is pooled (`req.socket.destroy()`). */
+export type RequestAction = 'end' | 'resume' | 'destroy' | 'destroySocket';
 
 /** Test-only hooks installed on one agent instance by the host. */
 export interface AgentHooks {

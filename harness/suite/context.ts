@@ -84,6 +84,8 @@ export interface CaseContext {
   settle(): Promise<void>;
   /** Records an observation for the report (`observed`). */
   observe(text: string): void;
+  /** Records an allowed variant the subject took (the report's `variant`), after checking it. */
+  variant(text: string): void;
   fail(message: string): never;
   unsupported(reason: string): never;
   skip(reason: string): never;
@@ -371,6 +373,16 @@ export class CaseRun implements CaseContext, Channel {
 
   observe(text: string): void {
     this.observations.push(text);
+  }
+
+  private readonly variants: string[] = [];
+
+  variant(text: string): void {
+    this.variants.push(text);
+  }
+
+  variantText(): string | null {
+    return this.variants.length ? this.variants.join('; ') : null;
   }
 
   unsupported(reason: string): never {

@@ -152,6 +152,7 @@ function detail(r: CaseResult): string[] {
   lines.push(`> “${mdText(r.doc.quote)}”${source}`, '');
   if (r.expected !== null) lines.push(`- **expected:** ${mdText(r.expected)}`);
   if (r.observed !== null) lines.push(`- **observed:** ${mdText(r.observed)}`);
+  if (r.variant) lines.push(`- **variant:** ${mdText(r.variant)}`);
   if (r.message !== null) lines.push(`- **message:** ${mdText(r.message)}`);
   lines.push(`- **repro:** ${mdCode(r.repro)}`, '');
   return lines;

@@ -44,6 +44,7 @@ function detail(r: CaseResult, paint: Paint): string[] {
   if (r.status === 'fail' || r.status === 'error' || r.status === 'timeout') {
     if (r.expected) lines.push(`${pad}expected: ${r.expected}`);
     if (r.observed) lines.push(`${pad}observed: ${r.observed}`);
+    if (r.variant) lines.push(`${pad}variant:  ${r.variant}`);
     lines.push(`${pad}docs:     "${r.doc.quote}"`);
     lines.push(`${pad}          ${paint('underline', r.doc.url)}`);
     lines.push(`${pad}repro:    ${r.repro}`);

@@ -24,6 +24,8 @@ export interface CaseResult {
   expected: string | null;
   /** What was seen on the wire (and, secondarily, in the agent's bookkeeping). */
   observed: string | null;
+  /** An allowed variant the subject took (e.g. it retried on a new connection), checked and accepted. */
+  variant?: string;
   /** Why the case did not pass (assertion message, unsupported capability, harness error). */
   message: string | null;
   durationMs: number;

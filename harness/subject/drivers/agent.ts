@@ -306,7 +306,13 @@ export class AgentDriver implements Driver {
       if (spec.destroyOn === 'response') req.destroy();
       else if (!spec.manualConsume) this.startReading(live, id);
     });
-    req.on('timeout', () => emit({ ev: 'timeout', req: id }));
+    // Seen without a listener: whether the request has one is the case's choice (`timeoutListener`).
+    const emitEvent = req.emit;
+    req.emit = function observed(this: http.ClientRequest, event: string | symbol, ...args: unknown[]) {
+      if (event === 'timeout') emit({ ev: 'timeout', req: id });
+      return emitEvent.call(this, event, ...args);
+    } as typeof req.emit;
+    if (spec.timeoutListener) req.on('timeout', () => {});
     req.on('error', (err: Error) => {
       const e = toWireError(err);
       emit({
@@ -374,6 +380,7 @@ export class AgentDriver implements Driver {
     if (!live) return false;
     if (action === 'end') live.req.end();
     else if (action === 'destroy') live.req.destroy();
+    else if (action === 'destroySocket') live.req.socket?.destroy();
     else this.startReading(live, reqId);
     return true;
   }

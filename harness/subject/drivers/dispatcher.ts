@@ -370,6 +370,7 @@ export class DispatcherDriver implements Driver {
     if (!live) return false;
     if (action === 'end') live.upload?.end();
     else if (action === 'destroy') this.abortRequest(live);
+    else if (action === 'destroySocket') throw this.unsupported("a request's socket", 'agentHooks');
     else this.read(live);
     return true;
   }
