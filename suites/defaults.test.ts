@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { type CaseContext, defineCase, type Origin, type RequestHandle } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, closed, connectionOf, overlapPeak, within } from './wire.ts';
+import { arrived, closed, connectionOf, overlapPeak, requestAt, within } from './wire.ts';
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
@@ -296,7 +296,7 @@ defineCase(
     await r.done(1500);
     const plain = await ctx.agent({});
     const dflt = (await plain.snapshot()).fields.defaultPort;
-    const rec = origin.requests.find((q) => q.path === '/no-port');
+    const rec = requestAt(origin, '/no-port');
     ctx.observe(
       `${rec ? `the origin received the request (Host: ${rec.headers.host})` : `the origin never received it${r.error ? ` (${r.error.code ?? ''} ${r.error.message})` : ''}`}; default agent.defaultPort ${show(dflt)}`,
     );
@@ -610,7 +610,7 @@ defineCase(
     await r.done(1500);
     const plain = await ctx.agent({});
     await (await plain.request({ origin, path: '/with-port' })).completed();
-    const own = origin.requests.find((q) => q.path === '/no-port');
+    const own = requestAt(origin, '/no-port');
     const other = arrived(ctx, origin, '/with-port');
     ctx.observe(
       `no port: ${own ? `Host: ${own.headers.host}` : `never arrived${r.error ? ` (${r.error.code})` : ''}`}; default agent: Host: ${other.headers.host}`,

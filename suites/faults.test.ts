@@ -19,7 +19,15 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, closed, connectionOf, describeConnections, onNewConnection, within } from './wire.ts';
+import {
+  arrived,
+  closed,
+  connectionOf,
+  describeConnections,
+  onNewConnection,
+  requestAt,
+  within,
+} from './wire.ts';
 
 /** A request's outcome, for `observed`. */
 function outcome(r: RequestHandle): string {
@@ -102,7 +110,7 @@ defineCase(
     const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
     await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, path: '/two' }), 1500);
-    const two = origin.requests.find((q) => q.path === '/two');
+    const two = requestAt(origin, '/two');
     ctx.observe(
       `${describeConnections(origin)}; next request ${outcome(second)}${two ? ` on connection ${two.connection} as #${two.nth}` : ', never reached the origin'}`,
     );
@@ -131,7 +139,7 @@ defineCase(
     const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
     await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, path: '/two' }), 1500);
-    const two = origin.requests.find((q) => q.path === '/two');
+    const two = requestAt(origin, '/two');
     ctx.observe(
       `${describeConnections(origin)}; uncaught: ${ctx.uncaught.length}; next request ${outcome(second)}${two ? ` on connection ${two.connection} as #${two.nth}` : ', never reached the origin'}`,
     );
@@ -365,7 +373,7 @@ defineCase(
     const freesAfterCut = agent.frees.length;
     await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, via: proxy, path: '/two' }), 1500);
-    const two = origin.requests.find((q) => q.path === '/two');
+    const two = requestAt(origin, '/two');
     ctx.observe(
       `first ${outcome(first)}; 'free' events after the cut: ${freesAfterCut}; next request ${outcome(second)}${two ? ` on connection ${two.connection} as #${two.nth}` : ''}`,
     );
@@ -440,7 +448,7 @@ defineCase(
     await first.completed(2000);
     await second.done(2000);
     const one = arrived(ctx, origin, '/one');
-    const two = origin.requests.find((q) => q.path === '/two');
+    const two = requestAt(origin, '/two');
     const gap = two ? two.at - (one.respondedAt ?? 0) : null;
     ctx.observe(
       `queued request ${two ? `reached the origin ${Math.round(gap ?? 0)} ms after the close response, on connection ${two.connection} as #${two.nth}` : 'never reached the origin'}; ${outcome(second)}`,
@@ -471,7 +479,7 @@ defineCase(
     await proxy.enable();
     await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, via: proxy, path: '/two' }), 1500);
-    const two = origin.requests.find((q) => q.path === '/two');
+    const two = requestAt(origin, '/two');
     ctx.observe(
       `next request ${outcome(second)}${two ? ` on connection ${two.connection} as #${two.nth}` : ', never reached the origin'}`,
     );
@@ -544,7 +552,7 @@ defineCase(
     );
     await ctx.settle();
     const second = await settled(ctx, await agent.request({ origin, path: '/two' }), 1500);
-    const two = origin.requests.find((q) => q.path === '/two');
+    const two = requestAt(origin, '/two');
     ctx.observe(
       `${describeConnections(origin)}; next request ${outcome(second)}, body ${JSON.stringify(second.ended?.body ?? '')}`,
     );

@@ -17,6 +17,7 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
+import { requestAt } from './wire.ts';
 
 /** Made-up names the proxy serves from its `hosts` map and the subject resolves to loopback. */
 const NAMES = ['a.test', 'sub.a.test', 'bada.test', 'b.test', 'localhost'];
@@ -41,7 +42,7 @@ function proxyPeak(connections: ProxyConnectionRecord[]): number {
 
 /** How the request with this path reached the origin: through the proxy's upstream, or directly. */
 function route(proxy: ForwardProxy, origin: Origin, path: string): 'proxy' | 'direct' | 'missing' {
-  const rec = origin.requests.find((r) => (r.path.split('?')[0] ?? r.path) === path);
+  const rec = requestAt(origin, path);
   if (!rec) return 'missing';
   const upstreamPorts = new Set(proxy.upstreams.map((u) => u.localPort));
   return upstreamPorts.has(rec.remotePort) ? 'proxy' : 'direct';

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { type AgentHandle, type CaseContext, defineCase, type Origin } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
+import { arrived } from './wire.ts';
 
 /**
  * Response delays of the three warm-up requests, made in this order: their sockets are released in
@@ -15,14 +16,6 @@ import { DOCS } from './docs.ts';
  * picks by creation order shows.
  */
 const WARM_DELAYS = [140, 20, 80];
-
-/** The origin's id of the connection that carried `tag` (fails the case if it never arrived). */
-function connectionIdOf(ctx: CaseContext, origin: Origin, tag: string): number {
-  const rec =
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`);
-  return rec.connection;
-}
 
 /**
  * Pools 3 sockets released in a known order and returns their origin connection ids in release
@@ -51,7 +44,7 @@ async function sequential(
     const before = agent.frees.length;
     await (await agent.request({ origin, path: `/next${i}` })).completed();
     await ctx.waitFor(`the socket of /next${i} to be pooled again`, () => agent.frees.length > before, 1000);
-    picks.push(connectionIdOf(ctx, origin, `/next${i}`));
+    picks.push(arrived(ctx, origin, `/next${i}`).connection);
   }
   return picks;
 }
@@ -201,10 +194,10 @@ defineCase(
     );
     assert.equal(afterOne?.error, null, `A: the next request failed: ${afterOne?.error?.code}`);
     assert.equal(afterTwo?.error, null, `B: the next request failed: ${afterTwo?.error?.code}`);
-    const destroyed = connectionIdOf(ctx, two, '/w1');
-    const survivor = connectionIdOf(ctx, two, '/w2');
-    const nextOnOne = connectionIdOf(ctx, one, '/next');
-    const nextOnTwo = connectionIdOf(ctx, two, '/next');
+    const destroyed = arrived(ctx, two, '/w1').connection;
+    const survivor = arrived(ctx, two, '/w2').connection;
+    const nextOnOne = arrived(ctx, one, '/next').connection;
+    const nextOnTwo = arrived(ctx, two, '/next').connection;
     ctx.observe(`A: /next on #${nextOnOne}; B: #${destroyed} destroyed, /next on #${nextOnTwo}`);
     assert.equal(c1?.closedBy, 'client', 'the destroyed socket’s connection was closed by the client');
     assert.equal(
