@@ -49,6 +49,8 @@ const USAGE = `usage: agent-conformance <subject> [options]
   --update-expectations  rewrite the --expectations file from this run
   --trace                keep a wire transcript for every case (failures always keep one)
   --concurrency <n>      cases run at once (default ${CHECK_CONCURRENCY}; a case marked alone runs by itself)
+  --protocol <p>         http (default) | https: run the cases over TLS origins with the subject's
+                         https agents (createHttpsAgent); ids unchanged, recorded in the report
   --toxiproxy-url <url>  drive the faults cases through this Toxiproxy (http://127.0.0.1:8474; loopback
                          only) instead of the embedded one
   --list                 list the cases and exit
@@ -82,6 +84,7 @@ function parse(argv: string[]) {
         trace: { type: 'boolean', default: false },
         concurrency: { type: 'string', default: String(CHECK_CONCURRENCY) },
         'toxiproxy-url': { type: 'string' },
+        protocol: { type: 'string', default: 'http' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -156,7 +159,10 @@ async function check(
   const toxiproxyUrl =
     values['toxiproxy-url'] === undefined ? undefined : checkToxiproxyUrl(values['toxiproxy-url']);
 
+  if (values.protocol !== 'http' && values.protocol !== 'https')
+    throw new UsageError(`--protocol takes http or https (got ${values.protocol})`);
   const prepared = await prepareCheck({
+    protocol: values.protocol,
     subjectSpec,
     runtime: values.runtime,
     only: values.only,

@@ -43,6 +43,8 @@ export interface CheckOptions {
   toxiproxyUrl?: string;
   /** A `[n/total]` line per case on stderr (default true; compare runs several checks at once). */
   progress?: boolean;
+  /** `--protocol https`: the cases over TLS origins with https agents (RunConfig.protocol). */
+  protocol?: 'http' | 'https';
 }
 
 export interface PreparedCheck {
@@ -97,8 +99,11 @@ export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck
   const launcher = await resolveRuntime(options.runtime, {
     onInstall: (msg) => options.io.err.write(`${msg}\n`),
   });
-  const outDir = resolve(options.out ?? defaultOutDir(subject.name, options.runtime));
-  const reproPrefix = `npx agent-conformance ${options.subjectSpec}${options.runtime === 'node' ? '' : ` --runtime ${options.runtime}`}`;
+  const outDir = resolve(
+    options.out ??
+      `${defaultOutDir(subject.name, options.runtime)}${options.protocol === 'https' ? '+https' : ''}`,
+  );
+  const reproPrefix = `npx agent-conformance ${options.subjectSpec}${options.runtime === 'node' ? '' : ` --runtime ${options.runtime}`}${options.protocol === 'https' ? ' --protocol https' : ''}`;
   return { options, subject, plan, launcher, outDir, reproPrefix };
 }
 
@@ -163,6 +168,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
       concurrency: options.concurrency,
     };
     if (options.toxiproxyUrl !== undefined) config.toxiproxyUrl = options.toxiproxyUrl;
+    if (options.protocol === 'https') config.protocol = 'https';
     const progress =
       options.progress === false
         ? { tick: () => {}, done: () => {} }
@@ -201,6 +207,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
     only: options.only,
     reproPrefix,
     ...(incomplete ? { incomplete } : {}),
+    protocol: options.protocol ?? 'http',
   });
   const file = writeJsonReport(report, outDir);
   return { report, file };

@@ -22,6 +22,7 @@ export interface ReportInput {
   reproPrefix: string;
   /** The run was interrupted: the cases it did not finish (left out of `cases`). */
   incomplete?: NonNullable<Report['incomplete']>;
+  protocol?: 'http' | 'https';
 }
 
 export function toResult(c: PlannedCase, verdict: CaseVerdict | undefined, reproPrefix: string): CaseResult {
@@ -53,7 +54,7 @@ export function buildReport(input: ReportInput): Report {
     startedAt: input.startedAt.toISOString(),
     durationMs: Math.round(input.durationMs),
     fatal: input.fatal ? { message: input.fatal } : null,
-    selection: { only: input.only },
+    selection: { only: input.only, protocol: input.protocol ?? 'http' },
     summary: summarize(results),
     results,
   };

@@ -40,6 +40,10 @@ export const CAPABILITIES = [
   'proxyNoProxy',
   /** Its proxy agents read raw proxy variables (HTTP_PROXY, http_proxy, NO_PROXY…; lower-case wins). */
   'proxyEnv',
+  /** https agents: `createHttpsAgent(options)` (an agent subject) or a dispatcher that speaks TLS. */
+  'https',
+  /** TLS options (`ca`, `servername`, `rejectUnauthorized`…) given per request, not only per agent. */
+  'requestTlsOptions',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

@@ -28,6 +28,7 @@ export const AREAS = [
   'faults',
   'proxy',
   'createConnection',
+  'https',
 ] as const;
 
 export type Area = (typeof AREAS)[number];

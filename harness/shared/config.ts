@@ -28,6 +28,11 @@ export interface RunConfig {
   reproPrefix: string;
   /** `--toxiproxy-url`: an external Toxiproxy for the fault cases; absent = one embedded per suite process. */
   toxiproxyUrl?: string;
+  /**
+   * `--protocol https`: `ctx.origin()` starts TLS origins, `ctx.agent()` makes https agents
+   * (`createHttpsAgent`) and requests trust the run's test CA. Absent = `http`.
+   */
+  protocol?: 'http' | 'https';
 }
 
 export function readRunConfig(): RunConfig | null {

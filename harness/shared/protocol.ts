@@ -49,6 +49,22 @@ export interface RequestSpec {
   destroyOn?: 'response' | 'socket';
   /** Emit `'agentRemove'` on the socket in the `'socket'` listener. */
   agentRemoveOnSocket?: boolean;
+  /** https origins: the `tls.connect()` options of this request (JSON-safe, PEM strings). */
+  tls?: RequestTls;
+  /** `'loopback'`: resolve `localhost` and `*.test` names to 127.0.0.1 (the host's `lookup`). */
+  resolve?: 'loopback';
+}
+
+/** Per-request TLS options an https request passes on to `tls.connect()`. */
+export interface RequestTls {
+  ca?: string | string[];
+  cert?: string;
+  key?: string;
+  servername?: string;
+  rejectUnauthorized?: boolean;
+  minVersion?: string;
+  maxVersion?: string;
+  ciphers?: string;
 }
 
 /** `destroySocket`: destroy the request's socket, even once it is pooled (`req.socket.destroy()`). */
@@ -93,7 +109,11 @@ export type Command =
   | { op: 'hello' }
   /** Loads a module exporting `createAgent(options)` (an agent subject) or `createDispatcher(options)`. */
   | { op: 'load'; module: string }
-  | { op: 'create'; agent: string; options: Json; hooks?: AgentHooks }
+  /**
+   * `https`: made with `createHttpsAgent(options)` (an https agent). `trust`: the CA PEM its requests
+   * trust by default, for subjects that take TLS options at creation only (a dispatcher's `connect`).
+   */
+  | { op: 'create'; agent: string; options: Json; hooks?: AgentHooks; https?: boolean; trust?: string }
   /**
    * Makes a proxy agent with the module's `createProxyAgent` / `createProxyDispatcher`
    * (harness/subject/proxy-contract.ts); `options` is an encoded `ProxySubjectOptions`. Requests and
@@ -161,6 +181,16 @@ export type HostEvent =
     }
   | { ev: 'end'; req: string; bodyLength: number; body: string }
   | { ev: 'timeout'; req: string }
+  /** A new TLS connection of the request completed its handshake (client side). */
+  | {
+      ev: 'secure';
+      req: string;
+      sessionReused: boolean;
+      protocol: string | null;
+      alpn: string | null;
+      authorized: boolean;
+      authorizationError: string | null;
+    }
   | { ev: 'error'; req: string; code: string | null; message: string; reusedSocket: boolean }
   | { ev: 'close'; req: string }
   /**

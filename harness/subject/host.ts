@@ -72,10 +72,13 @@ function asFactory(fn: unknown): Factory | null {
 /**
  * Finds `createAgent` (named, on a CommonJS exports object, or a default function), else
  * `createDispatcher` (named or on a CommonJS exports object). `createAgent` wins when both exist.
+ * `createHttpsAgent` (named or on the exports object), beside or instead of `createAgent`, makes the
+ * agents of https cases.
  */
 function findDriver(mod: Record<string, unknown>): { driver: Driver; exportName: string } | null {
   const def = mod.default as Record<string, unknown> | undefined;
   const onDefault = (name: string) => (def && typeof def === 'object' ? def[name] : undefined);
+  const httpsFactory = asFactory(mod.createHttpsAgent ?? onDefault('createHttpsAgent'));
   const candidates: [unknown, string, 'agent' | 'dispatcher'][] = [
     [mod.createAgent, 'createAgent', 'agent'],
     [onDefault('createAgent'), 'default.createAgent', 'agent'],
@@ -87,9 +90,13 @@ function findDriver(mod: Record<string, unknown>): { driver: Driver; exportName:
     const factory = asFactory(fn);
     if (!factory) continue;
     const made =
-      kind === 'agent' ? new AgentDriver(factory, services) : new DispatcherDriver(factory, services);
+      kind === 'agent'
+        ? new AgentDriver(factory, services, httpsFactory)
+        : new DispatcherDriver(factory, services);
     return { driver: made, exportName };
   }
+  if (httpsFactory)
+    return { driver: new AgentDriver(null, services, httpsFactory), exportName: 'createHttpsAgent' };
   return null;
 }
 
@@ -209,7 +216,10 @@ type SyncCommand = Exclude<Command, { op: 'load' } | { op: 'batch' } | { op: 'he
 function executeSync(command: SyncCommand): Json {
   switch (command.op) {
     case 'create':
-      loaded().create(command.agent, decodeValue(command.options), command.hooks);
+      loaded().create(command.agent, decodeValue(command.options), command.hooks, {
+        https: command.https === true,
+        trust: command.trust,
+      });
       return null;
     case 'createProxy':
       createProxy(command.agent, command.options);

@@ -79,7 +79,12 @@ export class AgentHandle {
     const id = `${this.id}.r${this.nextRequest++}`;
     const handle = new RequestHandle(this.channel, id, origin, via ?? null);
     this.channel.registerRequest(handle);
-    const spec = { ...rest, origin: via?.url ?? origin.url, path: pathFor(behaviour, path) };
+    // an https origin: trust its CA unless the case says otherwise; through a fault proxy (TCP
+    // level), TLS still runs end to end
+    const secure = origin.tls !== null;
+    const target = via ? (secure ? via.url.replace(/^http:/, 'https:') : via.url) : origin.url;
+    const spec = { ...rest, origin: target, path: pathFor(behaviour, path) };
+    if (secure) spec.tls = { ca: origin.ca, ...rest.tls };
     this.channel.note('harness', 'issue', { req: id, origin: origin.label, path: spec.path });
     return { handle, command: { op: 'request', agent: this.id, req: id, spec } };
   }

@@ -10,14 +10,15 @@ export type {
   ProxyRequestRecord,
 } from '../../fixtures/forward-proxy/server.ts';
 export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
-export type { Origin } from '../../fixtures/origin/server.ts';
+export { clientCert, testCa, untrustedCa } from '../../fixtures/origin/certs.ts';
+export type { Origin, TlsOriginOptions } from '../../fixtures/origin/server.ts';
 export type { Capability } from '../shared/capabilities.ts';
 export type { CaseSpec, DocRef } from '../shared/case-spec.ts';
 export type { CreateConnectionHook } from '../shared/protocol.ts';
 export { HOOK_CONNECT_ERROR } from '../shared/protocol.ts';
 export type { AgentHandle, Snapshot } from './agent.ts';
 export { type CaseBody, defineCase } from './case.ts';
-export type { CaseContext, ProxyAgentOptions } from './context.ts';
+export type { CaseContext, OriginSpec, ProxyAgentOptions } from './context.ts';
 export type { FaultProxy } from './fault-proxy.ts';
 export type { RequestHandle, RequestOptions } from './request.ts';
 export { CaseFailure } from './verdict.ts';

@@ -10,7 +10,15 @@ import {
   type ForwardProxyOptions,
   startForwardProxy,
 } from '../../fixtures/forward-proxy/server.ts';
-import { type OpenCounter, type Origin, startOrigin, type WireEvent } from '../../fixtures/origin/server.ts';
+import { testCa } from '../../fixtures/origin/certs.ts';
+import {
+  type OpenCounter,
+  type Origin,
+  startOrigin,
+  type TlsEvent,
+  type TlsOriginOptions,
+  type WireEvent,
+} from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import type { CaseSpec } from '../shared/case-spec.ts';
 import {
@@ -35,6 +43,12 @@ import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
 
 const MAX_TRACE = 500;
+
+/** What `ctx.origin()` starts: a label, and TLS options for an https origin. */
+export interface OriginSpec {
+  label?: string;
+  tls?: TlsOriginOptions | boolean;
+}
 let caseSeq = 0;
 
 /** Everything a case body can use. */
@@ -47,8 +61,13 @@ export interface CaseContext {
   readonly runtime: { name: string; version: string };
   /** Milliseconds since the case started. */
   now(): number;
-  /** Starts an instrumented origin on 127.0.0.1 (stopped at the end of the case). */
-  origin(label?: string): Promise<Origin>;
+  /**
+   * Starts an instrumented origin on 127.0.0.1 (stopped at the end of the case); with `tls`, an https
+   * one (under `--protocol https` every origin is, unless `tls: false`).
+   */
+  origin(spec?: string | OriginSpec): Promise<Origin>;
+  /** `'https'` under `--protocol https`: origins speak TLS and `agent()` makes https agents. */
+  readonly protocol: 'http' | 'https';
   /** A fault proxy (Toxiproxy API) in front of `origin`; send requests through it with `via`. */
   proxy(origin: Origin): Promise<FaultProxy>;
   /**
@@ -64,6 +83,8 @@ export interface CaseContext {
   proxyAgent(options: ProxyAgentOptions): Promise<AgentHandle>;
   /** Creates an agent in the subject. A factory that throws fails the case. */
   agent(options?: Record<string, unknown>, hooks?: AgentHooks): Promise<AgentHandle>;
+  /** Creates an https agent (`createHttpsAgent`); `unsupported` without capability `https`. */
+  httpsAgent(options?: Record<string, unknown>, hooks?: AgentHooks): Promise<AgentHandle>;
   /** Creates an agent and reports whether the factory threw, for validation cases. */
   tryAgent(
     options: Record<string, unknown>,
@@ -147,9 +168,30 @@ export class CaseRun implements CaseContext, Channel {
     for (const w of [...this.waiters]) w();
   }
 
-  async origin(label = String.fromCharCode(65 + this.origins.length)): Promise<Origin> {
-    const origin = await startOrigin({ label, now: () => this.now(), shared: this.wire });
+  get protocol(): 'http' | 'https' {
+    return this.session.config.protocol ?? 'http';
+  }
+
+  async origin(spec: string | OriginSpec = {}): Promise<Origin> {
+    const { label = String.fromCharCode(65 + this.origins.length), tls = this.protocol === 'https' } =
+      typeof spec === 'string' ? { label: spec } : spec;
+    const origin = await startOrigin({ label, now: () => this.now(), shared: this.wire, tls });
     this.origins.push(origin);
+    origin.on('tls', (e: TlsEvent) => {
+      const t = e.connection.tls;
+      this.note(
+        'server',
+        `${origin.label}:${e.kind}`,
+        e.kind === 'secure'
+          ? {
+              connection: e.connection.id,
+              servername: t?.servername ?? null,
+              resumed: t?.resumed ?? false,
+              protocol: t?.protocol ?? null,
+            }
+          : { connection: e.connection.id, code: e.code },
+      );
+    });
     origin.on('wire', (e: WireEvent) => {
       if (e.kind === 'open' || e.kind === 'close') {
         const c = e.connection;
@@ -300,14 +342,44 @@ export class CaseRun implements CaseContext, Channel {
     return handle;
   }
 
-  async agent(options: Record<string, unknown> = {}, hooks?: AgentHooks): Promise<AgentHandle> {
+  agent(options: Record<string, unknown> = {}, hooks?: AgentHooks): Promise<AgentHandle> {
+    return this.protocol === 'https' ? this.httpsAgent(options, hooks) : this.makeAgent(options, hooks, false);
+  }
+
+  httpsAgent(options: Record<string, unknown> = {}, hooks?: AgentHooks): Promise<AgentHandle> {
+    if (this.capabilities.https === false)
+      throw new Unsupported('the subject makes no https agents (capability https)');
+    return this.makeAgent(options, hooks, true);
+  }
+
+  /** The `create` command; an https agent is told the test CA (for subjects without per-request TLS). */
+  private async createCommand(
+    id: string,
+    options: Record<string, unknown>,
+    hooks: AgentHooks | undefined,
+    https: boolean,
+  ): Promise<Command> {
+    const command: Command = { op: 'create', agent: id, options: encodeValue(options) };
+    if (hooks) command.hooks = hooks;
+    if (https) {
+      command.https = true;
+      command.trust = (await testCa()).cert;
+    }
+    return command;
+  }
+
+  private async makeAgent(
+    options: Record<string, unknown>,
+    hooks: AgentHooks | undefined,
+    https: boolean,
+  ): Promise<AgentHandle> {
     const handle = this.newAgent();
     try {
-      await this.command({ op: 'create', agent: handle.id, options: encodeValue(options), hooks });
+      await this.command(await this.createCommand(handle.id, options, hooks, https));
     } catch (err) {
       if (err instanceof SubjectCommandError) {
         throw new CaseFailure(
-          `createAgent(${describeOptions(options)}) threw ${err.wire.name}: ${err.wire.message}`,
+          `${https ? 'createHttpsAgent' : 'createAgent'}(${describeOptions(options)}) threw ${err.wire.name}: ${err.wire.message}`,
         );
       }
       throw err;
@@ -319,8 +391,11 @@ export class CaseRun implements CaseContext, Channel {
     options: Record<string, unknown>,
   ): Promise<{ ok: true; agent: AgentHandle } | { ok: false; error: WireError }> {
     const handle = this.newAgent();
+    const https = this.protocol === 'https';
+    if (https && this.capabilities.https === false)
+      throw new Unsupported('the subject makes no https agents (capability https)');
     try {
-      await this.command({ op: 'create', agent: handle.id, options: encodeValue(options) });
+      await this.command(await this.createCommand(handle.id, options, undefined, https));
       return { ok: true, agent: handle };
     } catch (err) {
       this.agents.delete(handle.id);

@@ -66,6 +66,15 @@ export class RequestHandle {
   error: { code: string | null; message: string; reusedSocket: boolean; t: number } | null = null;
   closed: { t: number } | null = null;
   readonly timeouts: number[] = [];
+  /** What the client saw of each new TLS connection's handshake (https requests). */
+  readonly secure: {
+    sessionReused: boolean;
+    protocol: string | null;
+    alpn: string | null;
+    authorized: boolean;
+    authorizationError: string | null;
+    t: number;
+  }[] = [];
   /** The fault proxy the request went through, if any. */
   readonly via: FaultProxy | null;
   private readonly channel: Channel;
@@ -125,6 +134,11 @@ export class RequestHandle {
       case 'timeout':
         this.timeouts.push(t);
         break;
+      case 'secure': {
+        const { ev: _ev, req: _req, type: _type, t: _t, ...seen } = event;
+        this.secure.push({ ...seen, t });
+        break;
+      }
     }
   }
 

@@ -64,7 +64,11 @@ export interface Report {
    */
   incomplete?: { signal: string; unfinished: string[] };
   /** The command line selection that produced this report. */
-  selection: { only: string[] };
+  selection: {
+    only: string[];
+    /** `--protocol`: `https` ran the cases over TLS origins with https agents (absent in old reports). */
+    protocol?: 'http' | 'https';
+  };
   summary: Summary;
   results: CaseResult[];
 }

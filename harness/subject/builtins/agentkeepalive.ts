@@ -1,7 +1,15 @@
-/** Built-in subject `agentkeepalive`: the npm package's HTTP agent (a subclass of `http.Agent`). */
+/**
+ * Built-in subject `agentkeepalive`: the npm package's HTTP agent (a subclass of `http.Agent`) and
+ * its `HttpsAgent` (which borrows https.Agent's getName, createConnection and session cache).
+ */
 import type http from 'node:http';
-import AgentKeepAlive from 'agentkeepalive';
+import type https from 'node:https';
+import AgentKeepAlive, { HttpsAgent } from 'agentkeepalive';
 
 export function createAgent(options?: http.AgentOptions): http.Agent {
   return new AgentKeepAlive(options);
+}
+
+export function createHttpsAgent(options?: https.AgentOptions): https.Agent {
+  return new HttpsAgent(options) as unknown as https.Agent;
 }

@@ -8,6 +8,8 @@
  * A runtime without `proxyEnv` would ignore the unknown option and connect directly, so the support is
  * probed once (an agent given `proxyEnv` keeps a proxy configuration under a `kProxyConfig` symbol)
  * and `proxyCapabilities` is null without it: the proxy cases are then `unsupported`.
+ *
+ * https cases (`createHttpsAgent`): the runtime's `https.Agent`.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -42,3 +44,6 @@ function hasProxyEnv(): boolean {
 export const proxyCapabilities: ProxyCapabilities | null = hasProxyEnv()
   ? { noProxy: true, env: true, modes: { 'http:': 'absolute-form', 'https:': 'connect' } }
   : null;
+export function createHttpsAgent(options?: https.AgentOptions): https.Agent {
+  return new https.Agent(options);
+}

@@ -12,6 +12,9 @@
  *   agentKeepAliveTimeoutBuffer   → keepAliveTimeoutThreshold (subtracted from the Keep-Alive hint)
  *   keepAliveMsecs (keepAlive)    → connect.keepAliveInitialDelay (TCP keep-alive; ignored without
  *                                   keepAlive, as in Node)
+ *   ca, cert, key, servername, rejectUnauthorized, minVersion, maxVersion, ciphers, lookup,
+ *   maxCachedSessions             → connect (TLS options exist per Agent only: no per-request ones;
+ *                                   undici keys its session cache by server name, not by these)
  * No counterpart, declared missing: maxTotalSockets, maxFreeSockets, scheduling (undici hands out the
  * first-created idle connection). `defaultPort` has none either (the host declares it missing).
  *
@@ -48,6 +51,20 @@ export interface HttpAgentOptions {
   [other: string]: unknown;
 }
 
+/** https.Agent options that undici takes in its `connect` options. */
+const TLS_CONNECT_OPTIONS = [
+  'ca',
+  'cert',
+  'key',
+  'servername',
+  'rejectUnauthorized',
+  'minVersion',
+  'maxVersion',
+  'ciphers',
+  'lookup',
+  'maxCachedSessions',
+] as const;
+
 export type UndiciAgentOptions = NonNullable<ConstructorParameters<typeof Undici.Agent>[0]>;
 
 /** The undici Agent options equivalent to these http.Agent options (see the table above). */
@@ -63,11 +80,13 @@ export function toUndiciOptions(options: HttpAgentOptions = {}): UndiciAgentOpti
   if (options.timeout !== undefined && options.timeout !== 0) out.keepAliveTimeout = options.timeout;
   if (options.agentKeepAliveTimeoutBuffer !== undefined)
     out.keepAliveTimeoutThreshold = options.agentKeepAliveTimeoutBuffer;
+  const connect: Record<string, unknown> = {};
   if (options.keepAlive === true && options.keepAliveMsecs !== undefined) {
-    out.connect = { keepAlive: true, keepAliveInitialDelay: options.keepAliveMsecs };
+    connect.keepAlive = true;
+    connect.keepAliveInitialDelay = options.keepAliveMsecs;
   }
-  if (options.lookup)
-    out.connect = { ...(out.connect as object), lookup: options.lookup } as typeof out.connect;
+  for (const key of TLS_CONNECT_OPTIONS) if (options[key] !== undefined) connect[key] = options[key];
+  if (Object.keys(connect).length > 0) out.connect = connect as UndiciAgentOptions['connect'];
   return out;
 }
 

@@ -8,6 +8,8 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { loopbackLookup } from '../../../fixtures/origin/certs.ts';
 import {
   type AgentHooks,
   type AgentSnapshot,
@@ -19,8 +21,10 @@ import {
   type RequestAction,
   type RequestSpec,
   type SocketInfo,
+  UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
 import {
+  type AgentKind,
   type Driver,
   describeValue,
   type Factory,
@@ -77,17 +81,30 @@ export class AgentDriver implements Driver {
   private readonly agents = new Map<string, AnyAgent>();
   private readonly requests = new Map<string, LiveRequest>();
   private readonly factory: Factory | null;
+  private readonly httpsFactory: Factory | null;
   private readonly host: HostServices;
 
-  /** `factory` null: a driver for `agent: false` requests only. */
-  constructor(factory: Factory | null, host: HostServices) {
+  /**
+   * `factory` null: a driver for `agent: false` requests only, or for a module that exports only
+   * `createHttpsAgent` (`httpsFactory`).
+   */
+  constructor(factory: Factory | null, host: HostServices, httpsFactory: Factory | null = null) {
     this.factory = factory;
     this.host = host;
+    this.httpsFactory = httpsFactory;
   }
 
-  private make(options: unknown): AnyAgent {
-    if (!this.factory) throw new HostError('ERR_NOT_LOADED', 'no subject module is loaded');
-    const agent = this.factory(options);
+  private make(options: unknown, secure = false): AnyAgent {
+    const factory = secure ? this.httpsFactory : this.factory;
+    if (!factory) {
+      if (this.factory || this.httpsFactory)
+        throw new HostError(
+          UNSUPPORTED_CODE,
+          `the subject exports no ${secure ? 'createHttpsAgent' : 'createAgent'}(options) (capability https)`,
+        );
+      throw new HostError('ERR_NOT_LOADED', 'no subject module is loaded');
+    }
+    const agent = factory(options);
     if (agent && typeof (agent as { then?: unknown }).then === 'function') {
       throw new HostError(
         'ERR_NOT_AN_AGENT',
@@ -114,15 +131,19 @@ export class AgentDriver implements Driver {
     let tuned: AnyAgent = null;
     const reflected = (agent: AnyAgent, key: string, value: unknown) =>
       agent !== null && typeof agent === 'object' && agent[key] === value;
+    // a module with only createHttpsAgent is probed through it
+    const secure = this.factory === null;
     try {
-      plain = this.make({});
-      tuned = this.make({ agentKeepAliveTimeoutBuffer: 600, defaultPort: 8080, protocol: 'https:' });
+      plain = this.make({}, secure);
+      tuned = this.make({ agentKeepAliveTimeoutBuffer: 600, defaultPort: 8080, protocol: 'https:' }, secure);
       caps.agentKeepAliveTimeoutBuffer = reflected(tuned, 'agentKeepAliveTimeoutBuffer', 600);
       caps.defaultPort = reflected(tuned, 'defaultPort', 8080);
       caps.protocol = reflected(tuned, 'protocol', 'https:');
       caps.totalSocketCount = typeof plain.totalSocketCount === 'number';
       caps.freeSockets = plain.freeSockets !== null && typeof plain.freeSockets === 'object';
       caps.events = typeof plain.on === 'function';
+      caps.https = this.httpsFactory !== null && (secure || this.probeHttps());
+      caps.requestTlsOptions = caps.https;
     } finally {
       for (const a of [plain, tuned]) {
         try {
@@ -135,8 +156,19 @@ export class AgentDriver implements Driver {
     return { ...caps, ...declared };
   }
 
-  create(agentId: string, options: unknown, hooks: AgentHooks | undefined): void {
-    const agent = this.make(options);
+  /** createHttpsAgent({}) makes an agent (it is destroyed at once). */
+  private probeHttps(): boolean {
+    const agent = this.make({}, true);
+    try {
+      agent.destroy?.();
+    } catch {
+      // as for the other probes
+    }
+    return true;
+  }
+
+  create(agentId: string, options: unknown, hooks: AgentHooks | undefined, kind?: AgentKind): void {
+    const agent = this.make(options, kind?.https === true);
     this.agents.set(agentId, agent);
     this.installHooks(agentId, agent, hooks);
   }
@@ -269,8 +301,11 @@ export class AgentDriver implements Driver {
     if (spec.localAddress !== undefined) options.localAddress = spec.localAddress;
     if (spec.family !== undefined) options.family = spec.family;
     if (spec.timeout !== undefined) options.timeout = spec.timeout;
-    // an https: target (a proxy agent tunnelling to a TLS origin) needs https.request's checks
-    const req = url.protocol === 'https:' ? https.request(options) : http.request(options);
+    if (spec.resolve === 'loopback') options.lookup = loopbackLookup as http.RequestOptions['lookup'];
+    const secure = url.protocol === 'https:';
+    if (secure && spec.tls) Object.assign(options, spec.tls);
+    // an https: target (an https case, or a proxy agent tunnelling to a TLS origin) needs https.request
+    const req = secure ? https.request(options as https.RequestOptions) : http.request(options);
     const live: LiveRequest = { agent: agentId, req, res: null, consuming: false, bodyLength: 0, body: '' };
     this.requests.set(id, live);
     req.on('socket', (socket: Socket) => {
@@ -290,6 +325,7 @@ export class AgentDriver implements Driver {
         });
       if ((socket as Socket & { connecting?: boolean }).connecting) {
         socket.once('connect', report);
+        if (secure) socket.once('secureConnect', () => this.reportSecure(id, socket as TLSSocket));
       } else {
         report();
       }
@@ -326,6 +362,20 @@ export class AgentDriver implements Driver {
     req.on('close', () => emit({ ev: 'close', req: id }));
     if (spec.body !== undefined) req.write(spec.body);
     if (!spec.manualEnd) req.end();
+  }
+
+  /** What the client saw of a new TLS connection's handshake. */
+  private reportSecure(id: string, socket: TLSSocket): void {
+    const error = socket.authorizationError as Error | string | null | undefined;
+    this.host.emit({
+      ev: 'secure',
+      req: id,
+      sessionReused: typeof socket.isSessionReused === 'function' ? socket.isSessionReused() : false,
+      protocol: typeof socket.getProtocol === 'function' ? socket.getProtocol() : null,
+      alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
+      authorized: socket.authorized === true,
+      authorizationError: error ? String((error as { code?: string }).code ?? error) : null,
+    });
   }
 
   snapshot(agentId: string): AgentSnapshot {

@@ -24,7 +24,15 @@ import {
   type RequestSpec,
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
-import { type Driver, type Factory, HostError, type HostServices, toWireError } from './types.ts';
+import { loopbackLookup } from '../../../fixtures/origin/certs.ts';
+import {
+  type AgentKind,
+  type Driver,
+  type Factory,
+  HostError,
+  type HostServices,
+  toWireError,
+} from './types.ts';
 
 /**
  * Capabilities no dispatcher subject has, whatever the module declares: they need an http.Agent's
@@ -43,6 +51,7 @@ export const DISPATCHER_LACKS: readonly Capability[] = [
   'freeSockets',
   'defaultPort',
   'protocol',
+  'requestTlsOptions',
 ];
 
 // The parts of undici's Dispatcher API the driver uses (structural: no undici types at run time).
@@ -141,14 +150,25 @@ export class DispatcherDriver implements Driver {
       .catch(() => {
         // a probe that cannot be destroyed is the subject's business, not the probe's
       });
-    const caps: Record<string, boolean> = { ...declared };
+    // a Dispatcher speaks TLS to https origins (its TLS options come with the agent options)
+    const caps: Record<string, boolean> = { https: true, ...declared };
     for (const cap of DISPATCHER_LACKS) caps[cap] = false;
     return caps;
   }
 
   /** Makes a dispatcher; its requests go through an observing interceptor. */
-  create(agentId: string, options: unknown, hooks: AgentHooks | undefined): void {
-    const value = this.make(options);
+  create(agentId: string, options: unknown, hooks: AgentHooks | undefined, kind?: AgentKind): void {
+    // TLS options exist per dispatcher only: the CA the requests trust and the loopback resolver go
+    // in with the agent options (a case's own `ca` / `lookup` win).
+    const value = this.make(
+      kind?.https
+        ? {
+            ...(kind.trust !== undefined ? { ca: kind.trust } : {}),
+            lookup: loopbackLookup,
+            ...(options as Record<string, unknown>),
+          }
+        : options,
+    );
     const problem = dispatcherProblem(value);
     if (problem)
       throw this.fail('ERR_NOT_A_DISPATCHER', `createDispatcher() returned a value that ${problem}`);
@@ -295,6 +315,9 @@ export class DispatcherDriver implements Driver {
     if (spec.family !== undefined) throw unsupported('family', 'requestConnectOptions');
     if (spec.timeout !== undefined) throw unsupported('timeout', 'perRequestTimeout');
     if (spec.agentRemoveOnSocket) throw unsupported("'agentRemove'", 'agentRemove');
+    // the `ca` of a request is the run's test CA, which the dispatcher trusts from its creation
+    const tlsKeys = Object.keys(spec.tls ?? {}).filter((k) => k !== 'ca');
+    if (tlsKeys.length > 0) throw unsupported(`TLS options (${tlsKeys.join(', ')})`, 'requestTlsOptions');
     const url = new URL(spec.origin);
     if (spec.host !== undefined) url.hostname = spec.host;
     const live: LiveDispatch = {

@@ -26,6 +26,12 @@ export class HostError extends Error {
 
 export type Factory = (options: unknown) => unknown;
 
+/** Which agent a `create` asks for: an https one (`createHttpsAgent`), and the CA it trusts by default. */
+export interface AgentKind {
+  https: boolean;
+  trust?: string | undefined;
+}
+
 /** What a driver gets from the host. */
 export interface HostServices {
   emit(event: HostEvent): void;
@@ -36,7 +42,7 @@ export interface Driver {
   readonly factoryName: string;
   /** What this subject can do: the module's declarations completed by probing throwaway instances. */
   capabilities(declared: Record<string, boolean>): Record<string, boolean>;
-  create(agentId: string, options: unknown, hooks: AgentHooks | undefined): void;
+  create(agentId: string, options: unknown, hooks: AgentHooks | undefined, kind?: AgentKind): void;
   request(agentId: string, reqId: string, spec: RequestSpec): void;
   snapshot(agentId: string): AgentSnapshot;
   getName(agentId: string, options: unknown): Json;
