@@ -290,7 +290,9 @@ defineCase(
   async (ctx) => {
     const origin = await ctx.origin();
     // The same origin, addressed without a port: http.request() then asks the agent for its default.
-    const portless = Object.create(origin, { url: { value: 'http://127.0.0.1' } }) as Origin;
+    // --protocol https: https.Agent's default is 443
+    const [scheme, defaultPort] = ctx.protocol === 'https' ? ['https', 443] : ['http', 80];
+    const portless = Object.create(origin, { url: { value: `${scheme}://127.0.0.1` } }) as Origin;
     const agent = await ctx.agent({ defaultPort: origin.port });
     const r = await agent.request({ origin: portless, path: '/no-port' });
     await r.done(1500);
@@ -301,7 +303,7 @@ defineCase(
       `${rec ? `the origin received the request (Host: ${rec.headers.host})` : `the origin never received it${r.error ? ` (${r.error.code ?? ''} ${r.error.message})` : ''}`}; default agent.defaultPort ${show(dflt)}`,
     );
     assert.ok(rec, `the request without a port reached the origin on port ${origin.port}`);
-    assert.equal(dflt, 80, 'agent.defaultPort of an agent made without options');
+    assert.equal(dflt, defaultPort, 'agent.defaultPort of an agent made without options');
   },
 );
 

@@ -34,7 +34,28 @@ function total(map: Record<string, SocketInfo[] | number>, name?: string): numbe
   return Object.values(map).reduce<number>((sum, v) => sum + count(v), 0);
 }
 
-function toSnapshot(raw: AgentSnapshot): Snapshot {
+/**
+ * `--protocol https`: an https agent's pool key is the http name followed by its TLS fields, of which
+ * the run's test CA (a PEM) comes first. Cut there, so the core areas see the http part of the name.
+ */
+export function httpPartOf(name: string): string {
+  const at = name.indexOf(':-----BEGIN');
+  return at === -1 ? name : name.slice(0, at);
+}
+
+function projectKeys<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [httpPartOf(k), v]));
+}
+
+function toSnapshot(raw: AgentSnapshot, httpNames = false): Snapshot {
+  if (httpNames) {
+    raw = {
+      ...raw,
+      sockets: projectKeys(raw.sockets),
+      freeSockets: projectKeys(raw.freeSockets),
+      requests: projectKeys(raw.requests),
+    };
+  }
   return {
     ...raw,
     fields: decodeValue(raw.fields as Json) as Record<string, unknown>,
@@ -60,10 +81,16 @@ export class AgentHandle {
   readonly connects: { options: Record<string, unknown>; t: number }[] = [];
   private readonly channel: Channel;
   private nextRequest = 1;
+  /**
+   * `--protocol https` only: the test CA every request trusts. Pool keys and getName() results are
+   * then reported by their http part (httpPartOf), so the core areas' names still apply.
+   */
+  private readonly trust: string | null;
 
-  constructor(channel: Channel, id: string) {
+  constructor(channel: Channel, id: string, trust: string | null = null) {
     this.channel = channel;
     this.id = id;
+    this.trust = trust;
   }
 
   /** Internal: the case routes the host's events for this agent here. */
@@ -118,7 +145,7 @@ export class AgentHandle {
     const last = outcomes.at(-1);
     const snapshot =
       commands.at(-1)?.op === 'snapshot' && last?.ok
-        ? toSnapshot(last.value as unknown as AgentSnapshot)
+        ? toSnapshot(last.value as unknown as AgentSnapshot, this.trust !== null)
         : null;
     return { requests: prepared.map((p) => p.handle), snapshot };
   }
@@ -129,6 +156,7 @@ export class AgentHandle {
       throw new Unsupported('the subject has no agent state to snapshot (capability agentState)');
     return toSnapshot(
       (await this.channel.command({ op: 'snapshot', agent: this.id })) as unknown as AgentSnapshot,
+      this.trust !== null,
     );
   }
 
@@ -141,6 +169,16 @@ export class AgentHandle {
   async getName(options: Record<string, unknown>): Promise<unknown> {
     if (this.channel.capabilities.getName === false)
       throw new Unsupported('the subject has no getName() (capability getName)');
+    if (this.trust !== null) {
+      const name = decodeValue(
+        await this.channel.command({
+          op: 'getName',
+          agent: this.id,
+          options: encodeValue({ ca: this.trust, ...options }),
+        }),
+      );
+      return typeof name === 'string' ? httpPartOf(name) : name;
+    }
     return decodeValue(
       await this.channel.command({ op: 'getName', agent: this.id, options: encodeValue(options) }),
     );

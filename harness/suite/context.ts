@@ -335,21 +335,27 @@ export class CaseRun implements CaseContext, Channel {
     await this.command({ op: 'hello' });
   }
 
-  private newAgent(): AgentHandle {
+  private newAgent(trust: string | null = null): AgentHandle {
     const id = `c${this.seq}.a${this.agents.size + 1}`;
-    const handle = new AgentHandle(this, id);
+    const handle = new AgentHandle(this, id, trust);
     this.agents.set(id, handle);
     return handle;
   }
 
   agent(options: Record<string, unknown> = {}, hooks?: AgentHooks): Promise<AgentHandle> {
-    return this.protocol === 'https' ? this.httpsAgent(options, hooks) : this.makeAgent(options, hooks, false);
+    if (this.protocol !== 'https') return this.makeAgent(options, hooks, false);
+    this.requireHttps();
+    return this.makeAgent(options, hooks, true, true);
   }
 
   httpsAgent(options: Record<string, unknown> = {}, hooks?: AgentHooks): Promise<AgentHandle> {
+    this.requireHttps();
+    return this.makeAgent(options, hooks, true);
+  }
+
+  private requireHttps(): void {
     if (this.capabilities.https === false)
       throw new Unsupported('the subject makes no https agents (capability https)');
-    return this.makeAgent(options, hooks, true);
   }
 
   /** The `create` command; an https agent is told the test CA (for subjects without per-request TLS). */
@@ -372,8 +378,9 @@ export class CaseRun implements CaseContext, Channel {
     options: Record<string, unknown>,
     hooks: AgentHooks | undefined,
     https: boolean,
+    httpNames = false,
   ): Promise<AgentHandle> {
-    const handle = this.newAgent();
+    const handle = this.newAgent(httpNames ? (await testCa()).cert : null);
     try {
       await this.command(await this.createCommand(handle.id, options, hooks, https));
     } catch (err) {
@@ -390,10 +397,9 @@ export class CaseRun implements CaseContext, Channel {
   async tryAgent(
     options: Record<string, unknown>,
   ): Promise<{ ok: true; agent: AgentHandle } | { ok: false; error: WireError }> {
-    const handle = this.newAgent();
     const https = this.protocol === 'https';
-    if (https && this.capabilities.https === false)
-      throw new Unsupported('the subject makes no https agents (capability https)');
+    if (https) this.requireHttps();
+    const handle = this.newAgent(https ? (await testCa()).cert : null);
     try {
       await this.command(await this.createCommand(handle.id, options, undefined, https));
       return { ok: true, agent: handle };
