@@ -1,11 +1,14 @@
 /**
  * The registry of documentation sentences: every case's `doc` is one of these entries (a test keeps
  * it so), so a sentence is quoted once, with one anchor, however many cases check it. Quotes are
- * exact, from https://nodejs.org/api/http.html; an entry that paraphrases is a bug.
+ * exact, from https://nodejs.org/api/http.html (and, for the https area, https.html and tls.html); an
+ * entry that paraphrases is a bug.
  */
 import type { DocRef } from '../harness/suite/api.ts';
 
 const HTTP = 'https://nodejs.org/api/http.html';
+const HTTPS = 'https://nodejs.org/api/https.html';
+const TLS = 'https://nodejs.org/api/tls.html';
 
 export const DOCS = {
   keepAliveOptionFull: {
@@ -282,6 +285,38 @@ export const DOCS = {
   requestProtocol: {
     url: `${HTTP}#httprequesturl-options-callback`,
     quote: "`protocol` Protocol to use. **Default:** `'http:'`.",
+  httpsAgentClass: {
+    url: `${HTTPS}#class-httpsagent`,
+    quote: 'An `Agent` object for HTTPS similar to `http.Agent`. See `https.request()` for more information.',
+  },
+  httpsMaxCachedSessions: {
+    url: `${HTTPS}#new-agentoptions`,
+    quote:
+      'maximum number of TLS cached sessions. Use `0` to disable TLS session caching. **Default:** `100`.',
+  },
+  httpsServername: {
+    url: `${HTTPS}#new-agentoptions`,
+    quote:
+      "the value of Server Name Indication extension to be sent to the server. Use empty string `''` to disable sending the extension. **Default:** host name of the target server, unless the target server is specified using an IP address, in which case the default is `''` (no extension).",
+  },
+  httpsRequestDefaults: {
+    url: `${HTTPS}#httpsrequestoptions-callback`,
+    quote: 'Accepts all `options` from `http.request()`, with some differences in default values:',
+  },
+  httpsRequestTlsOptions: {
+    url: `${HTTPS}#httpsrequestoptions-callback`,
+    quote:
+      'The following additional `options` from `tls.connect()` are also accepted: `ca`, `cert`, `ciphers`, `clientCertEngine`, `crl`, `dhparam`, `ecdhCurve`, `honorCipherOrder`, `key`, `passphrase`, `pfx`, `rejectUnauthorized`, `secureOptions`, `secureProtocol`, `servername`, `sessionIdContext`, `highWaterMark`.',
+  },
+  tlsRejectUnauthorized: {
+    url: `${TLS}#tlsconnectoptions-callback`,
+    quote:
+      "If not `false`, the server certificate is verified against the list of supplied CAs. An `'error'` event is emitted if verification fails; `err.code` contains the OpenSSL error code. **Default:** `true`.",
+  },
+  tlsServername: {
+    url: `${TLS}#tlsconnectoptions-callback`,
+    quote:
+      'Server name for the SNI (Server Name Indication) TLS extension. It is the name of the host being connected to, and must be a host name, and not an IP address.',
   },
 } as const satisfies Record<string, DocRef>;
 

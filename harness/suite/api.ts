@@ -9,8 +9,8 @@ export type {
   ProxyConnectionRecord,
   ProxyRequestRecord,
 } from '../../fixtures/forward-proxy/server.ts';
-export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
 export { clientCert, testCa, untrustedCa } from '../../fixtures/origin/certs.ts';
+export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
 export type { Origin, TlsOriginOptions } from '../../fixtures/origin/server.ts';
 export type { Capability } from '../shared/capabilities.ts';
 export type { CaseSpec, DocRef } from '../shared/case-spec.ts';

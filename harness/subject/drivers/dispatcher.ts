@@ -14,6 +14,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+import { loopbackLookup } from '../../../fixtures/origin/certs.ts';
 import type { Capability } from '../../shared/capabilities.ts';
 import {
   type AgentHooks,
@@ -24,7 +25,6 @@ import {
   type RequestSpec,
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
-import { loopbackLookup } from '../../../fixtures/origin/certs.ts';
 import {
   type AgentKind,
   type Driver,
