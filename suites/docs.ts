@@ -285,6 +285,7 @@ export const DOCS = {
   requestProtocol: {
     url: `${HTTP}#httprequesturl-options-callback`,
     quote: "`protocol` Protocol to use. **Default:** `'http:'`.",
+  },
   httpsAgentClass: {
     url: `${HTTPS}#class-httpsagent`,
     quote: 'An `Agent` object for HTTPS similar to `http.Agent`. See `https.request()` for more information.',
