@@ -61,7 +61,7 @@ compare options (agent-conformance compare --help):
   --only-different       show only the cases whose results differ
   --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
   --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE})
-  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown)
+  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --protocol <p>
 
 exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness or subject error
   with --expectations: 0 no surprise · 1 an unexpected failure or pass · 2 usage or harness error

@@ -53,6 +53,7 @@ const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]
                          terminal, json, html, markdown (default: all; "-" is stdout); repeatable
   --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}); each shares the check
                          command's case concurrency with the others running beside it
+  --protocol <p>         http (default) | https: the subjects run now use TLS origins and https agents
 
 exit codes: 0 the matrix was produced · 2 usage error, or a subject could not be run at all
   130 / 143 interrupted by SIGINT / SIGTERM: no matrix; the runs under way keep incomplete reports`;
@@ -134,6 +135,7 @@ function parse(argv: string[]) {
         only: { type: 'string', multiple: true, default: [] },
         reporter: { type: 'string', multiple: true, default: [] },
         concurrency: { type: 'string', default: String(DEFAULT_IMPLEMENTATIONS_AT_ONCE) },
+        protocol: { type: 'string', default: 'http' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -207,6 +209,9 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     );
   }
   const concurrency = parseConcurrency(values.concurrency);
+  const protocol = values.protocol;
+  if (protocol !== 'http' && protocol !== 'https')
+    throw new UsageError(`compare: --protocol takes http or https (got ${protocol})`);
   const onlyDifferent = values['only-different'];
   const outDir = resolve(values.out ?? 'reports/compare');
   const targets = resolveTargets(values.reporter, {
@@ -233,6 +238,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       concurrency: casesAtOnce(concurrency),
       io,
       progress: false,
+      protocol,
     });
     // Two columns of the same subject and runtime run at once: each keeps its own report.
     let outDir = prepared.outDir;
