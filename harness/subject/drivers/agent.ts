@@ -9,7 +9,6 @@ import http from 'node:http';
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { loopbackLookup } from '../../../fixtures/origin/certs.ts';
 import {
   type AgentHooks,
   type AgentSnapshot,
@@ -23,6 +22,7 @@ import {
   type SocketInfo,
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
+import { loopbackLookup } from '../proxy-contract.ts';
 import {
   type AgentKind,
   type Driver,

@@ -14,7 +14,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
-import { loopbackLookup } from '../../../fixtures/origin/certs.ts';
 import type { Capability } from '../../shared/capabilities.ts';
 import {
   type AgentHooks,
@@ -25,6 +24,7 @@ import {
   type RequestSpec,
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
+import { loopbackLookup } from '../proxy-contract.ts';
 import {
   type AgentKind,
   type Driver,
