@@ -20,7 +20,7 @@ import {
   type WireEvent,
 } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
-import type { CaseSpec } from '../shared/case-spec.ts';
+import { areaOf, type CaseSpec } from '../shared/case-spec.ts';
 import {
   type AgentHooks,
   type Command,
@@ -43,6 +43,12 @@ import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
 
 const MAX_TRACE = 500;
+
+/**
+ * Areas `--protocol https` leaves alone: `proxy` decides per case whether the target is http: or
+ * https: (and how the agent reaches it), `https` is over TLS whatever the flag says.
+ */
+const OWN_PROTOCOL_AREAS: readonly string[] = ['proxy', 'https'];
 
 /** What `ctx.origin()` starts: a label, and TLS options for an https origin. */
 export interface OriginSpec {
@@ -168,7 +174,9 @@ export class CaseRun implements CaseContext, Channel {
     for (const w of [...this.waiters]) w();
   }
 
+  /** `--protocol https` applies to every area but those that choose their protocol per case. */
   get protocol(): 'http' | 'https' {
+    if (OWN_PROTOCOL_AREAS.includes(areaOf(this.spec.id))) return 'http';
     return this.session.config.protocol ?? 'http';
   }
 
