@@ -14,6 +14,7 @@ import {
   resolveExpectationsFile,
   updateExpectationsFile,
 } from './commands/expectations.ts';
+import { LANE_OPTIONS, laneOptions } from './containers.ts';
 import { UsageError } from './errors.ts';
 import { executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
@@ -45,6 +46,11 @@ const USAGE = `usage: agent-conformance <subject> [options]
   --concurrency <n>      cases run at once (default 8; a case marked alone runs by itself)
   --toxiproxy-url <url>  drive the faults cases through this Toxiproxy (http://127.0.0.1:8474; loopback
                          only) instead of the embedded one
+  --containers           add the container lane: the servers area against nginx, Apache httpd and
+                         HAProxy in Docker (without it those cases are skip; no engine: exit 2)
+  --toxiproxy <mode>     embedded (default) | container: Toxiproxy in Docker (offline, our fault
+                         proxy's image stands in; the report says which ran)
+  --toxiproxy-image <i>  the image for --toxiproxy container (default ghcr.io/shopify/toxiproxy:2.12.0)
   --list                 list the cases and exit
   -h, --help             this text
   -v, --version          print the version
@@ -52,7 +58,8 @@ const USAGE = `usage: agent-conformance <subject> [options]
 compare options:
   --only-different       show only the cases whose results differ
   --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
-  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --concurrency <n>
+  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --concurrency <n>,
+  --containers, --toxiproxy <mode>, --toxiproxy-image <image>
 
 exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness or subject error
   with --expectations: 0 no surprise · 1 an unexpected failure or pass · 2 usage or harness error
@@ -74,6 +81,7 @@ function parse(argv: string[]) {
         trace: { type: 'boolean', default: false },
         concurrency: { type: 'string', default: '8' },
         'toxiproxy-url': { type: 'string' },
+        ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -134,6 +142,7 @@ export async function main(
   const toxiproxyUrl =
     values['toxiproxy-url'] === undefined ? undefined : checkToxiproxyUrl(values['toxiproxy-url']);
 
+  const lane = laneOptions(values);
   const prepared = await prepareCheck({
     subjectSpec: positionals[0]!,
     runtime: values.runtime,
@@ -143,6 +152,7 @@ export async function main(
     concurrency,
     io,
     ...(toxiproxyUrl === undefined ? {} : { toxiproxyUrl }),
+    ...lane,
   });
   // Everything that can be a usage error is checked before the run.
   const targets = resolveTargets(values.reporter, {

@@ -8,8 +8,10 @@
 
 import { resolve } from 'node:path';
 import type { RunConfig } from '../shared/config.ts';
+import type { ContainerLane, ContainerStarted } from '../shared/containers.ts';
 import { HOST_FILE } from '../shared/subject-process.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
+import { containersInfo, prepareLane } from './containers.ts';
 import { UsageError } from './errors.ts';
 import { makePlan, type Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
@@ -40,6 +42,10 @@ export interface CheckOptions {
   io: Io;
   /** `--toxiproxy-url`: an external Toxiproxy for the fault cases (RunConfig.toxiproxyUrl). */
   toxiproxyUrl?: string;
+  /** `--containers`: the container lane (the `servers` area against real servers). */
+  containers?: boolean;
+  /** `--toxiproxy container`: the Toxiproxy image to run (`--toxiproxy-image`). */
+  toxiproxyImage?: string;
 }
 
 export interface PreparedCheck {
@@ -49,6 +55,8 @@ export interface PreparedCheck {
   launcher: RuntimeLauncher;
   outDir: string;
   reproPrefix: string;
+  /** The container lane, ready to start (images built); absent without one. */
+  lane?: ContainerLane;
 }
 
 export interface CheckResult {
@@ -87,13 +95,21 @@ export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck
     onInstall: (msg) => options.io.err.write(`${msg}\n`),
   });
   const outDir = resolve(options.out ?? defaultOutDir(subject.name, options.runtime));
-  const reproPrefix = `npx agent-conformance ${options.subjectSpec}${options.runtime === 'node' ? '' : ` --runtime ${options.runtime}`}`;
-  return { options, subject, plan, launcher, outDir, reproPrefix };
+  const lanes = `${options.containers ? ' --containers' : ''}${options.toxiproxyImage === undefined ? '' : ' --toxiproxy container'}`;
+  const reproPrefix = `npx agent-conformance ${options.subjectSpec}${options.runtime === 'node' ? '' : ` --runtime ${options.runtime}`}${lanes}`;
+  const prepared: PreparedCheck = { options, subject, plan, launcher, outDir, reproPrefix };
+  if (options.containers || options.toxiproxyImage !== undefined)
+    prepared.lane = await prepareLane({
+      servers: options.containers === true && plan.cases.some((c) => c.area === 'servers'),
+      toxiproxyImage: options.toxiproxyImage ?? null,
+      log: (line) => options.io.err.write(`${line}\n`),
+    });
+  return prepared;
 }
 
 /** Runs a prepared check and writes its report.json; never throws for a broken subject (`fatal`). */
 export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult> {
-  const { options, subject, plan, launcher, outDir, reproPrefix } = prepared;
+  const { options, subject, plan, launcher, outDir, reproPrefix, lane } = prepared;
   const startedAt = new Date();
   const t0 = performance.now();
   const cwd = process.cwd();
@@ -110,6 +126,7 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
   }
 
   const verdicts = new Map<string, CaseVerdict>();
+  let started: ContainerStarted[] = [];
   if (fatal) {
     for (const c of plan.cases) {
       verdicts.set(c.id, {
@@ -137,10 +154,12 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
       concurrency: options.concurrency,
     };
     if (options.toxiproxyUrl !== undefined) config.toxiproxyUrl = options.toxiproxyUrl;
+    if (lane) config.containers = lane;
     const progress = makeProgress(options.io, plan.cases.length);
     const outcome = await runPlan(plan, config, { onVerdict: progress.tick });
     progress.done();
     for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
+    started = outcome.containers;
   }
 
   const report: Report = buildReport({
@@ -157,6 +176,7 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
     fatal,
     only: options.only,
     reproPrefix,
+    ...(lane ? { containers: containersInfo(lane, started) } : {}),
   });
   const file = writeJsonReport(report, outDir);
   return { report, file };

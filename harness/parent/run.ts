@@ -7,12 +7,15 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RUN_ENV, type RunConfig } from '../shared/config.ts';
+import type { ContainerStarted } from '../shared/containers.ts';
 import type { SuiteMessage } from '../shared/suite-messages.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
 import type { Plan } from './plan.ts';
 
 export interface RunOutcome {
   verdicts: Map<string, CaseVerdict>;
+  /** Containers the suite process started (`--containers`, `--toxiproxy container`). */
+  containers: ContainerStarted[];
 }
 
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -26,6 +29,7 @@ export async function runPlan(
   options: { onVerdict?: (verdict: CaseVerdict) => void },
 ): Promise<RunOutcome> {
   const verdicts = new Map<string, CaseVerdict>();
+  const containers: ContainerStarted[] = [];
   // node:test reports a test's diagnostics before its failure: a failure without a verdict is only
   // provisional until the process ends.
   const provisional = new Map<string, CaseVerdict>();
@@ -63,6 +67,8 @@ export async function runPlan(
     const message = raw as SuiteMessage;
     if (message.kind === 'verdict') {
       accept(message.verdict);
+    } else if (message.kind === 'container') {
+      containers.push(message.started);
     } else if (planned.has(message.name)) {
       // Unless its verdict came, only node:test's own backstop (or a crash) ended this case.
       provisional.set(message.name, {
@@ -103,5 +109,5 @@ export async function runPlan(
       });
     }
   }
-  return { verdicts };
+  return { verdicts, containers };
 }

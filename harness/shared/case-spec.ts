@@ -26,6 +26,7 @@ export const AREAS = [
   'lifecycle',
   'defaults',
   'faults',
+  'servers',
 ] as const;
 
 export type Area = (typeof AREAS)[number];

@@ -3,6 +3,7 @@
  */
 
 import type { Capabilities } from './capabilities.ts';
+import type { ContainerLane } from './containers.ts';
 
 export const RUN_ENV = 'AGENT_CONFORMANCE_RUN';
 export const LIST_ENV = 'AGENT_CONFORMANCE_LIST';
@@ -28,6 +29,8 @@ export interface RunConfig {
   reproPrefix: string;
   /** `--toxiproxy-url`: an external Toxiproxy for the fault cases; absent = one embedded per suite process. */
   toxiproxyUrl?: string;
+  /** `--containers` / `--toxiproxy container`: images prepared by the parent (./containers.ts). */
+  containers?: ContainerLane;
 }
 
 export function readRunConfig(): RunConfig | null {

@@ -8,6 +8,7 @@
 import { type OpenCounter, type Origin, startOrigin, type WireEvent } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import type { CaseSpec } from '../shared/case-spec.ts';
+import type { ServerKind } from '../shared/containers.ts';
 import {
   type AgentHooks,
   type Command,
@@ -25,6 +26,7 @@ import {
 import type { Status, TraceEntry } from '../shared/verdict.ts';
 import { AgentHandle, unsupportedOr } from './agent.ts';
 import { createFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { RealServer } from './real-server.ts';
 import type { Channel, RequestHandle } from './request.ts';
 import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
@@ -46,6 +48,11 @@ export interface CaseContext {
   origin(label?: string): Promise<Origin>;
   /** A fault proxy (Toxiproxy API) in front of `origin`; send requests through it with `via`. */
   proxy(origin: Origin): Promise<FaultProxy>;
+  /**
+   * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run
+   * without the lane, `error` if it cannot start.
+   */
+  server(kind: ServerKind): Promise<RealServer>;
   /** Creates an agent in the subject. A factory that throws fails the case. */
   agent(options?: Record<string, unknown>, hooks?: AgentHooks): Promise<AgentHandle>;
   /** Creates an agent and reports whether the factory threw, for validation cases. */
@@ -152,6 +159,12 @@ export class CaseRun implements CaseContext, Channel {
     );
     this.proxies.push(proxy);
     return proxy;
+  }
+
+  async server(kind: ServerKind): Promise<RealServer> {
+    const server = new RealServer(await this.session.containers.server(kind), this.seq);
+    this.note('harness', 'server', { kind, url: server.url, version: server.version });
+    return server;
   }
 
   private async subject(): Promise<SubjectProcess> {

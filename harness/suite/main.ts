@@ -9,7 +9,7 @@ import { run } from 'node:test';
 import { readRunConfig } from '../shared/config.ts';
 import type { SuiteMessage } from '../shared/suite-messages.ts';
 import { parseVerdictLine } from '../shared/verdict.ts';
-import { closeSession } from './session.ts';
+import { closeSession, session } from './session.ts';
 
 interface TestEventData {
   name?: string;
@@ -53,6 +53,8 @@ process.on('message', (message: { kind?: string }) => {
   void closeSession().finally(() => process.disconnect?.());
 });
 
+// The container lane's servers start before the first case, not inside a case's budget.
+if (config.containers?.servers) await session().containers.warmUp();
 const stream = run({ files, isolation: 'none', concurrency: config.concurrency });
 const pending: Promise<void>[] = [];
 for await (const event of stream) {

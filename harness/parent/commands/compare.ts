@@ -24,6 +24,7 @@ import {
   renderCompareMarkdown,
   renderCompareTerminal,
 } from '../compare.ts';
+import { LANE_OPTIONS, laneOptions } from '../containers.ts';
 import { UsageError } from '../errors.ts';
 import { executeCheck, type Io, type PreparedCheck, parseConcurrency, prepareCheck } from '../pipeline.ts';
 import { readJsonReport } from '../report/json.ts';
@@ -41,6 +42,8 @@ const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]
   --reporter <name>[:path]
                          terminal, json, html, markdown (default: all; "-" is stdout); repeatable
   --concurrency <n>      suite files run at once per subject (default 3)
+  --containers, --toxiproxy <mode>, --toxiproxy-image <image>
+                         the container lane, as for a single run
 
 exit codes: 0 the matrix was produced · 2 usage error, or a subject could not be run at all`;
 
@@ -121,6 +124,7 @@ function parse(argv: string[]) {
         only: { type: 'string', multiple: true, default: [] },
         reporter: { type: 'string', multiple: true, default: [] },
         concurrency: { type: 'string', default: '3' },
+        ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -150,6 +154,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     command: 'compare',
   });
 
+  const lane = laneOptions(values);
   // Every argument is checked (reports read, subjects and runtimes resolved) before anything runs.
   const inputs = positionals.map((arg) => parseCompareArg(arg));
   const loaded: (Report | PreparedCheck)[] = [];
@@ -164,6 +169,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
           trace: false,
           concurrency,
           io,
+          ...lane,
         }),
       );
   }

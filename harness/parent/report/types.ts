@@ -56,10 +56,21 @@ export interface Report {
   durationMs: number;
   /** Set when the run could not measure anything (subject failed to load, …). */
   fatal: { message: string } | null;
+  /** `--containers` / `--toxiproxy container`: the engine, the images and the server versions that ran. */
+  containers?: ContainersInfo;
   /** The command line selection that produced this report. */
   selection: { only: string[] };
   summary: Summary;
   results: CaseResult[];
+}
+
+export interface ContainersInfo {
+  /** `docker 20.10.24 via testcontainers 12.2.0`. */
+  backend: string;
+  /** Every image the run prepared; `version` as the server reported it once started (null: not started). */
+  images: { kind: string; image: string; version: string | null }[];
+  /** `--toxiproxy container`: the image asked for and the one that ran (our fault proxy when it stood in). */
+  toxiproxy: { requested: string; image: string; standIn: boolean } | null;
 }
 
 export function emptyCounts(): StatusCounts {
