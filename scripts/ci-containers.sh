@@ -84,12 +84,14 @@ echo "ci-containers: container tests took $(took "$t")"
 t=$(seconds)
 lane_out="$state_dir/lane"
 set +e
-"$NODE" bin/agent-conformance.mjs node --containers --only servers --out "$lane_out" --reporter terminal
+"$NODE" bin/agent-conformance.mjs node --containers --only servers --out "$lane_out" --reporter terminal \
+	--expectations node
 lane_code=$?
 set -e
 echo "ci-containers: the container lane took $(took "$t") (exit $lane_code)"
-# Exit 1 (a must case failed) is a verdict about the subject, and the lane must not have one on node;
-# any other non-zero exit is a harness or setup error. Either fails CI, as does any case in error.
+# With the shipped expectations (Node's maxTotalSockets overshoot is a known failure, on real servers
+# too), exit 1 is a result nobody expected and 2 a harness or setup error; either fails CI, as does
+# any case in error, timeout or skip.
 if [[ "$lane_code" != 0 ]]; then
 	echo "ci-containers: the container lane exited with $lane_code" >&2
 	exit 1

@@ -12,8 +12,10 @@ import {
   type AgentHandle,
   type CaseContext,
   defineCase,
+  peakOf,
   type RealServer,
   type RequestHandle,
+  sampleConnections,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
 
@@ -32,7 +34,19 @@ function fmt(e: AccessEntry): string {
 }
 
 async function pooled(ctx: CaseContext, agent: AgentHandle, n: number): Promise<void> {
-  await ctx.waitFor(`${n} socket(s) back in the pool`, () => agent.frees.length >= n, 1000);
+  await ctx.waitFor(
+    `the socket back in the pool after response ${n} (the agent's 'free')`,
+    () => agent.frees.length >= n,
+    1000,
+  );
+}
+
+/** Like `pooled`, for cases where an agent that does not pool is an observation, not a failure. */
+async function maybePooled(ctx: CaseContext, agent: AgentHandle, n: number): Promise<boolean> {
+  return pooled(ctx, agent, n).then(
+    () => true,
+    () => false,
+  );
 }
 
 function header(r: RequestHandle, name: string): string {
@@ -218,7 +232,7 @@ for (const kind of ['httpd', 'nginx', 'haproxy'] as const) {
       const server = await ctx.server(kind);
       const agent = await ctx.agent({ keepAlive: true });
       const a = await get(agent, server, 'a');
-      await pooled(ctx, agent, 1);
+      if (!(await maybePooled(ctx, agent, 1))) ctx.observe('the agent did not pool the socket');
       await until(ctx, a.ended?.t ?? ctx.now(), IDLE_MS + 500);
       const snapshot = await agent.optionalSnapshot().catch(() => null);
       const r = await agent.request({ origin: server, path: server.path('b') });
@@ -255,19 +269,28 @@ async function drain(ctx: CaseContext, requests: RequestHandle[]): Promise<void>
   );
 }
 
+/** The agent's client ports: the server's log of this case, and the host's 'socket' events. */
+function clientPorts(entries: readonly AccessEntry[], requests: readonly RequestHandle[]): Set<number> {
+  const ports = new Set(entries.map((e) => e.clientPort));
+  for (const r of requests) for (const s of r.sockets) if (s.localPort !== null) ports.add(s.localPort);
+  return ports;
+}
+
 defineCase(
   {
     id: 'servers/nginx-max-sockets',
-    title: 'nginx: maxSockets 2 caps the connections the server sees',
+    title: 'nginx: maxSockets 2 caps the connections the server holds',
     level: 'must',
     doc: DOCS.maxSocketsOption,
+    alone: true,
     expected:
-      'six requests at once with maxSockets 2, responses left unread: nginx logs exactly 2 requests, from 2 client ports; once they are read, all 6 complete',
+      "six requests at once with maxSockets 2 (responses read late): nginx never holds more than 2 of the agent's connections at once (its sockets in the kernel's table, sampled every few ms); its log shows them on 2 or 3 connections (it ends one after 3 requests); all 6 complete",
     budgetMs: 12_000,
   },
   async (ctx) => {
     const server = await ctx.server('nginx');
     const agent = await ctx.agent({ keepAlive: true, maxSockets: 2 });
+    const sampler = sampleConnections([server]);
     const { requests } = await agent.issue(
       Array.from({ length: 6 }, (_, i) => ({
         origin: server,
@@ -276,35 +299,43 @@ defineCase(
       })),
     );
     await server.logged(2);
-    await ctx.observeFor(400);
+    await ctx.observeFor(300);
     const held = server.entries();
     await drain(ctx, requests);
     const all = await server.logged(6);
-    const ports = new Set(all.map((e) => e.clientPort));
+    await ctx.observeFor(200);
+    const samples = await sampler.stop();
+    const peak = peakOf(samples, clientPorts(all, requests));
     ctx.observe(
-      `${server.version}: while held ${held.length} logged (${held.map(fmt).join(' ')}); in all ${all.map(fmt).join(' ')}`,
+      `${server.version}: at most ${peak} connection(s) at once over ${samples.length} samples; ` +
+        `logged while unread ${held.length}; in all ${all.map(fmt).join(' ')}`,
     );
-    assert.equal(held.length, 2, 'the server saw 2 requests while the responses were unread');
-    assert.equal(new Set(held.map((e) => e.clientPort)).size, 2, 'on 2 connections');
-    assert.ok(ports.size <= 2 + 2, 'no more connections than the limit, and the one reopen per socket');
+    assert.ok(peak <= 2, `nginx held ${peak} of the agent's connections at once, maxSockets is 2`);
+    // nginx ends a connection after 3 requests: 6 requests over at most 2 sockets at a time take 2
+    // connections, or 3 when they were shared unevenly; more means more than 2 at once
+    const used = new Set(all.map((e) => e.clientPort)).size;
+    assert.ok(used >= 2, 'the agent used a 2nd socket while the 1st was busy');
+    assert.ok(used <= 3, `the 6 requests came on ${used} connections: more than 2 at once`);
   },
 );
 
 defineCase(
   {
     id: 'servers/nginx-haproxy-max-total-sockets',
-    title: 'nginx and HAProxy: maxTotalSockets 2 caps the connections both servers see together',
+    title: 'nginx and HAProxy: maxTotalSockets 2 caps the connections both servers hold together',
     level: 'must',
     doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
+    alone: true,
     expected:
-      'two requests to nginx and two to HAProxy at once with maxTotalSockets 2, responses left unread: the two servers log 2 requests in all; once they are read, all 4 complete',
+      "two requests to nginx and two to HAProxy at once with maxTotalSockets 2 (responses read late, one at a time, 100 ms apart): the two servers never hold more than 2 of the agent's connections at once (kernel's table, sampled every few ms); all 4 complete",
     budgetMs: 12_000,
   },
   async (ctx) => {
     const nginx = await ctx.server('nginx');
     const haproxy = await ctx.server('haproxy');
     const agent = await ctx.agent({ keepAlive: true, maxTotalSockets: 2 });
+    const sampler = sampleConnections([nginx, haproxy]);
     const { requests } = await agent.issue(
       [nginx, nginx, haproxy, haproxy].map((server, i) => ({
         origin: server,
@@ -313,15 +344,25 @@ defineCase(
       })),
     );
     await ctx.waitFor('a response', () => requests.some((r) => r.response !== null), 3000);
-    await ctx.observeFor(400);
+    await ctx.observeFor(300);
     const held = { nginx: nginx.entries().length, haproxy: haproxy.entries().length };
-    await drain(ctx, requests);
+    // one response read at a time, each followed by a pause: after the 1st, one nginx socket is
+    // pooled while the other is still busy, and HAProxy's queued request must not get a 3rd
+    for (const r of requests) {
+      await r.responded(3000);
+      await r.act('resume');
+      await r.completed(3000);
+      await ctx.observeFor(100);
+    }
     const all = [...(await nginx.logged(2)), ...(await haproxy.logged(2))];
+    await ctx.observeFor(200);
+    const samples = await sampler.stop();
+    const peak = peakOf(samples, clientPorts(all, requests));
     ctx.observe(
-      `while held: ${nginx.version} logged ${held.nginx}, ${haproxy.version} ${held.haproxy}; in all ${all.map(fmt).join(' ')}`,
+      `at most ${peak} connection(s) at once over ${samples.length} samples; while unread ${nginx.version} logged ${held.nginx}, ` +
+        `${haproxy.version} ${held.haproxy}; in all ${all.map(fmt).join(' ')}`,
     );
-    const total = held.nginx + held.haproxy;
-    assert.equal(total, 2, 'the two servers saw 2 requests in all while the responses were unread');
+    assert.ok(peak <= 2, `the servers held ${peak} of the agent's connections at once, maxTotalSockets is 2`);
   },
 );
 
@@ -335,7 +376,7 @@ interface RaceOutcome {
 async function raceOne(ctx: CaseContext, server: RealServer, delta: number, i: number): Promise<RaceOutcome> {
   const agent = await ctx.agent({ keepAlive: true });
   const warm = await get(agent, server, `w${i}`);
-  await pooled(ctx, agent, 1);
+  await maybePooled(ctx, agent, 1);
   const warmPort = warm.socket?.localPort ?? null;
   await until(ctx, warm.ended?.t ?? ctx.now(), IDLE_MS + delta);
   const r = await agent.request({ origin: server, path: server.path(`s${i}`) });

@@ -4,6 +4,7 @@
  * narrowed to this case. The container is shared by every case of the run, so each case sends its
  * requests under its own path prefix and reads back only the entries under it.
  */
+import { readFileSync } from 'node:fs';
 import { type AccessEntry, parseAccessLog } from '../../fixtures/containers/access-log.ts';
 import type { StartedServer } from '../../fixtures/containers/servers.ts';
 import type { ServerKind } from '../shared/containers.ts';
@@ -76,4 +77,54 @@ export class RealServer {
 
 function parseOwn(started: StartedServer, prefix: string): AccessEntry[] {
   return parseAccessLog(started.kind, started.output()).filter((e) => e.path.startsWith(prefix));
+}
+
+/**
+ * The servers' open connections as the kernel lists them (`/proc/net/tcp`): the containers share the
+ * host's network, so every connection a server accepted shows there as an ESTABLISHED socket whose
+ * local port is the server's. Sampled every `everyMs` until `stop()`, which gives, per sample, the
+ * client ports connected to any of `servers`; the case narrows them to its own client ports.
+ */
+export function sampleConnections(
+  servers: readonly RealServer[],
+  everyMs = 2,
+): { stop(): Promise<number[][]> } {
+  const ports = new Set(servers.map((s) => s.port));
+  const samples: number[][] = [];
+  const take = () => {
+    // synchronous: a few ms on a busy host, but a sample is one instant (cases that sample run alone)
+    let text = '';
+    try {
+      text = readFileSync('/proc/net/tcp', 'utf8');
+    } catch {
+      // no /proc (not Linux): no samples, and the case says so
+    }
+    const clients: number[] = [];
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, remote, state] = line.trim().split(/\s+/);
+      if (state !== '01' || local === undefined || remote === undefined) continue;
+      if (!ports.has(Number.parseInt(local.slice(local.indexOf(':') + 1), 16))) continue;
+      clients.push(Number.parseInt(remote.slice(remote.indexOf(':') + 1), 16));
+    }
+    samples.push(clients);
+  };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      take();
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+/** The most of `clientPorts` connected at once in `samples`. */
+export function peakOf(samples: readonly number[][], clientPorts: ReadonlySet<number>): number {
+  return Math.max(0, ...samples.map((s) => s.filter((p) => clientPorts.has(p)).length));
 }
