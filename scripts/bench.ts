@@ -1,16 +1,38 @@
 /**
  * npm run bench: runs the full suite against the built-in `node` subject and prints the wall time,
- * the number of cases and the sum of the cases' own durations (target: full suite ≤ 15 s wall on
- * 2 cores). A script, not a test: timings are reported, never asserted in the test suite.
+ * the number of cases, the sum of the cases' own durations, the longest case and the CPU the run
+ * cost (targets on 2 cores: the full suite ≤ 5 s wall for the 84 cases of the first areas, ≤ 15 s
+ * for the whole suite, and ≤ 4× its longest case). A script, not a test: timings are reported, never
+ * asserted in the test suite. Then the 7-implementation matrix (`compare`, target ≤ 60 s wall)
+ * and the fault proxy's overhead; `--no-matrix` skips the matrix.
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { runCli } from '../test/helpers/cli.ts';
+import { runCli, tempDir } from '../test/helpers/cli.ts';
+import { MATRIX } from './matrix.ts';
 
 const TARGET_MS = 15_000;
+const LONGEST_FACTOR = 4;
+const MATRIX_TARGET_MS = 60_000;
 
+/**
+ * CPU time of the finished children (the CLI, and through it the suite process and subject host),
+ * from /proc/self/stat's cutime + cstime (clock ticks, 100 a second on Linux); null elsewhere.
+ */
+function childCpuMs(): number | null {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+const cpu0 = childCpuMs();
 const t0 = performance.now();
 const run = await runCli(['node'], { timeoutMs: 300_000 });
 const wall = performance.now() - t0;
+const cpu1 = childCpuMs();
 const results = run.report?.results ?? [];
 const own = results.reduce((sum, r) => sum + r.durationMs, 0);
 const slowest = [...results].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
@@ -20,8 +42,32 @@ console.log(`  wall time        ${(wall / 1000).toFixed(2)} s (target ≤ ${TARG
 console.log(`  cases            ${results.length}`);
 console.log(`  sum of durations ${(own / 1000).toFixed(2)} s (parallelism ${(own / wall).toFixed(2)}×)`);
 console.log(`  slowest          ${slowest.map((r) => `${r.id} ${r.durationMs} ms`).join(', ')}`);
+const longest = slowest[0]?.durationMs ?? 0;
+if (longest > 0)
+  console.log(
+    `  wall / longest   ${(wall / longest).toFixed(1)}× (target ≤ ${LONGEST_FACTOR}×: cases overlap instead of queueing)`,
+  );
+if (cpu0 !== null && cpu1 !== null)
+  console.log(`  CPU              ${((cpu1 - cpu0) / 1000).toFixed(2)} s (all processes)`);
 console.log(`  verdicts         ${JSON.stringify(run.report?.summary.byStatus ?? {})}`);
 if (wall > TARGET_MS) console.log(`  over target by ${((wall - TARGET_MS) / 1000).toFixed(2)} s`);
+
+if (!process.argv.includes('--no-matrix')) {
+  const m0 = performance.now();
+  const matrix = await runCli(['compare', ...MATRIX, '--reporter', 'json'], {
+    timeoutMs: 600_000,
+    cwd: tempDir('acp-bench-'),
+  });
+  const matrixWall = performance.now() - m0;
+  const runs = [...matrix.stderr.matchAll(/^compare: (.+?): \d+ cases.*\((\d+\.\d) s\)/gm)];
+  console.log(`matrix of ${MATRIX.length} implementations (compare, default --concurrency)`);
+  console.log(
+    `  wall time        ${(matrixWall / 1000).toFixed(2)} s (target ≤ ${MATRIX_TARGET_MS / 1000} s)${matrix.code === 0 ? '' : ` — exit ${matrix.code}`}`,
+  );
+  console.log(`  runs             ${runs.map((r) => `${r[1]} ${r[2]} s`).join(', ')}`);
+  if (matrixWall > MATRIX_TARGET_MS)
+    console.log(`  over target by ${((matrixWall - MATRIX_TARGET_MS) / 1000).toFixed(2)} s`);
+}
 
 try {
   const { benchToxiproxy } = await import('../fixtures/toxiproxy/bench.ts');

@@ -1,7 +1,8 @@
 /**
  * npm run stability [-- --runs 20] [--load] [--only <prefix>…] [--subject S] [--runtime R]: runs the
  * suite against `node` (or S, under R) many times in a row and shows that every run gives the same verdict for every case. With --load, two
- * busy loops keep both cores occupied during the runs. Exits 1 when any verdict differs.
+ * busy loops keep both cores occupied during the runs. Exits 1 when any verdict differs, when a run
+ * wrote no report, or when a case is missing from a run.
  */
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,8 @@ const burners = values.load
   : [];
 
 const seen = new Map<string, Map<string, number>>();
+/** Problems that are not a differing verdict: a run without a report, a case missing from a run. */
+const broken: string[] = [];
 let t = 0;
 try {
   for (let i = 1; i <= runs; i++) {
@@ -38,6 +41,9 @@ try {
     const ms = performance.now() - t0;
     t += ms;
     const v = statuses(r.report);
+    if (!r.report) broken.push(`run ${i} wrote no report (exit ${r.code})`);
+    else if (i > 1)
+      for (const id of seen.keys()) if (!(id in v)) broken.push(`run ${i} has no verdict for ${id}`);
     for (const [id, status] of Object.entries(v)) {
       const counts = seen.get(id) ?? new Map<string, number>();
       counts.set(status, (counts.get(status) ?? 0) + 1);
@@ -50,12 +56,20 @@ try {
   for (const b of burners) b.kill();
 }
 
+// a case seen in some runs only is missing from the others
+for (const [id, counts] of seen) {
+  const n = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (n < runs && !broken.some((b) => b.endsWith(` ${id}`)))
+    broken.push(`${id} is missing from ${runs - n} run(s)`);
+}
 const unstable = [...seen].filter(([, counts]) => counts.size > 1);
 console.log(
   `\n${seen.size} cases × ${runs} runs${values.load ? ' with both cores loaded' : ''}, mean ${(t / runs / 1000).toFixed(1)} s per run`,
 );
+for (const b of broken) console.log(`BROKEN ${b}`);
+if (broken.length > 0) process.exitCode = 1;
 if (unstable.length === 0) {
-  console.log('identical verdicts in every run');
+  if (broken.length === 0) console.log('identical verdicts in every run');
 } else {
   for (const [id, counts] of unstable)
     console.log(`UNSTABLE ${id}: ${[...counts].map(([s, n]) => `${s}×${n}`).join(' ')}`);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { type CaseContext, defineCase, type Origin, type RequestHandle } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, closed, connectionOf, within } from './wire.ts';
+import { arrived, closed, connectionOf, overlapPeak, requestAt, within } from './wire.ts';
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
@@ -73,7 +73,7 @@ defineCase(
     ctx.observe(
       `request Connection: ${rec1.headers.connection}; first connection ${after === null ? 'still open' : `closed by ${c1.closedBy} ${Math.round(after)} ms after the response`}; /two on #${rec2.connection}/${rec2.nth} (reusedSocket ${second.socket?.reusedSocket}); agent.keepAlive ${show(snap?.fields.keepAlive)}`,
     );
-    assert.notEqual(c1.closedAt, null, 'the first connection was closed');
+    assert.ok(c1.closedAt !== null, 'the first connection was still open after its response');
     assert.equal(c1.closedBy, 'client', 'the client closed it');
     within(after ?? 0, 0, 600, 'close after the response');
     assert.notEqual(rec2.connection, rec1.connection, 'the next request went on a new connection');
@@ -296,7 +296,7 @@ defineCase(
     await r.done(1500);
     const plain = await ctx.agent({});
     const dflt = (await plain.snapshot()).fields.defaultPort;
-    const rec = origin.requests.find((q) => q.path === '/no-port');
+    const rec = requestAt(origin, '/no-port');
     ctx.observe(
       `${rec ? `the origin received the request (Host: ${rec.headers.host})` : `the origin never received it${r.error ? ` (${r.error.code ?? ''} ${r.error.message})` : ''}`}; default agent.defaultPort ${show(dflt)}`,
     );
@@ -374,5 +374,301 @@ defineCase(
     assert.equal(c2.closedBy, 'client', 'the client closed the timeout=2 connection');
     within(idle2, 850, 1400, 'timeout=2: idle time before the close (2000 − buffer)');
     if (f) assert.equal(f.agentKeepAliveTimeoutBuffer, 1000, 'agent.agentKeepAliveTimeoutBuffer (secondary)');
+  },
+);
+
+// --- agent: false ---------------------------------------------------------------------------------
+
+defineCase(
+  {
+    id: 'defaults/agent-false',
+    title: '`agent: false` uses a one-time agent with default options for each request',
+    level: 'must',
+    doc: DOCS.agentFalse,
+    expected:
+      'two requests with `agent: false` (the subject loaded): each is sent with `Connection: close` on its own connection, closed within 600 ms of the response (the origin honours the `Connection: close`)',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const first = await (await agent.request({ origin, path: '/one', useAgent: false })).completed();
+    const second = await (await agent.request({ origin, path: '/two', useAgent: false })).completed();
+    const rec1 = arrived(ctx, origin, '/one');
+    const rec2 = arrived(ctx, origin, '/two');
+    const c1 = await closed(ctx, connectionOf(ctx, first), 1000).catch(() => connectionOf(ctx, first));
+    const c2 = await closed(ctx, connectionOf(ctx, second), 1000).catch(() => connectionOf(ctx, second));
+    const after = (c: typeof c1, rec: typeof rec1) =>
+      c.closedAt === null ? null : c.closedAt - (rec.respondedAt ?? 0);
+    ctx.observe(
+      `Connection: ${rec1.headers.connection}, ${rec2.headers.connection}; connections #${rec1.connection}, #${rec2.connection}; closed ${[after(c1, rec1), after(c2, rec2)].map((a) => (a === null ? 'never' : `${Math.round(a)} ms after`)).join(', ')} by ${c1.closedBy}, ${c2.closedBy}`,
+    );
+    assert.equal(rec1.headers.connection, 'close', 'the first request asked to close');
+    assert.equal(rec2.headers.connection, 'close', 'the second request asked to close');
+    assert.notEqual(rec1.connection, rec2.connection, 'each request had its own connection');
+    for (const [c, rec] of [
+      [c1, rec1],
+      [c2, rec2],
+    ] as const) {
+      within(after(c, rec) ?? Number.POSITIVE_INFINITY, 0, 600, `close of #${c.id} after its response`);
+    }
+  },
+);
+
+// --- limits changed after construction ------------------------------------------------------------
+
+/** Issues `n` held requests to each origin, lets the agent settle, then releases until all are done. */
+async function heldPeak(
+  ctx: CaseContext,
+  agent: Awaited<ReturnType<CaseContext['agent']>>,
+  spread: [Origin, number][],
+  expectHeld: number,
+): Promise<RequestHandle[]> {
+  const list = spread.flatMap(([origin, n], o) =>
+    Array.from({ length: n }, (_, i) => ({ origin, path: `/o${o}r${i + 1}`, behaviour: { hold: 'h' } })),
+  );
+  const { requests } = await agent.issue(list);
+  await ctx.waitFor(
+    `the origins to hold ${expectHeld} requests`,
+    () => spread.reduce((sum, [origin]) => sum + origin.heldCount('h'), 0) >= expectHeld,
+    1500,
+  );
+  // Anything beyond the limit would connect within a loopback round trip or two.
+  await ctx.observeFor(150);
+  await ctx.waitFor(
+    'every request to settle',
+    () => {
+      for (const [origin] of spread) origin.release('h');
+      return requests.every((r) => r.settled);
+    },
+    3000,
+  );
+  for (const r of requests) await r.completed();
+  return requests;
+}
+
+defineCase(
+  {
+    id: 'defaults/max-sockets-assigned',
+    title: 'agent.maxSockets set after construction limits the connections',
+    level: 'must',
+    doc: DOCS.maxSocketsPerOrigin,
+    expected:
+      'an agent made without options, then `agent.maxSockets = 2`; 5 held requests to one origin in one tick: at most 2 connections at once; all 5 are served',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({}, { assign: { maxSockets: 2 } });
+    await heldPeak(ctx, agent, [[origin, 5]], 2);
+    const peak = overlapPeak(origin.connections);
+    ctx.observe(`peak ${peak} connections (raw ${origin.peak}), ${origin.connections.length} in all`);
+    assert.equal(peak, 2, 'connections open at once');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/max-free-sockets-assigned',
+    title: 'agent.maxFreeSockets set after construction limits the idle sockets kept',
+    level: 'must',
+    doc: DOCS.maxFreeSocketsProperty,
+    requires: ['maxFreeSockets'],
+    expected:
+      'keepAlive, then `agent.maxFreeSockets = 1`; 3 held requests answered together: the client closes 2 of the 3 connections within 600 ms, 1 stays open',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true }, { assign: { maxFreeSockets: 1 } });
+    await heldPeak(ctx, agent, [[origin, 3]], 3);
+    await ctx
+      .waitFor(
+        '2 connections to close',
+        () => origin.connections.filter((c) => c.closedAt !== null).length >= 2,
+        600,
+      )
+      .catch(() => undefined);
+    await ctx.observeFor(100);
+    const byClient = origin.connections.filter((c) => c.closedBy === 'client').length;
+    ctx.observe(
+      `${origin.connections.length} connections, ${byClient} closed by the client, ${origin.open} open`,
+    );
+    assert.equal(origin.connections.length, 3, 'three connections');
+    assert.equal(byClient, 2, 'connections the client closed');
+    assert.equal(origin.open, 1, 'idle connections left open');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/max-total-sockets-assigned',
+    title: 'agent.maxTotalSockets set after construction limits the connections',
+    level: 'must',
+    doc: DOCS.maxTotalSocketsProperty,
+    requires: ['maxTotalSockets'],
+    expected:
+      'an agent made without options, then `agent.maxTotalSockets = 2`; 4 held requests to one origin in one tick: at most 2 connections at once; all 4 are served',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({}, { assign: { maxTotalSockets: 2 } });
+    await heldPeak(ctx, agent, [[origin, 4]], 2);
+    const peak = overlapPeak(origin.connections);
+    ctx.observe(`peak ${peak} connections (raw ${origin.peak}), ${origin.connections.length} in all`);
+    assert.equal(peak, 2, 'connections open at once');
+  },
+);
+
+// --- maxTotalSockets with maxSockets --------------------------------------------------------------
+
+defineCase(
+  {
+    id: 'defaults/max-total-with-max-sockets-per-origin',
+    title: 'with maxTotalSockets, maxSockets still limits each origin',
+    level: 'must',
+    doc: DOCS.maxTotalSocketsProperty,
+    requires: ['maxTotalSockets'],
+    expected:
+      'maxSockets 2, maxTotalSockets 3, 3 + 3 held requests to origins A and B in one tick: at most 2 connections to either origin and 3 in all at once; all 6 are served',
+  },
+  async (ctx) => {
+    const a = await ctx.origin('A');
+    const b = await ctx.origin('B');
+    const agent = await ctx.agent({ maxSockets: 2, maxTotalSockets: 3 });
+    await heldPeak(
+      ctx,
+      agent,
+      [
+        [a, 3],
+        [b, 3],
+      ],
+      3,
+    );
+    const [pa, pb, both] = [
+      overlapPeak(a.connections),
+      overlapPeak(b.connections),
+      overlapPeak([...a.connections, ...b.connections]),
+    ];
+    ctx.observe(`peak A ${pa}, B ${pb}, both ${both} (raw ${a.peak}, ${b.peak}, ${ctx.wire.peak})`);
+    assert.ok(pa <= 2, `connections to A at once: ${pa}`);
+    assert.ok(pb <= 2, `connections to B at once: ${pb}`);
+    assert.equal(both, 3, 'connections at once across both origins');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/max-total-with-max-sockets-total',
+    title: 'with maxSockets, maxTotalSockets still limits the total',
+    level: 'must',
+    doc: DOCS.maxTotalSocketsOption,
+    requires: ['maxTotalSockets'],
+    expected:
+      'maxSockets 3, maxTotalSockets 4, 3 + 3 held requests to origins A and B in one tick: at most 4 connections at once across both, at most 3 to either; all 6 are served',
+  },
+  async (ctx) => {
+    const a = await ctx.origin('A');
+    const b = await ctx.origin('B');
+    const agent = await ctx.agent({ maxSockets: 3, maxTotalSockets: 4 });
+    await heldPeak(
+      ctx,
+      agent,
+      [
+        [a, 3],
+        [b, 3],
+      ],
+      4,
+    );
+    const [pa, pb, both] = [
+      overlapPeak(a.connections),
+      overlapPeak(b.connections),
+      overlapPeak([...a.connections, ...b.connections]),
+    ];
+    ctx.observe(`peak A ${pa}, B ${pb}, both ${both} (raw ${a.peak}, ${b.peak}, ${ctx.wire.peak})`);
+    assert.ok(pa <= 3 && pb <= 3, `connections to one origin at once: A ${pa}, B ${pb}`);
+    assert.equal(both, 4, 'connections at once across both origins');
+  },
+);
+
+// --- defaultPort and protocol on the wire ---------------------------------------------------------
+
+// `should`: the docs make agent.defaultPort the request's default port; leaving a default port out
+// of `Host` is HTTP's rule (RFC 9110 §7.2), which Node's ClientRequest applies with that port.
+defineCase(
+  {
+    id: 'defaults/default-port-host-header',
+    title: "the Host header leaves out the port when it is the agent's defaultPort",
+    level: 'should',
+    doc: DOCS.requestDefaultPort,
+    requires: ['defaultPort'],
+    expected:
+      "agent { defaultPort: <origin's port> }, a request with no port: the origin receives `Host: 127.0.0.1`; through an agent made without options, a request with the port gets `Host: 127.0.0.1:<port>`",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const portless = Object.create(origin, { url: { value: 'http://127.0.0.1' } }) as Origin;
+    const agent = await ctx.agent({ defaultPort: origin.port });
+    const r = await agent.request({ origin: portless, path: '/no-port' });
+    await r.done(1500);
+    const plain = await ctx.agent({});
+    await (await plain.request({ origin, path: '/with-port' })).completed();
+    const own = requestAt(origin, '/no-port');
+    const other = arrived(ctx, origin, '/with-port');
+    ctx.observe(
+      `no port: ${own ? `Host: ${own.headers.host}` : `never arrived${r.error ? ` (${r.error.code})` : ''}`}; default agent: Host: ${other.headers.host}`,
+    );
+    assert.ok(own, 'the request without a port reached the origin');
+    assert.equal(own.headers.host, '127.0.0.1', 'Host when the port is the default');
+    assert.equal(other.headers.host, `127.0.0.1:${origin.port}`, 'Host when it is not');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/protocol-http',
+    title: "an agent made without options is an 'http:' agent",
+    level: 'must',
+    doc: DOCS.protocolOption,
+    requires: ['protocol'],
+    expected: "no options: an http request through the agent is served; agent.protocol is 'http:'",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({});
+    const r = await agent
+      .request({ origin })
+      .catch((err: Error) => ctx.fail(`http.request threw: ${err.message}`));
+    await r.completed();
+    const snap = await agent.optionalSnapshot();
+    ctx.observe(`served with status ${r.response?.status}; agent.protocol ${show(snap?.fields.protocol)}`);
+    assert.equal(r.response?.status, 200, 'the response');
+    if (snap) assert.equal(snap.fields.protocol, 'http:', 'agent.protocol (secondary)');
+  },
+);
+
+// `should`: the docs give the agent's protocol and the request's; that a request of another protocol
+// is refused (ERR_INVALID_PROTOCOL) is Node's ClientRequest, fed by agent.protocol.
+defineCase(
+  {
+    id: 'defaults/protocol-mismatch',
+    title: 'an http request through an agent whose protocol is https: is refused',
+    level: 'should',
+    doc: DOCS.requestProtocol,
+    requires: ['protocol'],
+    expected:
+      "agent { protocol: 'https:' }, an http: request through it: http.request() throws ERR_INVALID_PROTOCOL (or the request fails with it) and the origin sees no connection",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ protocol: 'https:' });
+    let code: string | null = null;
+    try {
+      const r = await agent.request({ origin });
+      await r.done(1500);
+      code = r.error?.code ?? null;
+    } catch (err) {
+      code = (err as { code?: string | null }).code ?? null;
+    }
+    ctx.observe(`${code ? `refused: ${code}` : 'not refused'}; ${origin.connections.length} connection(s)`);
+    assert.equal(code, 'ERR_INVALID_PROTOCOL', 'the request was refused');
+    assert.equal(origin.connections.length, 0, 'connections the origin saw');
   },
 );

@@ -195,6 +195,94 @@ export const DOCS = {
     quote:
       'A number specifying the socket timeout in milliseconds. This will set the timeout before the socket is connected.',
   },
+  proxyEnvOption: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      'Custom agents can also be created with proxy support by passing a `proxyEnv` option when constructing the agent.',
+  },
+  proxyHttpVariable: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      '`HTTP_PROXY` or `http_proxy`: Proxy server URL for HTTP requests. If both are set, `http_proxy` takes precedence.',
+  },
+  proxyNoProxyVariable: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      '`NO_PROXY` or `no_proxy`: Comma-separated list of hosts to bypass the proxy. If both are set, `no_proxy` takes precedence.',
+  },
+  proxyUrlWithAuth: {
+    url: `${HTTP}#proxy-url-format`,
+    quote: 'Proxy with authentication: `http://username:password@proxy.example.com:8080`',
+  },
+  noProxyAll: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`*` - Bypass proxy for all hosts',
+  },
+  noProxyExactHost: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`example.com` - Exact host name match',
+  },
+  noProxyDomainSuffix: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`.example.com` - Domain suffix match (matches `sub.example.com`)',
+  },
+  noProxyWildcard: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`*.example.com` - Wildcard domain match',
+  },
+  noProxyIp: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`192.168.1.100` - Exact IP address match',
+  },
+  noProxyIpRange: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`192.168.1.1-192.168.1.100` - IP address range',
+  },
+  noProxyHostPort: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: '`example.com:8080` - Hostname with specific port',
+  },
+  noProxyList: {
+    url: `${HTTP}#no_proxy-format`,
+    quote: 'Multiple entries should be separated by commas.',
+  },
+  createConnectionForms: {
+    url: `${HTTP}#agentcreateconnectionoptions-callback`,
+    quote:
+      'A socket/stream can be supplied in one of two ways: by returning the socket/stream from this function, or by passing the socket/stream to `callback`.',
+  },
+  createConnectionOptions: {
+    url: `${HTTP}#agentcreateconnectionoptions-callback`,
+    quote:
+      '`options` Options containing connection details. Check `net.createConnection()` for the format of the options',
+  },
+  createConnectionCallback: {
+    url: `${HTTP}#agentcreateconnectionoptions-callback`,
+    quote: '`callback` has a signature of `(err, stream)`.',
+  },
+  keepSocketAliveDefault: {
+    url: `${HTTP}#agentkeepsocketalivesocket`,
+    quote:
+      'Default behavior is to: `socket.setKeepAlive(true, this.keepAliveMsecs); socket.unref(); return true;`',
+  },
+  agentFalse: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'By providing `{agent: false}` as an option to the `http.get()` or `http.request()` functions, a one-time use `Agent` with default options will be used for the client connection.',
+  },
+  requestDefaultPort: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote:
+      '`defaultPort` Default port for the protocol. **Default:** `agent.defaultPort` if an `Agent` is used, else `undefined`.',
+  },
+  protocolOption: {
+    url: `${HTTP}#new-agentoptions`,
+    quote: "`protocol` The protocol to use for the agent. **Default:** `'http:'`.",
+  },
+  requestProtocol: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: "`protocol` Protocol to use. **Default:** `'http:'`.",
+  },
 } as const satisfies Record<string, DocRef>;
 
 export type DocName = keyof typeof DOCS;

@@ -17,6 +17,7 @@ import {
   type RequestRecord,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
+import { requestAt } from './wire.ts';
 
 /** Calls getName for each input and lists the ones that differ from what is expected. */
 async function mismatches(
@@ -115,7 +116,7 @@ interface Variant {
 
 /** The origin's record of the request sent with path `tag`, or undefined. */
 function find(origin: Origin, tag: string): RequestRecord | undefined {
-  return origin.requests.find((q) => q.path === tag);
+  return requestAt(origin, tag);
 }
 
 function describe(rec: RequestRecord | undefined): string {

@@ -14,7 +14,15 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, closed, connectionOf, describeConnections, onNewConnection, within } from './wire.ts';
+import {
+  arrived,
+  closed,
+  connectionOf,
+  describeConnections,
+  onNewConnection,
+  requestAt,
+  within,
+} from './wire.ts';
 
 defineCase(
   {
@@ -218,7 +226,7 @@ async function queuedBehindClose(
   const [, second] = requests as [RequestHandle, RequestHandle];
   for (const r of requests) await r.done(2000);
   const one = arrived(ctx, origin, '/one');
-  const two = origin.requests.find((q) => q.path === '/two');
+  const two = requestAt(origin, '/two');
   ctx.observe(
     `${describeConnections(origin)}; queued request ${two ? `on connection ${two.connection} as #${two.nth}` : 'never reached the origin'}, ${second.error ? `failed: ${second.error.code} ${second.error.message}` : 'completed'}`,
   );
@@ -520,7 +528,7 @@ defineCase(
     );
     within(after, 0, 600, `close after the "${variants[0]}" response`);
     variants.slice(1).forEach((v, i) => {
-      assert.ok(stillOpen[i], `"${v}" is not a hint: the connection stays pooled`);
+      assert.ok(stillOpen[i], `"${v}" was taken as a hint: the pooled connection was closed`);
       assert.equal(nths[i], 2, `"${v}": the next request reuses the pooled connection`);
     });
   },

@@ -16,7 +16,7 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { connectionOf, describeConnections } from './wire.ts';
+import { arrived, connectionOf, describeConnections } from './wire.ts';
 
 /** How long after its last response a connection beyond the cap may take to be closed by the client. */
 const CLOSE_WITHIN_MS = 300;
@@ -124,8 +124,7 @@ defineCase(
     await closedCount(ctx, origin, 2, 600);
     const first = connectionOf(ctx, r1);
     const next = await (await agent.request({ origin, path: '/next' })).completed();
-    const rec =
-      origin.requests.find((q) => q.path === '/next') ?? ctx.fail('the origin never received /next');
+    const rec = arrived(ctx, origin, '/next');
     ctx.observe(
       `${describeConnections(origin)}; first released #${first.id}; /next on #${rec.connection} as #${rec.nth}`,
     );

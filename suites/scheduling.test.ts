@@ -1,6 +1,6 @@
 /**
  * `scheduling`: which pooled socket the next request gets. Three sockets are released in a known
- * order (their responses are 60 ms apart); then requests are made one at a time, each after the
+ * order (their responses are 60 ms apart, in an order other than the one they were created in); then requests are made one at a time, each after the
  * previous socket is back in the pool, and the origin says which connection (by its accept id)
  * carried each of them. Also: the option's validation, and that a pooled socket that was destroyed
  * is never handed out.
@@ -8,17 +8,14 @@
 import assert from 'node:assert/strict';
 import { type AgentHandle, type CaseContext, defineCase, type Origin } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
+import { arrived } from './wire.ts';
 
-/** Response delays of the three warm-up requests: their sockets are released in this order. */
-const WARM_DELAYS = [20, 80, 140];
-
-/** The origin's id of the connection that carried `tag` (fails the case if it never arrived). */
-function connectionIdOf(ctx: CaseContext, origin: Origin, tag: string): number {
-  const rec =
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`);
-  return rec.connection;
-}
+/**
+ * Response delays of the three warm-up requests, made in this order: their sockets are released in
+ * another order (2nd, 3rd, 1st), so "most recently used" is not "newest created" and a pool that
+ * picks by creation order shows.
+ */
+const WARM_DELAYS = [140, 20, 80];
 
 /**
  * Pools 3 sockets released in a known order and returns their origin connection ids in release
@@ -47,7 +44,7 @@ async function sequential(
     const before = agent.frees.length;
     await (await agent.request({ origin, path: `/next${i}` })).completed();
     await ctx.waitFor(`the socket of /next${i} to be pooled again`, () => agent.frees.length > before, 1000);
-    picks.push(connectionIdOf(ctx, origin, `/next${i}`));
+    picks.push(arrived(ctx, origin, `/next${i}`).connection);
   }
   return picks;
 }
@@ -160,35 +157,48 @@ defineCase(
     title: 'a pooled socket that was destroyed is never handed out',
     level: 'must',
     doc: DOCS.closedConnectionRemoved,
-    requires: ['scheduling', 'agentHooks'],
+    requires: ['scheduling'],
     expected:
-      "the socket is destroyed right after it is pooled, and the next request is made at once: with one pooled socket (default 'lifo') it goes out on a new connection; with 'fifo' and two pooled sockets, the first one destroyed, it rides on the second; no request fails",
+      "the pooled socket is destroyed and the next request made in the same tick (before its 'close' can be seen): with one pooled socket (default 'lifo') it goes out on a new connection; with 'fifo' and two pooled sockets, the first one destroyed, it rides on the second; no request fails",
   },
   async (ctx) => {
-    // one pooled socket, destroyed
+    // one pooled socket, destroyed in the same tick as the next request
     const one = await ctx.origin('A');
-    const lifo = await ctx.agent({ keepAlive: true }, { destroyOnFree: 1 });
-    await (await lifo.request({ origin: one, path: '/first' })).completed();
+    const lifo = await ctx.agent({ keepAlive: true });
+    const first = await (await lifo.request({ origin: one, path: '/first' })).completed();
     await ctx.waitFor('the socket to be released', () => lifo.frees.length === 1, 1000);
-    const afterOne = await (await lifo.request({ origin: one, path: '/next' })).completed();
+    const [afterOne] = (
+      await lifo.issue([{ origin: one, path: '/next' }], { first: [[first, 'destroySocket']] })
+    ).requests;
+    await afterOne?.done();
     const c1 = one.connections[0];
-    // two pooled sockets, fifo, the first released one destroyed
+    // two pooled sockets, fifo, the first released one destroyed in the same tick as the next request
     const two = await ctx.origin('B');
-    const fifo = await ctx.agent({ keepAlive: true, scheduling: 'fifo' }, { destroyOnFree: 1 });
+    const fifo = await ctx.agent({ keepAlive: true, scheduling: 'fifo' });
     const { requests } = await fifo.issue([
       { origin: two, path: '/w1', behaviour: { delay: 20 } },
       { origin: two, path: '/w2', behaviour: { delay: 80 } },
     ]);
     for (const r of requests) await r.completed();
     await ctx.waitFor('both sockets to be released', () => fifo.frees.length === 2, 1000);
-    const afterTwo = await (await fifo.request({ origin: two, path: '/next' })).completed();
-    const destroyed = connectionIdOf(ctx, two, '/w1');
-    const survivor = connectionIdOf(ctx, two, '/w2');
-    const nextOnOne = connectionIdOf(ctx, one, '/next');
-    const nextOnTwo = connectionIdOf(ctx, two, '/next');
+    const [w1] = requests;
+    if (!w1) return ctx.fail('no warm-up request');
+    const [afterTwo] = (
+      await fifo.issue([{ origin: two, path: '/next' }], { first: [[w1, 'destroySocket']] })
+    ).requests;
+    await afterTwo?.done();
+    const outcome = (r: typeof afterOne) =>
+      r?.error ? `failed: ${r.error.code} ${r.error.message}` : `reusedSocket ${r?.socket?.reusedSocket}`;
     ctx.observe(
-      `A: connection 1 closed by ${c1?.closedBy ?? 'nobody'}, /next on #${nextOnOne}; B: #${destroyed} destroyed, /next on #${nextOnTwo}; reusedSocket ${afterOne.socket?.reusedSocket}/${afterTwo.socket?.reusedSocket}`,
+      `A: connection 1 closed by ${c1?.closedBy ?? 'nobody'}, /next ${outcome(afterOne)}; B: /w1's socket destroyed, /next ${outcome(afterTwo)}`,
     );
+    assert.equal(afterOne?.error, null, `A: the next request failed: ${afterOne?.error?.code}`);
+    assert.equal(afterTwo?.error, null, `B: the next request failed: ${afterTwo?.error?.code}`);
+    const destroyed = arrived(ctx, two, '/w1').connection;
+    const survivor = arrived(ctx, two, '/w2').connection;
+    const nextOnOne = arrived(ctx, one, '/next').connection;
+    const nextOnTwo = arrived(ctx, two, '/next').connection;
+    ctx.observe(`A: /next on #${nextOnOne}; B: #${destroyed} destroyed, /next on #${nextOnTwo}`);
     assert.equal(c1?.closedBy, 'client', 'the destroyed socket’s connection was closed by the client');
     assert.equal(
       nextOnOne,

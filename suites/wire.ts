@@ -37,12 +37,14 @@ export function overlapPeak(connections: ConnectionRecord[]): number {
   return peak;
 }
 
+/** The origin's record of the request sent with path `tag` (its query string aside), if it arrived. */
+export function requestAt(origin: Origin, tag: string): RequestRecord | undefined {
+  return origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`));
+}
+
 /** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
 export function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
-  return (
-    origin.requests.find((q) => q.path === tag || q.path.startsWith(`${tag}?`)) ??
-    ctx.fail(`the origin never received ${tag}`)
-  );
+  return requestAt(origin, tag) ?? ctx.fail(`the origin never received ${tag}`);
 }
 
 /** The origin's record of the connection that carried `r` (fails the case if there is none). */

@@ -3,8 +3,10 @@
  * measured. Usage is checked here too.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli, statuses } from './helpers/cli.ts';
+import { ROOT, runCli, statuses, tempDir } from './helpers/cli.ts';
 import { schemaErrors } from './helpers/schema.ts';
 
 const QUICK = ['--only', 'keepAlive/reuse'];
@@ -65,6 +67,19 @@ describe('usage', { concurrency: 2 }, () => {
     const r = await runCli(['node', '--runtime', 'rhino', ...QUICK], { out: false });
     assert.equal(r.code, 2);
     assertOneLineError(r.stderr, /rhino/);
+  });
+});
+
+describe('default output folder', () => {
+  test('a path subject writes to a visible folder named by its file: ../x/a.ts → reports/a/', async () => {
+    const cwd = tempDir('acp-out-');
+    const subject = relative(cwd, join(ROOT, 'test/agents/correct/reference-subclass.ts'));
+    assert.match(subject, /^\.\.\//);
+    const r = await runCli([subject, ...QUICK], { out: false, cwd });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(join(cwd, 'reports')), ['reference-subclass']);
+    assert.ok(existsSync(join(cwd, 'reports/reference-subclass/report.json')));
+    assert.match(r.stdout, /^report: .*\/reports\/reference-subclass\/report\.json$/m);
   });
 });
 

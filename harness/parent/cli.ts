@@ -8,6 +8,7 @@
  */
 
 import { parseArgs } from 'node:util';
+import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './commands/compare-defaults.ts';
 import {
   checkExpectations,
   readExpectationsFor,
@@ -16,12 +17,13 @@ import {
 } from './commands/expectations.ts';
 import { LANE_OPTIONS, laneOptions } from './containers.ts';
 import { UsageError } from './errors.ts';
-import { executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
+import { catchSignals } from './interrupt.ts';
+import { CHECK_CONCURRENCY, executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
-import { exitCodeFor, SUITE } from './results.ts';
+import { exitCodeFor, interruptedLine, SUITE } from './results.ts';
 import { checkToxiproxyUrl } from './toxiproxy-url.ts';
 
 export type { Io } from './pipeline.ts';
@@ -29,13 +31,17 @@ export type { Io } from './pipeline.ts';
 const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance compare <report.json | subject[@runtime]>… [compare options]
        agent-conformance timeline <report.json> <case-id> [--out file.svg]   (one case's wire timeline as SVG)
-       agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1]   (the embedded fault proxy, in the foreground)
+       agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1] [--config proxies.json]
+                                                 (the embedded fault proxy, in the foreground)
        agent-conformance --list
 
-  <subject>              node | agentkeepalive | path to a module exporting createAgent(options)
-  --runtime <R>          node (default) | node@22 | bun | deno | path to an executable
+  <subject>              node | agentkeepalive | undici | path to a module exporting createAgent(options)
+                         or createDispatcher(options)
+  --runtime <R>          node (default) | node@22 | node@20 | bun | deno | path to an executable
   --only <id>            run only this case id, area, or prefix ending in * (repeatable)
-  --out <dir>            where report.json and the reporters' files go (default: reports/<subject>/)
+  --out <dir>            where report.json and the reporters' files go (default: reports/<subject>/, or
+                         reports/<subject>@<runtime>/ with --runtime; a path subject is named by its
+                         file: ./myAgent.ts → reports/myAgent/)
   --reporter <name>[:path]
                          terminal (default) | json | html | markdown | junit (repeatable); without a
                          path: <out>/report.html, <out>/report.md, <out>/junit.xml; "-" is stdout
@@ -43,7 +49,7 @@ const USAGE = `usage: agent-conformance <subject> [options]
                          on an unexpected failure or an unexpected pass
   --update-expectations  rewrite the --expectations file from this run
   --trace                keep a wire transcript for every case (failures always keep one)
-  --concurrency <n>      cases run at once (default 8; a case marked alone runs by itself)
+  --concurrency <n>      cases run at once (default ${CHECK_CONCURRENCY}; a case marked alone runs by itself)
   --toxiproxy-url <url>  drive the faults cases through this Toxiproxy (http://127.0.0.1:8474; loopback
                          only) instead of the embedded one
   --containers           add the container lane: the servers area against nginx, Apache httpd and
@@ -55,15 +61,17 @@ const USAGE = `usage: agent-conformance <subject> [options]
   -h, --help             this text
   -v, --version          print the version
 
-compare options:
+compare options (agent-conformance compare --help):
   --only-different       show only the cases whose results differ
   --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
-  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --concurrency <n>,
+  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}; 1 with --containers)
+  --only <id>, --reporter <name>[:path] (terminal, json, html, markdown)
   --containers, --toxiproxy <mode>, --toxiproxy-image <image>
 
 exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness or subject error
   with --expectations: 0 no surprise · 1 an unexpected failure or pass · 2 usage or harness error
-  compare: 0 the matrix was produced · 2 usage error, or a subject could not be run at all`;
+  compare: 0 the matrix was produced · 2 usage error, or a subject could not be run at all
+  130 / 143 interrupted by SIGINT / SIGTERM: the report of what finished is written, marked incomplete`;
 
 function parse(argv: string[]) {
   try {
@@ -79,7 +87,7 @@ function parse(argv: string[]) {
         'update-expectations': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         trace: { type: 'boolean', default: false },
-        concurrency: { type: 'string', default: '8' },
+        concurrency: { type: 'string', default: String(CHECK_CONCURRENCY) },
         'toxiproxy-url': { type: 'string' },
         ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
@@ -136,6 +144,20 @@ export async function main(
     throw new UsageError(
       positionals.length ? `one subject at a time (got ${positionals.join(' ')})` : 'no subject given',
     );
+  // From here a signal no longer kills the CLI outright: the run stops and writes what it measured.
+  const release = catchSignals();
+  try {
+    return await check(values, positionals[0]!, io);
+  } finally {
+    release();
+  }
+}
+
+async function check(
+  values: ReturnType<typeof parse>['values'],
+  subjectSpec: string,
+  io: Io,
+): Promise<number> {
   const concurrency = parseConcurrency(values.concurrency);
   if (values['update-expectations'] && values.expectations === undefined)
     throw new UsageError('--update-expectations needs --expectations <file>');
@@ -144,7 +166,7 @@ export async function main(
 
   const lane = laneOptions(values);
   const prepared = await prepareCheck({
-    subjectSpec: positionals[0]!,
+    subjectSpec,
     runtime: values.runtime,
     only: values.only,
     out: values.out,
@@ -179,6 +201,11 @@ export async function main(
     { canonical: file, written: [`report: ${file}`], out: io.out, err: io.err },
   );
   if (report.fatal) io.err.write(`agent-conformance: ${report.fatal.message}\n`);
+  if (report.incomplete) {
+    // An interrupted run gates nothing and updates no expectation file.
+    io.err.write(`agent-conformance: ${interruptedLine(report, file)}\n`);
+    return exitCodeFor(report);
+  }
 
   if (!expectationsFile || !expectations) return exitCodeFor(report);
   const outcome = values['update-expectations']

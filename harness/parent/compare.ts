@@ -13,6 +13,8 @@ import { emptyCounts, type Level, type Report, type Status, type StatusCounts } 
 export interface MatrixImplementation {
   /** `subject.name@runtime.name runtime.version`, made unique with ` #2`, ` #3`… */
   label: string;
+  /** The column header: `node@24`, `bun`, `undici`, `myAgent@deno`… unique in the matrix. */
+  name: string;
   subject: string;
   runtime: { name: string; version: string };
   suiteVersion: string;
@@ -62,10 +64,55 @@ export function implementationLabel(report: Report): string {
   return `${subject.name}@${subject.runtime.name} ${subject.runtime.version}`;
 }
 
+const MODULE_EXT = /\.[cm]?[jt]s$/;
+
+/**
+ * Candidate column names for a report, shortest first: `node` (the built-in) under a runtime is
+ * named by the runtime (`node@24`, `bun`, `deno`); any other subject by its name or file name
+ * (`undici`, `myAgent`), with `@<runtime>` when that is not Node (`undici@bun`). Longer forms add
+ * the runtime's version, then the subject as given.
+ */
+function nameCandidates(report: Report): string[] {
+  const { subject } = report;
+  const rt = subject.runtime;
+  const builtin = subject.module.startsWith('builtin:');
+  const file = subject.name.split(/[\\/]/).pop() ?? subject.name;
+  const short = (builtin ? subject.name : file.replace(MODULE_EXT, '')) || subject.name;
+  const major = rt.version.split('.')[0] ?? rt.version;
+  const rtShort = rt.name === 'node' ? `node@${major}` : rt.name;
+  const rtFull = `${rt.name}@${rt.version}`;
+  if (builtin && subject.name === 'node') return [rtShort, rtFull, rtFull];
+  return [
+    rt.name === 'node' ? short : `${short}@${rtShort}`,
+    `${short}@${rtFull}`,
+    `${subject.name}@${rtFull}`,
+  ];
+}
+
+/** Short, unique column names: the shortest candidate that no other column shares, else ` #2`… */
+export function implementationNames(reports: readonly Report[]): string[] {
+  const candidates = reports.map(nameCandidates);
+  const level = reports.map(() => 0);
+  const nameAt = (i: number) => candidates[i]![level[i]!]!;
+  for (let round = 0; round < 2; round++) {
+    const count = new Map<string, number>();
+    for (let i = 0; i < reports.length; i++) count.set(nameAt(i), (count.get(nameAt(i)) ?? 0) + 1);
+    for (let i = 0; i < reports.length; i++) if ((count.get(nameAt(i)) ?? 0) > 1) level[i]!++;
+  }
+  const seen = new Map<string, number>();
+  return reports.map((_, i) => {
+    const base = nameAt(i);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base} #${n}`;
+  });
+}
+
 export function compareReports(reports: readonly Report[]): Matrix {
   if (reports.length === 0) throw new UsageError('compare needs at least one report');
+  const names = implementationNames(reports);
   const seen = new Map<string, number>();
-  const implementations = reports.map((report): MatrixImplementation => {
+  const implementations = reports.map((report, index): MatrixImplementation => {
     const base = implementationLabel(report);
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
@@ -73,6 +120,7 @@ export function compareReports(reports: readonly Report[]): Matrix {
     for (const r of report.results) byStatus[r.status]++;
     return {
       label: n === 1 ? base : `${base} #${n}`,
+      name: names[index]!,
       subject: report.subject.name,
       runtime: { ...report.subject.runtime },
       suiteVersion: report.suite.version,
@@ -144,26 +192,32 @@ export function renderCompareTerminal(m: Matrix, options: CompareOptions = {}): 
   const out = [
     `agent-conformance compare — ${n} implementations, ${m.rows.length} cases, ${differ} different`,
   ];
+  const names = m.implementations.map((impl) => printable(impl.name));
+  const nameWidth = Math.max(...names.map((x) => x.length));
   m.implementations.forEach((impl, i) => {
     const fatal = impl.fatal ? `  FATAL: ${impl.fatal}` : '';
     out.push(
-      `  [${i + 1}] ${printable(impl.label)}  (suite ${printable(impl.suiteVersion)})${printable(fatal)}`,
+      `  ${names[i]!.padEnd(nameWidth)}  ${printable(impl.label)}  (suite ${printable(impl.suiteVersion)})${printable(fatal)}`,
     );
   });
   for (const w of m.warnings) out.push(`warning: ${printable(w)}`);
-  const width = String(n).length + 1;
-  const header = m.implementations.map((_, i) => String(i + 1).padEnd(width)).join('');
+  // One column per implementation, as wide as its name (and its area totals).
+  const widths = names.map((name, i) =>
+    Math.max(name.length, ...m.areas.map((a) => `${a.passed[i]}/${a.present[i]}`.length)),
+  );
+  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' ');
+  const header = row(names);
   const rows = visibleRows(m, options);
   for (const area of m.areas) {
     const inArea = rows.filter((r) => r.area === area.area);
     if (inArea.length === 0) continue;
-    const totals = area.passed.map((p, i) => `[${i + 1}] ${p}/${area.present[i]}`).join('  ');
-    out.push('', `${printable(area.area)}  ${totals}`, `  ${header} passed`);
+    const totals = row(area.passed.map((p, i) => `${p}/${area.present[i]}`));
+    out.push('', printable(area.area), `  ${header}  passed`, `  ${totals}  (pass per implementation)`);
     for (const r of inArea) {
-      const cells = r.cells.map((c) => (c ? statusMark(c, plain) : MISSING_MARK).padEnd(width)).join('');
+      const cells = row(r.cells.map((c) => (c ? statusMark(c, plain) : MISSING_MARK)));
       const level = r.level === 'must' ? '' : ` (${r.level})`;
       out.push(
-        `  ${cells} ${`${r.passedBy}/${n}`.padEnd(6)} ${printable(r.id)}${level}${r.different ? '  *' : ''}`,
+        `  ${cells}  ${`${r.passedBy}/${n}`.padEnd(6)} ${printable(r.id)}${level}${r.different ? '  *' : ''}`,
       );
       r.observed?.forEach((o, i) => {
         if (o) out.push(`      [${i + 1}] ${printable(o)}`);
@@ -185,11 +239,11 @@ export function renderCompareMarkdown(m: Matrix, options: CompareOptions = {}): 
     `## agent-conformance compare: ${n} implementations, ${m.rows.length} cases, ${differ} different`,
     '',
   ];
-  m.implementations.forEach((impl, i) => {
+  for (const impl of m.implementations) {
     out.push(
-      `${i + 1}. ${mdText(impl.label)} (suite ${mdText(impl.suiteVersion)})${impl.fatal ? ' — **fatal**' : ''}`,
+      `- **${mdText(impl.name)}**: ${mdText(impl.label)} (suite ${mdText(impl.suiteVersion)})${impl.fatal ? ' — **fatal**' : ''}`,
     );
-  });
+  }
   out.push('');
   for (const w of m.warnings) out.push(`> **warning:** ${mdText(w)}`, '');
   const rows = visibleRows(m, options);
@@ -198,7 +252,7 @@ export function renderCompareMarkdown(m: Matrix, options: CompareOptions = {}): 
     const inArea = rows.filter((r) => r.area === area.area);
     if (inArea.length === 0) continue;
     out.push(`### ${mdText(area.area)}`, '');
-    out.push(line(['case', 'level', ...m.implementations.map((_, i) => `[${i + 1}]`), 'passed by']));
+    out.push(line(['case', 'level', ...m.implementations.map((impl) => mdText(impl.name)), 'passed by']));
     out.push(line(['---', '---', ...m.implementations.map(() => ':---:'), '---:']));
     for (const r of inArea) {
       const cells = r.cells.map((c) => (c ? `${STATUS_EMOJI[c]} ${c}` : '—'));
@@ -250,14 +304,14 @@ export function renderCompareHtml(m: Matrix, options: CompareOptions = {}): stri
   const differ = m.rows.filter((r) => r.different).length;
   const impls = m.implementations
     .map(
-      (impl, i) =>
-        `<li value="${i + 1}"><code>${esc(impl.label)}</code> <span class="muted">suite ${esc(impl.suiteVersion)} · ${esc(impl.startedAt)}</span>` +
+      (impl) =>
+        `<li><strong>${esc(impl.name)}</strong>: <code>${esc(impl.label)}</code> <span class="muted">suite ${esc(impl.suiteVersion)} · ${esc(impl.startedAt)}</span>` +
         `${impl.fatal ? ` <strong>fatal: ${esc(impl.fatal)}</strong>` : ''}</li>`,
     )
     .join('\n');
   const warnings = m.warnings.map((w) => `<div class="banner warning">${esc(w)}</div>`).join('\n');
   const head = `<thead><tr><th>case</th><th>level</th>${m.implementations
-    .map((impl, i) => `<th title="${esc(impl.label)}">[${i + 1}]</th>`)
+    .map((impl) => `<th title="${esc(impl.label)}">${esc(impl.name)}</th>`)
     .join('')}<th>passed by</th></tr></thead>`;
   const bodies = m.areas
     .map((area) => {
@@ -284,7 +338,7 @@ export function renderCompareHtml(m: Matrix, options: CompareOptions = {}): stri
     .join('\n');
   const body = `<header><h1>agent-conformance compare</h1>
 <p class="muted">${n} implementations · ${m.rows.length} cases · ${differ} different</p>
-<ol id="implementations">${impls}</ol>
+<ul id="implementations">${impls}</ul>
 ${warnings}
 </header>
 <main>

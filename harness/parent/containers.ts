@@ -5,6 +5,7 @@
  * here travels to the suite process in RunConfig.containers; the containers themselves start there.
  */
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import type { ContainerLane, ContainerStarted, ServerKind } from '../shared/containers.ts';
 import { SERVER_KINDS } from '../shared/containers.ts';
 import { SetupError, UsageError } from './errors.ts';
@@ -118,4 +119,22 @@ export function laneOptions(values: {
     ...(values.containers ? { containers: true as const } : {}),
     ...(mode === 'container' ? { toxiproxyImage: values['toxiproxy-image'] ?? DEFAULT_TOXIPROXY_IMAGE } : {}),
   };
+}
+
+/**
+ * Removes the containers a suite process left behind (it was killed before its own cleanup ran):
+ * those whose owner label names that process on this host. Never throws.
+ */
+export async function removeContainersOf(pid: number): Promise<void> {
+  try {
+    const { docker } = await import('../../fixtures/containers/docker.ts');
+    const { LABEL } = await import('../../fixtures/containers/servers.ts');
+    const out = await docker(['ps', '-aq', '--filter', `label=${LABEL}.owner=${hostname()}:${pid}`], {
+      timeoutMs: 10_000,
+    });
+    const ids = out.split('\n').filter((id) => id !== '');
+    if (ids.length > 0) await docker(['rm', '-f', ...ids], { timeoutMs: 20_000 });
+  } catch {
+    // the next run's sweep removes them
+  }
 }

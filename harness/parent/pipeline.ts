@@ -13,6 +13,7 @@ import { HOST_FILE } from '../shared/subject-process.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
 import { containersInfo, prepareLane } from './containers.ts';
 import { UsageError } from './errors.ts';
+import { catchSignals, interrupted, onInterrupt } from './interrupt.ts';
 import { makePlan, type Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { writeJsonReport } from './report/json.ts';
@@ -42,6 +43,8 @@ export interface CheckOptions {
   io: Io;
   /** `--toxiproxy-url`: an external Toxiproxy for the fault cases (RunConfig.toxiproxyUrl). */
   toxiproxyUrl?: string;
+  /** A `[n/total]` line per case on stderr (default true; compare runs several checks at once). */
+  progress?: boolean;
   /** `--containers`: the container lane (the `servers` area against real servers). */
   containers?: boolean;
   /** `--toxiproxy container`: the Toxiproxy image to run (`--toxiproxy-image`). */
@@ -65,6 +68,9 @@ export interface CheckResult {
   file: string;
 }
 
+/** The check command's `--concurrency` default: cases run at once. */
+export const CHECK_CONCURRENCY = 8;
+
 /** `--concurrency <n>` of both commands: a whole number ≥ 1. */
 export function parseConcurrency(value: string): number {
   const concurrency = Number(value);
@@ -73,18 +79,23 @@ export function parseConcurrency(value: string): number {
   return concurrency;
 }
 
+/** A visible, readable folder name: no path, no leading dot, nothing a shell would quote. */
 export function slug(name: string): string {
   return (
     name
       .replace(/\.[cm]?[jt]s$/, '')
       .replace(/[^A-Za-z0-9@._-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'subject'
+      .replace(/^[-.]+|-+$/g, '') || 'subject'
   );
 }
 
-/** `reports/<subject>[@<runtime>]/`, relative to the working directory. */
+/**
+ * `reports/<subject>[@<runtime>]/`, relative to the working directory. A path subject is named by
+ * its file (`./myAgent.ts` → `reports/myAgent/`, `../x/a.ts --runtime bun` → `reports/a@bun/`).
+ */
 export function defaultOutDir(subjectName: string, runtime: string): string {
-  return `reports/${slug(subjectName)}${runtime === 'node' ? '' : `@${slug(runtime)}`}`;
+  const file = subjectName.split(/[\\/]/).filter(Boolean).pop() ?? subjectName;
+  return `reports/${slug(file)}${runtime === 'node' ? '' : `@${slug(runtime)}`}`;
 }
 
 /** Resolves the subject, the selection and the runtime (installing it if needed); runs nothing. */
@@ -109,11 +120,20 @@ export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck
 
 /** Runs a prepared check and writes its report.json; never throws for a broken subject (`fatal`). */
 export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult> {
-  const { options, subject, plan, launcher, outDir, reproPrefix, lane } = prepared;
   const startedAt = new Date();
   const t0 = performance.now();
-  const cwd = process.cwd();
 
+  const release = catchSignals();
+  try {
+    return await check(prepared, startedAt, t0);
+  } finally {
+    release();
+  }
+}
+
+async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Promise<CheckResult> {
+  const { options, subject, plan, launcher, outDir, reproPrefix, lane } = prepared;
+  const cwd = process.cwd();
   let fatal: string | null = null;
   let runtime: { name: string; version: string } = { name: launcher.name, version: launcher.version };
   let capabilities: Record<string, boolean> = {};
@@ -127,7 +147,13 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
 
   const verdicts = new Map<string, CaseVerdict>();
   let started: ContainerStarted[] = [];
-  if (fatal) {
+  let incomplete: Report['incomplete'];
+  // SIGINT/SIGTERM (./interrupt.ts): the suite process and the subject host stop, what was measured
+  // is kept, and the cases that did not finish are listed (the caller exits 130 or 143).
+  const stopped = interrupted();
+  if (stopped && !fatal) {
+    incomplete = { signal: stopped, unfinished: plan.cases.map((c) => c.id) };
+  } else if (fatal) {
     for (const c of plan.cases) {
       verdicts.set(c.id, {
         id: c.id,
@@ -155,15 +181,32 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
     };
     if (options.toxiproxyUrl !== undefined) config.toxiproxyUrl = options.toxiproxyUrl;
     if (lane) config.containers = lane;
-    const progress = makeProgress(options.io, plan.cases.length);
-    const outcome = await runPlan(plan, config, { onVerdict: progress.tick });
-    progress.done();
-    for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
-    started = outcome.containers;
+    const progress =
+      options.progress === false
+        ? { tick: () => {}, done: () => {} }
+        : makeProgress(options.io, plan.cases.length);
+    let forget = () => {};
+    try {
+      const outcome = await runPlan(plan, config, {
+        onVerdict: progress.tick,
+        abortWith: (abort) => {
+          forget = onInterrupt(abort);
+          if (interrupted()) abort();
+        },
+      });
+      for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
+      started = outcome.containers;
+      const sig = interrupted();
+      if (outcome.unfinished && sig) incomplete = { signal: sig, unfinished: outcome.unfinished };
+    } finally {
+      forget();
+      progress.done();
+    }
   }
 
+  const unfinished = new Set(incomplete?.unfinished ?? []);
   const report: Report = buildReport({
-    cases: plan.cases,
+    cases: plan.cases.filter((c) => !unfinished.has(c.id)),
     verdicts,
     subject: {
       name: subject.name,
@@ -177,6 +220,7 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
     only: options.only,
     reproPrefix,
     ...(lane ? { containers: containersInfo(lane, started) } : {}),
+    ...(incomplete ? { incomplete } : {}),
   });
   const file = writeJsonReport(report, outDir);
   return { report, file };

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { areaOf, type CaseSpec } from '../shared/case-spec.ts';
+import { areaOf, type CaseSpec, DEFAULT_BUDGET_MS } from '../shared/case-spec.ts';
 import { LIST_ENV, selected } from '../shared/config.ts';
 import { UsageError } from './errors.ts';
 
@@ -61,6 +61,11 @@ export async function makePlan(only: readonly string[]): Promise<Plan> {
       `no case matches ${only.map((o) => `"${o}"`).join(', ')}: see --list for the case ids`,
     );
   }
-  const files = [...new Set(cases.map((c) => c.file))];
+  // The file with the case of the largest budget loads first: node:test starts cases in the order
+  // they are registered, so the long ones (a case that idles for seconds on purpose) overlap the rest
+  // instead of starting last and stretching the run.
+  const budget = (file: string) =>
+    Math.max(...cases.filter((c) => c.file === file).map((c) => c.budgetMs ?? DEFAULT_BUDGET_MS));
+  const files = [...new Set(cases.map((c) => c.file))].sort((a, b) => budget(b) - budget(a));
   return { cases, files };
 }

@@ -28,6 +28,8 @@ export interface ReportInput {
   reproPrefix: string;
   /** The container lane, when the run had one. */
   containers?: ContainersInfo;
+  /** The run was interrupted: the cases it did not finish (left out of `cases`). */
+  incomplete?: NonNullable<Report['incomplete']>;
 }
 
 export function toResult(c: PlannedCase, verdict: CaseVerdict | undefined, reproPrefix: string): CaseResult {
@@ -45,13 +47,14 @@ export function toResult(c: PlannedCase, verdict: CaseVerdict | undefined, repro
     durationMs: verdict?.durationMs ?? 0,
     repro: `${reproPrefix} --only ${c.id}`,
   };
+  if (verdict?.variant) result.variant = verdict.variant;
   if (verdict?.trace) result.trace = verdict.trace;
   return result;
 }
 
 export function buildReport(input: ReportInput): Report {
   const results = input.cases.map((c) => toResult(c, input.verdicts.get(c.id), input.reproPrefix));
-  return {
+  const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     suite: SUITE,
     subject: input.subject,
@@ -63,12 +66,30 @@ export function buildReport(input: ReportInput): Report {
     summary: summarize(results),
     results,
   };
+  if (input.incomplete) report.incomplete = input.incomplete;
+  return report;
 }
 
-/** 0: every `must` case passed; 1: a `must` case failed; 2: the run itself broke (or the subject did). */
-export function exitCodeFor(report: Report): 0 | 1 | 2 {
+/** The exit status of a run stopped by a signal: 128 + its number, as a shell reports it. */
+export function interruptedExitCode(signal: string): 130 | 143 {
+  return signal === 'SIGTERM' ? 143 : 130;
+}
+
+/**
+ * 0: every `must` case passed; 1: a `must` case failed; 2: the run itself broke (or the subject did);
+ * 130/143: the run was interrupted by SIGINT/SIGTERM (the report is incomplete).
+ */
+export function exitCodeFor(report: Report): 0 | 1 | 2 | 130 | 143 {
+  if (report.incomplete) return interruptedExitCode(report.incomplete.signal);
   if (report.fatal) return 2;
   const { byStatus, byLevel } = report.summary;
   if (byStatus.error > 0 || byStatus.timeout > 0) return 2;
   return byLevel.must.fail > 0 ? 1 : 0;
+}
+
+/** The one line an interrupted run prints: what stopped it, what was kept, where. */
+export function interruptedLine(report: Report, file: string): string {
+  const { signal, unfinished } = report.incomplete ?? { signal: 'a signal', unfinished: [] };
+  const total = report.results.length + unfinished.length;
+  return `interrupted by ${signal}: ${report.results.length} of ${total} cases finished, ${unfinished.length} did not; incomplete report written to ${file}`;
 }

@@ -10,23 +10,33 @@ import { RUN_ENV, type RunConfig } from '../shared/config.ts';
 import type { ContainerStarted } from '../shared/containers.ts';
 import type { SuiteMessage } from '../shared/suite-messages.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
+import { removeContainersOf } from './containers.ts';
 import type { Plan } from './plan.ts';
 
 export interface RunOutcome {
   verdicts: Map<string, CaseVerdict>;
   /** Containers the suite process started (`--containers`, `--toxiproxy container`). */
   containers: ContainerStarted[];
+  /** Set when the run was aborted (SIGINT/SIGTERM): the planned cases that got no verdict, in plan order. */
+  unfinished: string[] | null;
 }
 
 const TSX_LOADER = import.meta.resolve('tsx');
 const SUITE_MAIN = fileURLToPath(new URL('../suite/main.ts', import.meta.url));
 const STDERR_TAIL = 2000;
 const FINISH_GRACE_MS = 1000;
+/** After an abort, how long the suite process and the subject host get to end before SIGKILL. */
+const ABORT_GRACE_MS = 1000;
+const CONTAINERS_GRACE_MS = 15_000;
 
 export async function runPlan(
   plan: Plan,
   config: RunConfig,
-  options: { onVerdict?: (verdict: CaseVerdict) => void },
+  options: {
+    onVerdict?: (verdict: CaseVerdict) => void;
+    /** Receives the function that aborts the run (a second call kills what is left at once). */
+    abortWith?: (abort: () => void) => void;
+  },
 ): Promise<RunOutcome> {
   const verdicts = new Map<string, CaseVerdict>();
   const containers: ContainerStarted[] = [];
@@ -35,8 +45,9 @@ export async function runPlan(
   const provisional = new Map<string, CaseVerdict>();
   const planned = new Set(plan.cases.map((c) => c.id));
   let finishing: NodeJS.Timeout | undefined;
+  let aborted = false;
   const accept = (verdict: CaseVerdict) => {
-    if (!planned.has(verdict.id) || verdicts.has(verdict.id)) return;
+    if (aborted || !planned.has(verdict.id) || verdicts.has(verdict.id)) return;
     verdicts.set(verdict.id, verdict);
     options.onVerdict?.(verdict);
   };
@@ -54,11 +65,41 @@ export async function runPlan(
   const env: NodeJS.ProcessEnv = { ...process.env, [RUN_ENV]: JSON.stringify(config) };
   // When the CLI itself runs under `node --test` (our own tests), node:test marks the environment.
   delete env.NODE_TEST_CONTEXT;
+  // Its own process group (the subject host it starts joins it), so that an abort stops them all,
+  // and a Ctrl-C at the terminal reaches only the CLI, which decides.
   const child = fork(SUITE_MAIN, plan.files, {
     execArgv: ['--import', TSX_LOADER],
     env,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    detached: process.platform !== 'win32',
   });
+  let killer: NodeJS.Timeout | undefined;
+  const signalGroup = (sig: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      if (process.platform === 'win32') child.kill(sig);
+      else process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const abort = () => {
+    if (aborted) {
+      signalGroup('SIGKILL');
+      return;
+    }
+    aborted = true;
+    clearTimeout(finishing);
+    // The suite process ends at once (its servers with it), the subject host too; whatever
+    // lingers is killed after the grace.
+    signalGroup('SIGTERM');
+    // containers take a few seconds to stop (the suite process stops them on SIGTERM)
+    killer = setTimeout(
+      () => signalGroup('SIGKILL'),
+      config.containers ? CONTAINERS_GRACE_MS : ABORT_GRACE_MS,
+    );
+  };
+  options.abortWith?.(abort);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
@@ -94,6 +135,18 @@ export async function runPlan(
     child.on('error', () => resolve({ code: null, signal: null }));
   });
   clearTimeout(finishing);
+  // whatever the suite process could not stop itself (killed) goes now
+  if (config.containers && child.pid !== undefined) await removeContainersOf(child.pid);
+  if (aborted) {
+    // Anything left in the group (a subject host that ignored SIGTERM) goes now.
+    signalGroup('SIGKILL');
+    clearTimeout(killer);
+    return {
+      verdicts,
+      containers,
+      unfinished: plan.cases.filter((c) => !verdicts.has(c.id)).map((c) => c.id),
+    };
+  }
   for (const verdict of provisional.values()) accept(verdict);
   // Anything still without a verdict never ran: say so rather than drop it.
   const last = stderr.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
@@ -109,5 +162,5 @@ export async function runPlan(
       });
     }
   }
-  return { verdicts, containers };
+  return { verdicts, containers, unfinished: null };
 }

@@ -1,7 +1,8 @@
 /**
- * Subjects: a built-in name (`node`, `agentkeepalive`, `undici`) or a path to a module exporting
- * `createAgent(options)`, `createDispatcher(options)` or a default function. Relative paths resolve
- * against the working directory.
+ * Subjects: a built-in name (`node`, `agentkeepalive`, `undici`, and the proxy-only `proxy-agents`
+ * and `hpagent`) or a path to a module exporting `createAgent(options)`, `createDispatcher(options)`
+ * or a default function, and/or a proxy factory (`createProxyAgent` / `createProxyDispatcher`,
+ * harness/subject/proxy-contract.ts). Relative paths resolve against the working directory.
  */
 
 import { existsSync, statSync } from 'node:fs';
@@ -13,6 +14,8 @@ export const BUILTIN_SUBJECTS: Record<string, string> = {
   node: fileURLToPath(new URL('../subject/builtins/node.ts', import.meta.url)),
   agentkeepalive: fileURLToPath(new URL('../subject/builtins/agentkeepalive.ts', import.meta.url)),
   undici: fileURLToPath(new URL('../subject/builtins/undici.ts', import.meta.url)),
+  'proxy-agents': fileURLToPath(new URL('../subject/builtins/proxy-agents.ts', import.meta.url)),
+  hpagent: fileURLToPath(new URL('../subject/builtins/hpagent.ts', import.meta.url)),
 };
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];

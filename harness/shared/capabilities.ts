@@ -26,12 +26,20 @@ export const CAPABILITIES = [
   'scheduling',
   /** `agent.defaultPort` reflects the option. */
   'defaultPort',
+  /** `agent.protocol` reflects the option. */
+  'protocol',
   /** `agent.totalSocketCount`. */
   'totalSocketCount',
   /** `agent.freeSockets` exists. */
   'freeSockets',
   /** `agentKeepAliveTimeoutBuffer` is honoured. */
   'agentKeepAliveTimeoutBuffer',
+  /** Makes agents that go through a forward proxy (`createProxyAgent` / `createProxyDispatcher`). */
+  'proxy',
+  /** Its proxy agents honour a NO_PROXY list. */
+  'proxyNoProxy',
+  /** Its proxy agents read raw proxy variables (HTTP_PROXY, http_proxy, NO_PROXY…; lower-case wins). */
+  'proxyEnv',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

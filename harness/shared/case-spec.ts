@@ -26,6 +26,8 @@ export const AREAS = [
   'lifecycle',
   'defaults',
   'faults',
+  'proxy',
+  'createConnection',
   'servers',
 ] as const;
 
@@ -50,6 +52,9 @@ export interface CaseSpec {
    */
   alone?: boolean;
 }
+
+/** A case's budget unless it says otherwise. */
+export const DEFAULT_BUDGET_MS = 6000;
 
 export function areaOf(id: string): string {
   return id.slice(0, id.indexOf('/'));

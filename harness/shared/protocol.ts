@@ -34,6 +34,11 @@ export interface RequestSpec {
   localAddress?: string;
   family?: number;
   timeout?: number;
+  /**
+   * Give the request a `'timeout'` listener (a no-op). The host reports `'timeout'` either way,
+   * without adding one: an agent may act differently when the request has none (agentkeepalive).
+   */
+  timeoutListener?: boolean;
   /** `false`: `http.request({agent: false})`, bypassing the subject. */
   useAgent?: boolean;
   /** Do not call `req.end()` until an `end` action. */
@@ -46,7 +51,8 @@ export interface RequestSpec {
   agentRemoveOnSocket?: boolean;
 }
 
-export type RequestAction = 'end' | 'resume' | 'destroy';
+/** `destroySocket`: destroy the request's socket, even once it is pooled (`req.socket.destroy()`). */
+export type RequestAction = 'end' | 'resume' | 'destroy' | 'destroySocket';
 
 /** Test-only hooks installed on one agent instance by the host. */
 export interface AgentHooks {
@@ -56,13 +62,44 @@ export interface AgentHooks {
   keepSocketAliveFalse?: boolean;
   /** Destroy the socket of the next N `'free'` events (after the agent handled them). */
   destroyOnFree?: number;
+  /**
+   * Replace `createConnection` on the agent by one that hands over the socket in the chosen form,
+   * delegating to the agent's own createConnection (or net.createConnection), and reports the
+   * options of every call as a `createConnection` event.
+   */
+  createConnection?: CreateConnectionHook;
+  /** Assign these agent properties after construction, before any request (e.g. `maxSockets`). */
+  assign?: Record<string, Json>;
 }
+
+/**
+ * How the `createConnection` hook supplies the socket: `return` it; pass it to the callback
+ * synchronously (`callback`) or `delayMs` later (`callback-later`); or call back with an error, now
+ * (`error`) or `delayMs` later (`error-later`), for the first `failures` calls (all when unset), the
+ * later calls then returning the socket.
+ */
+export interface CreateConnectionHook {
+  form: 'return' | 'callback' | 'callback-later' | 'error' | 'error-later';
+  delayMs?: number;
+  failures?: number;
+  /** Delegate without the `keepAlive` / `keepAliveInitialDelay` options the agent passed. */
+  withoutKeepAlive?: boolean;
+}
+
+/** The error a `createConnection` hook of an error form calls back with. */
+export const HOOK_CONNECT_ERROR = { code: 'ERR_TEST_CONNECT', message: 'createConnection hook refused' };
 
 export type Command =
   | { op: 'hello' }
   /** Loads a module exporting `createAgent(options)` (an agent subject) or `createDispatcher(options)`. */
   | { op: 'load'; module: string }
   | { op: 'create'; agent: string; options: Json; hooks?: AgentHooks }
+  /**
+   * Makes a proxy agent with the module's `createProxyAgent` / `createProxyDispatcher`
+   * (harness/subject/proxy-contract.ts); `options` is an encoded `ProxySubjectOptions`. Requests and
+   * every other command then use `agent` like any agent.
+   */
+  | { op: 'createProxy'; agent: string; options: Json }
   | { op: 'request'; agent: string; req: string; spec: RequestSpec }
   | { op: 'action'; req: string; action: RequestAction }
   | { op: 'snapshot'; agent: string }
@@ -132,6 +169,8 @@ export type HostEvent =
    */
   | { ev: 'free'; agent: string; localPort: number | null; derived?: boolean }
   | { ev: 'call'; agent: string; method: string }
+  /** A call of the `createConnection` hook: the options' primitive-valued fields. */
+  | { ev: 'createConnection'; agent: string; options: Record<string, Json> }
   | { ev: 'uncaught'; name: string; code: string | null; message: string };
 
 export type EventMessage = HostEvent & { type: 'event'; t: number };

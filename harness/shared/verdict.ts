@@ -20,6 +20,8 @@ export interface CaseVerdict {
   id: string;
   status: Status;
   observed: string | null;
+  /** An allowed variant the subject took (e.g. a retry on a new connection), graded, not failed. */
+  variant?: string;
   message: string | null;
   durationMs: number;
   trace?: TraceEntry[];

@@ -21,10 +21,12 @@ import {
   type Json,
   type Outcome,
   PROTOCOL_VERSION,
+  UNSUPPORTED_CODE,
 } from '../shared/protocol.ts';
 import { AgentDriver } from './drivers/agent.ts';
-import { DispatcherDriver } from './drivers/dispatcher.ts';
+import { DISPATCHER_LACKS, DispatcherDriver } from './drivers/dispatcher.ts';
 import { type Driver, type Factory, HostError, type HostServices, toWireError } from './drivers/types.ts';
+import { loopbackLookup, type ProxyCapabilities, type ProxySubjectOptions } from './proxy-contract.ts';
 
 const started = performance.now();
 
@@ -42,6 +44,10 @@ const services: HostServices = {
 let driver: Driver | null = null;
 /** `agent: false` requests bypass the subject whatever its kind. */
 const plain = new AgentDriver(null, services);
+/** The driver of the module's proxy factory (`createProxyAgent` / `createProxyDispatcher`), if any. */
+let proxyDriver: Driver | null = null;
+/** Which driver made each agent (agents of `createProxy` live in `proxyDriver`). */
+const owners = new Map<string, Driver>();
 
 function runtimeInfo(): { name: string; version: string } {
   const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
@@ -87,6 +93,45 @@ function findDriver(mod: Record<string, unknown>): { driver: Driver; exportName:
   return null;
 }
 
+/**
+ * Finds `createProxyAgent` (an http.Agent) or `createProxyDispatcher` (an undici Dispatcher), named or
+ * on a CommonJS exports object, and what `proxyCapabilities` declares (./proxy-contract.ts).
+ */
+function findProxy(
+  mod: Record<string, unknown>,
+): { driver: Driver; kind: 'agent' | 'dispatcher'; capabilities: Record<string, boolean> } | null {
+  const def = mod.default as Record<string, unknown> | undefined;
+  const pick = (name: string) => mod[name] ?? (def && typeof def === 'object' ? def[name] : undefined);
+  const candidates: [unknown, 'agent' | 'dispatcher'][] = [
+    [pick('createProxyAgent'), 'agent'],
+    [pick('createProxyDispatcher'), 'dispatcher'],
+  ];
+  for (const [fn, kind] of candidates) {
+    if (typeof fn !== 'function') continue;
+    const factory = fn as Factory;
+    const made =
+      kind === 'agent' ? new AgentDriver(factory, services) : new DispatcherDriver(factory, services);
+    const declared = pick('proxyCapabilities') as ProxyCapabilities | null | undefined;
+    const capabilities =
+      declared === null
+        ? { proxy: false, proxyNoProxy: false, proxyEnv: false }
+        : { proxy: true, proxyNoProxy: declared?.noProxy === true, proxyEnv: declared?.env === true };
+    return { driver: made, kind, capabilities };
+  }
+  return null;
+}
+
+/** For a module that only makes proxy agents: every plain `create` is `unsupported`. */
+function proxyOnlyDriver(kind: 'agent' | 'dispatcher'): Driver {
+  const refuse: Factory = () => {
+    throw new HostError(
+      UNSUPPORTED_CODE,
+      'this subject only makes proxy agents (createProxyAgent / createProxyDispatcher), no plain agent',
+    );
+  };
+  return kind === 'agent' ? new AgentDriver(refuse, services) : new DispatcherDriver(refuse, services);
+}
+
 function declaredCapabilities(mod: Record<string, unknown>): Record<string, boolean> {
   const def = mod.default as Record<string, unknown> | undefined;
   const declared = mod.capabilities ?? (def && typeof def === 'object' ? def.capabilities : undefined);
@@ -105,7 +150,15 @@ async function load(modulePath: string): Promise<Json> {
     const e = toWireError(err);
     throw new HostError('ERR_SUBJECT_IMPORT', `cannot import ${modulePath}: ${e.name}: ${e.message}`);
   }
+  const proxy = findProxy(mod);
+  proxyDriver = proxy?.driver ?? null;
   const found = findDriver(mod);
+  if (!found && proxy) {
+    driver = proxyOnlyDriver(proxy.kind);
+    const capabilities = { ...declaredCapabilities(mod), ...proxy.capabilities };
+    if (proxy.kind === 'dispatcher') for (const cap of DISPATCHER_LACKS) capabilities[cap] = false;
+    return { exportName: 'createProxy', kind: proxy.kind, capabilities, runtime: runtimeInfo() };
+  }
   if (!found) {
     const names = Object.keys(mod).join(', ') || 'nothing';
     throw new HostError(
@@ -123,12 +176,32 @@ async function load(modulePath: string): Promise<Json> {
     throw new HostError('ERR_FACTORY_THROWS', `${driver.factoryName}({}) threw ${e.name}: ${e.message}`);
   }
   const kind = driver instanceof DispatcherDriver ? 'dispatcher' : 'agent';
+  Object.assign(capabilities, proxy?.capabilities ?? { proxy: false });
   return { exportName: found.exportName, kind, capabilities, runtime: runtimeInfo() };
 }
 
 function loaded(): Driver {
   if (!driver) throw new HostError('ERR_NOT_LOADED', 'no subject module is loaded');
   return driver;
+}
+
+/** The driver that made `agent` (the plain one unless `createProxy` made it). */
+function ownerOf(agent: string): Driver {
+  return owners.get(agent) ?? loaded();
+}
+
+function createProxy(agent: string, encoded: Json): void {
+  if (!proxyDriver) {
+    throw new HostError(
+      UNSUPPORTED_CODE,
+      'the subject exports no createProxyAgent / createProxyDispatcher (capability proxy)',
+    );
+  }
+  const options = decodeValue(encoded) as ProxySubjectOptions;
+  // names the case made up must never reach DNS, on whatever connection the subject makes itself
+  options.agentOptions = { ...options.agentOptions, lookup: loopbackLookup };
+  proxyDriver.create(agent, options, undefined);
+  owners.set(agent, proxyDriver);
 }
 
 type SyncCommand = Exclude<Command, { op: 'load' } | { op: 'batch' } | { op: 'hello' }>;
@@ -138,23 +211,31 @@ function executeSync(command: SyncCommand): Json {
     case 'create':
       loaded().create(command.agent, decodeValue(command.options), command.hooks);
       return null;
+    case 'createProxy':
+      createProxy(command.agent, command.options);
+      return null;
     case 'request':
       if (command.spec.useAgent === false) plain.request(command.agent, command.req, command.spec);
-      else loaded().request(command.agent, command.req, command.spec);
+      else ownerOf(command.agent).request(command.agent, command.req, command.spec);
       return null;
     case 'snapshot':
-      return loaded().snapshot(command.agent) as unknown as Json;
+      return ownerOf(command.agent).snapshot(command.agent) as unknown as Json;
     case 'getName':
-      return loaded().getName(command.agent, command.options);
+      return ownerOf(command.agent).getName(command.agent, command.options);
     case 'destroy':
-      loaded().destroy(command.agent);
+      ownerOf(command.agent).destroy(command.agent);
       return null;
     case 'forget':
-      driver?.forget(command.agent);
+      (owners.get(command.agent) ?? driver)?.forget(command.agent);
+      owners.delete(command.agent);
       plain.forget(command.agent);
       return null;
     case 'action':
-      if (driver?.action(command.req, command.action) || plain.action(command.req, command.action))
+      if (
+        driver?.action(command.req, command.action) ||
+        proxyDriver?.action(command.req, command.action) ||
+        plain.action(command.req, command.action)
+      )
         return null;
       throw new HostError('ERR_UNKNOWN_REQUEST', `no request "${command.req}"`);
   }

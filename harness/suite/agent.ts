@@ -10,6 +10,7 @@ import {
   type EventMessage,
   encodeValue,
   type Json,
+  type RequestAction,
   type SocketInfo,
   UNSUPPORTED_CODE,
 } from '../shared/protocol.ts';
@@ -55,6 +56,8 @@ export class AgentHandle {
   readonly id: string;
   readonly frees: { localPort: number | null; t: number }[] = [];
   readonly calls: Record<string, number> = {};
+  /** Calls of the `createConnection` hook: the options each got (primitive fields), and when. */
+  readonly connects: { options: Record<string, unknown>; t: number }[] = [];
   private readonly channel: Channel;
   private nextRequest = 1;
 
@@ -67,6 +70,8 @@ export class AgentHandle {
   onEvent(event: EventMessage, t: number): void {
     if (event.ev === 'free') this.frees.push({ localPort: event.localPort, t });
     if (event.ev === 'call') this.calls[event.method] = (this.calls[event.method] ?? 0) + 1;
+    if (event.ev === 'createConnection')
+      this.connects.push({ options: decodeValue(event.options as Json) as Record<string, unknown>, t });
   }
 
   private prepare(options: RequestOptions): { handle: RequestHandle; command: Command } {
@@ -90,13 +95,15 @@ export class AgentHandle {
    * Issues several requests in one tick of the subject, optionally followed by a snapshot taken in
    * that same tick (before any socket can connect). The snapshot is null when the subject has no
    * agent state (capability `agentState`): use it as secondary evidence only, under `if (snapshot)`.
+   * `first`: actions on earlier requests done in that same tick, before the requests.
    */
   async issue(
     list: RequestOptions[],
-    opts: { snapshot?: boolean } = {},
+    opts: { snapshot?: boolean; first?: [RequestHandle, RequestAction][] } = {},
   ): Promise<{ requests: RequestHandle[]; snapshot: Snapshot | null }> {
     const prepared = list.map((o) => this.prepare(o));
-    const commands: Command[] = prepared.map((p) => p.command);
+    const acts: Command[] = (opts.first ?? []).map(([r, action]) => ({ op: 'action', req: r.id, action }));
+    const commands: Command[] = [...acts, ...prepared.map((p) => p.command)];
     if (opts.snapshot && this.channel.capabilities.agentState !== false)
       commands.push({ op: 'snapshot', agent: this.id });
     const outcomes = await this.channel.batch(commands);

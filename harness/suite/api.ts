@@ -4,13 +4,20 @@
  * helpers only; the runner, the session and the protocol stay out of their sight.
  */
 
+export type {
+  ForwardProxy,
+  ProxyConnectionRecord,
+  ProxyRequestRecord,
+} from '../../fixtures/forward-proxy/server.ts';
 export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
 export type { Origin } from '../../fixtures/origin/server.ts';
 export type { Capability } from '../shared/capabilities.ts';
 export type { CaseSpec, DocRef } from '../shared/case-spec.ts';
+export type { CreateConnectionHook } from '../shared/protocol.ts';
+export { HOOK_CONNECT_ERROR } from '../shared/protocol.ts';
 export type { AgentHandle, Snapshot } from './agent.ts';
 export { type CaseBody, defineCase } from './case.ts';
-export type { CaseContext } from './context.ts';
+export type { CaseContext, ProxyAgentOptions } from './context.ts';
 export type { FaultProxy } from './fault-proxy.ts';
 export { type AccessEntry, peakOf, type RealServer, sampleConnections } from './real-server.ts';
 export type { RequestHandle, RequestOptions, Target } from './request.ts';

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import { isCapability } from '../shared/capabilities.ts';
-import { AREAS, areaOf, type CaseSpec } from '../shared/case-spec.ts';
+import { AREAS, areaOf, type CaseSpec, DEFAULT_BUDGET_MS } from '../shared/case-spec.ts';
 import { isListing, readRunConfig, selected } from '../shared/config.ts';
 import { verdictLine } from '../shared/verdict.ts';
 import type { CaseContext } from './context.ts';
@@ -15,8 +15,6 @@ export type CaseBody = (ctx: CaseContext) => Promise<void>;
 
 /** Every case defined so far in this process (all of them when listing). */
 export const catalog: CaseSpec[] = [];
-
-export const DEFAULT_BUDGET_MS = 6000;
 
 /**
  * node:test's own timeout is only a backstop: the runner enforces the budget itself, from the moment

@@ -5,6 +5,11 @@
  * happen, and waits that re-check a condition on every observation instead of sleeping. Everything a
  * case starts is stopped by `cleanup`.
  */
+import {
+  type ForwardProxy,
+  type ForwardProxyOptions,
+  startForwardProxy,
+} from '../../fixtures/forward-proxy/server.ts';
 import { type OpenCounter, type Origin, startOrigin, type WireEvent } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import type { CaseSpec } from '../shared/case-spec.ts';
@@ -49,6 +54,17 @@ export interface CaseContext {
   /** A fault proxy (Toxiproxy API) in front of `origin`; send requests through it with `via`. */
   proxy(origin: Origin): Promise<FaultProxy>;
   /**
+   * Starts an instrumented forward proxy on 127.0.0.1 (fixtures/forward-proxy, stopped at the end of
+   * the case, its requests traced). Its `now` is the case clock.
+   */
+  forwardProxy(options?: Omit<ForwardProxyOptions, 'now'>): Promise<ForwardProxy>;
+  /**
+   * Creates a proxy agent in the subject (`createProxyAgent` / `createProxyDispatcher`, see
+   * harness/subject/proxy-contract.ts). `unsupported` without capability `proxy`, or `proxyNoProxy`
+   * when `noProxy` is given, or `proxyEnv` when `env` is. A factory that throws fails the case.
+   */
+  proxyAgent(options: ProxyAgentOptions): Promise<AgentHandle>;
+  /**
    * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run
    * without the lane, `error` if it cannot start.
    */
@@ -75,9 +91,22 @@ export interface CaseContext {
   settle(): Promise<void>;
   /** Records an observation for the report (`observed`). */
   observe(text: string): void;
+  /** Records an allowed variant the subject took (the report's `variant`), after checking it. */
+  variant(text: string): void;
   fail(message: string): never;
   unsupported(reason: string): never;
   skip(reason: string): never;
+}
+
+/** What `ctx.proxyAgent` takes: the subject contract's options, flattened. */
+export interface ProxyAgentOptions {
+  agentOptions?: Record<string, unknown>;
+  /** The proxy URL (`proxy.url` / `proxy.urlWith(user, pass)`); with `env`, may be omitted. */
+  proxy?: string;
+  noProxy?: string;
+  env?: Record<string, string>;
+  /** Protocol of the targets (default `http:`). */
+  protocol?: 'http:' | 'https:';
 }
 
 export class CaseRun implements CaseContext, Channel {
@@ -89,6 +118,7 @@ export class CaseRun implements CaseContext, Channel {
   private readonly seq = ++caseSeq;
   private readonly origins: Origin[] = [];
   private readonly proxies: FaultProxy[] = [];
+  private readonly forwardProxies: ForwardProxy[] = [];
   private readonly agents = new Map<string, AgentHandle>();
   private readonly requests = new Map<string, RequestHandle>();
   private readonly observations: string[] = [];
@@ -159,6 +189,59 @@ export class CaseRun implements CaseContext, Channel {
     );
     this.proxies.push(proxy);
     return proxy;
+  }
+
+  async forwardProxy(options: Omit<ForwardProxyOptions, 'now'> = {}): Promise<ForwardProxy> {
+    const label = options.label ?? (this.forwardProxies.length ? `P${this.forwardProxies.length + 1}` : 'P');
+    const proxy = await startForwardProxy({ ...options, label, now: () => this.now() });
+    this.forwardProxies.push(proxy);
+    let seen = 0;
+    let seenConnections = 0;
+    proxy.on('change', () => {
+      for (; seenConnections < proxy.connections.length; seenConnections++) {
+        const c = proxy.connections[seenConnections];
+        if (c) this.note('server', `${label}:open`, { connection: c.id, port: c.remotePort });
+      }
+      for (; seen < proxy.requests.length; seen++) {
+        const r = proxy.requests[seen];
+        if (r)
+          this.note('server', `${label}:request`, {
+            connection: r.connection,
+            nth: r.nth,
+            line: r.requestLine,
+          });
+      }
+      this.changed();
+    });
+    return proxy;
+  }
+
+  async proxyAgent(options: ProxyAgentOptions): Promise<AgentHandle> {
+    const caps = this.capabilities;
+    if (caps.proxy !== true) throw new Unsupported('the subject makes no proxy agents (capability proxy)');
+    if (options.noProxy !== undefined && caps.proxyNoProxy !== true)
+      throw new Unsupported('the subject has no NO_PROXY support (capability proxyNoProxy)');
+    if (options.env !== undefined && caps.proxyEnv !== true)
+      throw new Unsupported('the subject reads no proxy variables (capability proxyEnv)');
+    const handle = this.newAgent();
+    const subjectOptions = {
+      agentOptions: options.agentOptions ?? {},
+      proxy: {
+        url: options.proxy ?? '',
+        ...(options.noProxy !== undefined ? { noProxy: options.noProxy } : {}),
+        ...(options.env !== undefined ? { env: options.env } : {}),
+      },
+      protocol: options.protocol ?? 'http:',
+    };
+    try {
+      await this.command({ op: 'createProxy', agent: handle.id, options: encodeValue(subjectOptions) });
+    } catch (err) {
+      if (err instanceof SubjectCommandError) {
+        throw new CaseFailure(`createProxy threw ${err.wire.name}: ${err.wire.message}`);
+      }
+      throw err;
+    }
+    return handle;
   }
 
   async server(kind: ServerKind): Promise<RealServer> {
@@ -287,7 +370,7 @@ export class CaseRun implements CaseContext, Channel {
       };
       timer = setTimeout(() => {
         finish();
-        reject(new CaseFailure(`expected ${what} within ${timeoutMs} ms`));
+        reject(new CaseFailure(`waited ${timeoutMs} ms for ${what}: it did not happen`));
       }, timeoutMs);
       this.waiters.add(attempt);
       attempt();
@@ -303,6 +386,16 @@ export class CaseRun implements CaseContext, Channel {
 
   observe(text: string): void {
     this.observations.push(text);
+  }
+
+  private readonly variants: string[] = [];
+
+  variant(text: string): void {
+    this.variants.push(text);
+  }
+
+  variantText(): string | null {
+    return this.variants.length ? this.variants.join('; ') : null;
   }
 
   unsupported(reason: string): never {
@@ -356,6 +449,7 @@ export class CaseRun implements CaseContext, Channel {
     }
     for (const off of this.unsubscribe) off();
     await this.removeProxies();
+    await Promise.all(this.forwardProxies.map((p) => p.stop()));
     await Promise.all(this.origins.map((o) => o.stop()));
     this.note('harness', 'end', { status });
     return lost;

@@ -103,6 +103,8 @@ async function attempt(
       message,
       durationMs: Math.round(run.now()),
     };
+    const variant = run.variantText();
+    if (variant) verdict.variant = variant;
     if (keepTrace || (status !== 'pass' && status !== 'unsupported')) verdict.trace = run.traceEntries();
     const processWide =
       ((status === 'error' || status === 'timeout') && lost) ||

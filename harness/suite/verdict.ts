@@ -1,5 +1,6 @@
 /** Turns whatever a case body threw into a status and a message. */
 import { AssertionError } from 'node:assert';
+import { inspect } from 'node:util';
 import { SubjectCommandError, SubjectUnavailableError } from '../shared/subject-process.ts';
 import type { Status } from '../shared/verdict.ts';
 
@@ -35,9 +36,31 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+const EQUAL = new Set(['strictEqual', 'deepStrictEqual', 'equal', 'deepEqual', 'partialDeepStrictEqual']);
+const NOT_EQUAL = new Set(['notStrictEqual', 'notDeepStrictEqual', 'notEqual', 'notDeepEqual']);
+
+function shown(value: unknown): string {
+  return inspect(value, { breakLength: Infinity, depth: 4, maxArrayLength: 20, maxStringLength: 200 });
+}
+
+/**
+ * A failed assertion as one line that says what was observed: `<message>: got X, expected Y` for an
+ * equality, `not so: <message> (got X)` for an inequality; an `ok()` message is kept as written.
+ */
+export function assertionText(err: AssertionError): string {
+  const said = err.generatedMessage ? '' : (err.message.split('\n')[0] ?? '').trim();
+  if (EQUAL.has(err.operator))
+    return oneLine(`${said ? `${said}: ` : ''}got ${shown(err.actual)}, expected ${shown(err.expected)}`);
+  if (NOT_EQUAL.has(err.operator))
+    return oneLine(
+      `not so: ${said || `a value other than ${shown(err.expected)}`} (got ${shown(err.actual)})`,
+    );
+  return oneLine(said || err.message);
+}
+
 export function classify(err: unknown): { status: Status; message: string } {
-  if (err instanceof AssertionError || err instanceof CaseFailure)
-    return { status: 'fail', message: oneLine(err.message) };
+  if (err instanceof AssertionError) return { status: 'fail', message: assertionText(err) };
+  if (err instanceof CaseFailure) return { status: 'fail', message: oneLine(err.message) };
   if (err instanceof Unsupported) return { status: 'unsupported', message: err.message };
   if (err instanceof Skip) return { status: 'skip', message: err.message };
   if (err instanceof BudgetExceeded) return { status: 'timeout', message: err.message };

@@ -82,7 +82,7 @@ describe('compare', { concurrency: 1 }, () => {
       `${renderCompareTerminal(m)}${files.map((f, i) => `${['matrix', 'html', 'markdown'][i]}: ${f}`).join('\n')}\n`,
     );
     assert.match(r.stdout, /^agent-conformance compare — 2 implementations, 13 cases, 9 different$/m);
-    assert.match(r.stdout, /^keepAlive {2}\[1\] 4\/4 {2}\[2\] 1\/4$/m);
+    assert.match(r.stdout, /^keepAlive\n {2}node@22 i>\|agent {2}passed\n {2}4\/4 {5}1\/4 {7}\(pass/m);
     assert.deepEqual(JSON.parse(readFileSync(files[0]!, 'utf8')), m);
     assert.equal(readFileSync(files[1]!, 'utf8'), renderCompareHtml(m));
     assert.equal(readFileSync(files[2]!, 'utf8'), renderCompareMarkdown(m));
@@ -131,12 +131,30 @@ describe('compare', { concurrency: 1 }, () => {
     );
     assert.equal(ran('agentkeepalive').subject.name, 'agentkeepalive');
     assert.match(r.stdout, /3 implementations, 2 cases/);
-    assert.match(r.stdout, /^ {2}\[3\] node@node 22\.22\.0/m);
-    assert.match(r.stdout, /^ {2}✓ ✓ ✓ {2}3\/3 {4}keepAlive\/reuse$/m);
+    assert.match(r.stdout, /^ {2}node@22 {9}node@node 22\.22\.0/m);
+    assert.match(r.stdout, /^ {2}node@24 agentkeepalive node@22 {2}passed$/m);
+    assert.match(r.stdout, /^ {2}✓ {7}✓ {14}✓ {8}3\/3 {4}keepAlive\/reuse$/m);
     assert.match(
       r.stderr,
-      /compare: node@node 24\.\d+\.\d+: 2 cases, 2 pass, 0 fail → .*reports\/node\/report\.json/,
+      /compare: node@node 24\.\d+\.\d+: 2 cases, 2 pass, 0 fail \(\d+\.\d s\) → .*reports\/node\/report\.json/,
     );
+  });
+
+  test('implementations run at once give the verdicts they give one by one', async () => {
+    const cwd = tempDir('acp-compare-par-');
+    const args = ['compare', 'node', 'agentkeepalive', 'node', '--only', 'keepAlive', '--reporter', 'json'];
+    const serial = await runCli([...args, '--concurrency', '1'], { cwd });
+    const parallel = await runCli([...args, '--concurrency', '3'], { cwd });
+    assert.equal(serial.code, 0, serial.stderr);
+    assert.equal(parallel.code, 0, parallel.stderr);
+    const cells = (dir: string) =>
+      (
+        JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8')) as ReturnType<typeof compareReports>
+      ).rows.map((row) => [row.id, ...row.cells]);
+    assert.deepEqual(cells(parallel.out), cells(serial.out));
+    // The same subject twice keeps two reports.
+    assert.match(parallel.stderr, /→ .*reports\/node\/report\.json/);
+    assert.match(parallel.stderr, /→ .*reports\/node-2\/report\.json/);
   });
 
   test('a subject that cannot load: the matrix is still written, with a warning; exit 2', async () => {

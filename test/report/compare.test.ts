@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { marked } from 'marked';
 import {
   compareReports,
+  implementationNames,
   renderCompareHtml,
   renderCompareMarkdown,
   renderCompareTerminal,
@@ -27,6 +28,45 @@ test('implementations are labelled subject@runtime version, made unique', () => 
   );
   assert.equal(twice.rows.filter((r) => r.different).length, 0, 'identical reports never differ');
   assert.throws(() => compareReports([]), { code: 'ERR_USAGE' });
+});
+
+test('columns are named short and unique: node@24, bun, undici, myAgent, undici@bun…', () => {
+  const as = (name: string, module: string, runtime: string, version: string) => ({
+    ...b,
+    subject: { ...b.subject, name, module, runtime: { name: runtime, version } },
+  });
+  const node24 = as('node', 'builtin:node', 'node', '24.21.0');
+  const node22 = as('node', 'builtin:node', 'node', '22.23.3');
+  const bun = as('node', 'builtin:node', 'bun', '1.4.5');
+  const deno = as('node', 'builtin:node', 'deno', '2.9.6');
+  const undici = as('undici', 'builtin:undici', 'node', '24.21.0');
+  const undiciBun = as('undici', 'builtin:undici', 'bun', '1.4.5');
+  const mine = as('./src/myAgent.ts', '/x/src/myAgent.ts', 'node', '24.21.0');
+  const other = as('../other/myAgent.ts', '/other/myAgent.ts', 'node', '24.21.0');
+  assert.deepEqual(implementationNames([node24, node22, bun, deno, undici, undiciBun, mine]), [
+    'node@24',
+    'node@22',
+    'bun',
+    'deno',
+    'undici',
+    'undici@bun',
+    'myAgent',
+  ]);
+  // Two columns that would share a name get a longer one: the runtime version, the path as given.
+  assert.deepEqual(implementationNames([node24, as('node', 'builtin:node', 'node', '24.1.0')]), [
+    'node@24.21.0',
+    'node@24.1.0',
+  ]);
+  assert.deepEqual(implementationNames([mine, other]), [
+    './src/myAgent.ts@node@24.21.0',
+    '../other/myAgent.ts@node@24.21.0',
+  ]);
+  // The very same implementation twice (two report files): numbered.
+  assert.deepEqual(implementationNames([node24, node24, bun]), ['node@24.21.0', 'node@24.21.0 #2', 'bun']);
+  assert.deepEqual(
+    m.implementations.map((i) => i.name),
+    ['i>|agent', 'node@22'],
+  );
 });
 
 test('one row per case of any report, grouped by area, with passed-by and different', () => {
@@ -67,16 +107,20 @@ test('per-area totals per implementation', () => {
   ]);
 });
 
-test('terminal: legend, totals, marks, only-different; control characters are neutralised', () => {
+test('terminal: names as column heads, legend, totals, marks, only-different; control characters are neutralised', () => {
   const all = renderCompareTerminal(m);
   assert.match(
     all,
-    /^ {2}\[1\] \.\/agents\/<i>hostile<\/i>\|agent\.ts@node 24\.21\.0 {2}\(suite 0\.1\.0\)$/m,
+    /^ {2}i>\|agent {2}\.\/agents\/<i>hostile<\/i>\|agent\.ts@node 24\.21\.0 {2}\(suite 0\.1\.0\)$/m,
   );
-  assert.match(all, /^keepAlive {2}\[1\] 1\/4 {2}\[2\] 4\/4$/m);
-  assert.match(all, /^ {2}✓ ✓ {2}2\/2 {4}keepAlive\/reuse$/m);
-  assert.match(all, /^ {2}⧗ ✓ {2}1\/2 {4}timeout\/free-destroyed {2}\*$/m);
-  assert.match(all, /^ {2}· ✗ {2}0\/2 {4}lifecycle\/destroy-idempotent \(should\) {2}\*$/m);
+  assert.match(
+    all,
+    /^keepAlive\n {2}i>\|agent node@22 {2}passed\n {2}1\/4 {6}4\/4 {6}\(pass per implementation\)$/m,
+  );
+  assert.match(all, /^ {2}✓ {8}✓ {8}2\/2 {4}keepAlive\/reuse$/m);
+  assert.match(all, /^ {2}⧗ {8}✓ {8}1\/2 {4}timeout\/free-destroyed {2}\*$/m);
+  assert.match(all, /^ {2}· {8}✗ {8}0\/2 {4}lifecycle\/destroy-idempotent \(should\) {2}\*$/m);
+  assert.doesNotMatch(all, /\[1\]/, 'no index as a column head');
   const diff = renderCompareTerminal(m, { onlyDifferent: true });
   assert.doesNotMatch(diff, /keepAlive\/reuse/);
   assert.match(diff, /keepAlive\/hint-parse/);
@@ -98,6 +142,7 @@ test('markdown: a table per area whose cells no label can break, only-different'
     for (const tr of t.match(/<tr>[\s\S]*?<\/tr>/g)?.slice(1) ?? [])
       assert.equal((tr.match(/<td[\s>]/g) ?? []).length, 5, tr);
   }
+  assert.match(md, /^\| case \| level \| i&gt;\\\|agent \| node@22 \| passed by \|$/m);
   assert.match(md, /^\| `timeout\/free-destroyed` \| must \| ⏱️ timeout \| ✅ pass \| 1\/2 \|$/m);
   assert.match(md, /^\| `lifecycle\/free-event` \| should \| ✅ pass \| — \| 1\/2 \|$/m);
   assert.match(md, /^\| \*\*total pass\*\* \| {2}\| \*\*1\/4\*\* \| \*\*4\/4\*\* \| {2}\|$/m);
@@ -116,6 +161,8 @@ test('html: self-contained, escaped, one row per case with data-different', () =
     rows.map((r) => [r[2], r[1]]),
     m.rows.map((r) => [r.id, String(r.different)]),
   );
+  assert.match(html, /<th title="node@node 22\.22\.0">node@22<\/th>/);
+  assert.doesNotMatch(html, /\[1\]/);
   assert.equal((html.match(/<script\b/g) ?? []).length, 1);
   assert.match(html, /<input type="checkbox" id="only-different">/);
 });

@@ -3,8 +3,9 @@
  *                           [--only <id>…] [--reporter <name>[:path]…] [--concurrency <n>]
  *
  * Each argument is a report (an existing `.json` file) or a subject to run now, optionally under a
- * runtime (`node@bun`, `node@node@22`, `./my.ts@deno`). Subjects run one after another through the
- * check command's own pipeline (harness/pipeline.ts), each writing its usual
+ * runtime (`node@bun`, `node@node@22`, `./my.ts@deno`). Subjects run through the check command's
+ * own pipeline (harness/parent/pipeline.ts), `--concurrency` implementations at a time (each runs
+ * its cases as the check command does), each writing its usual
  * `reports/<subject>[@runtime]/report.json`. Then the case × implementation matrix: on the terminal,
  * and as compare.json (the Matrix), compare.html and compare.md in `--out` (default reports/compare/).
  *
@@ -26,11 +27,21 @@ import {
 } from '../compare.ts';
 import { LANE_OPTIONS, laneOptions } from '../containers.ts';
 import { UsageError } from '../errors.ts';
-import { executeCheck, type Io, type PreparedCheck, parseConcurrency, prepareCheck } from '../pipeline.ts';
+import { catchSignals, interrupted } from '../interrupt.ts';
+import {
+  CHECK_CONCURRENCY,
+  executeCheck,
+  type Io,
+  type PreparedCheck,
+  parseConcurrency,
+  prepareCheck,
+} from '../pipeline.ts';
 import { readJsonReport } from '../report/json.ts';
 import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';
 import { type Report, summarize } from '../report/types.ts';
+import { interruptedExitCode } from '../results.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
+import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './compare-defaults.ts';
 
 const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]>… [options]
 
@@ -41,11 +52,13 @@ const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]
   --only <id>            compare only these cases (and run only them); repeatable
   --reporter <name>[:path]
                          terminal, json, html, markdown (default: all; "-" is stdout); repeatable
-  --concurrency <n>      suite files run at once per subject (default 3)
+  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}, 1 with --containers); each
+                         shares the check command's case concurrency with the others running beside it
   --containers, --toxiproxy <mode>, --toxiproxy-image <image>
                          the container lane, as for a single run
 
-exit codes: 0 the matrix was produced · 2 usage error, or a subject could not be run at all`;
+exit codes: 0 the matrix was produced · 2 usage error, or a subject could not be run at all
+  130 / 143 interrupted by SIGINT / SIGTERM: no matrix; the runs under way keep incomplete reports`;
 
 export const COMPARE_FILES = { json: 'compare.json', html: 'compare.html', markdown: 'compare.md' } as const;
 
@@ -123,7 +136,7 @@ function parse(argv: string[]) {
         out: { type: 'string' },
         only: { type: 'string', multiple: true, default: [] },
         reporter: { type: 'string', multiple: true, default: [] },
-        concurrency: { type: 'string', default: '3' },
+        concurrency: { type: 'string' },
         ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -131,6 +144,59 @@ function parse(argv: string[]) {
   } catch (err) {
     throw new UsageError(`compare: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Cases at once within each implementation's run: the check command's default shared among the
+ * implementations running together, so the machine carries about as many cases at once as one check
+ * run does, and timing-sensitive cases see the same load as when run alone.
+ */
+export function casesAtOnce(implementationsAtOnce: number): number {
+  return Math.max(2, Math.ceil(CHECK_CONCURRENCY / implementationsAtOnce));
+}
+
+/**
+ * Runs the subjects `concurrency` at a time; the reports come back in argument order. Each run is
+ * the check command's own (same cases, same case concurrency), so a column's verdicts are those of
+ * `agent-conformance <subject>` run alone.
+ */
+async function runAll(
+  loaded: readonly (Report | PreparedCheck)[],
+  inputs: readonly CompareInput[],
+  only: readonly string[],
+  concurrency: number,
+  io: Io,
+): Promise<{ reports: Report[]; interrupted: NodeJS.Signals | null }> {
+  const reports: Report[] = new Array(loaded.length);
+  // SIGINT/SIGTERM: the runs under way stop and keep their incomplete reports (executeCheck); no
+  // other starts.
+  const release = catchSignals();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < loaded.length && !interrupted(); i = next++) {
+      const item = loaded[i]!;
+      if (!('plan' in item)) {
+        reports[i] = restrict(item, only);
+        continue;
+      }
+      const arg = inputs[i]?.arg ?? '';
+      io.err.write(`compare: running ${arg}\n`);
+      const { report, file } = await executeCheck(item);
+      const s = report.summary.byStatus;
+      io.err.write(
+        `compare: ${implementationLabel(report)}: ${report.summary.total} cases, ${s.pass} pass, ${s.fail} fail` +
+          `${s.error + s.timeout ? `, ${s.error + s.timeout} error/timeout` : ''} (${(report.durationMs / 1000).toFixed(1)} s) → ${file}\n`,
+      );
+      if (report.fatal) io.err.write(`agent-conformance: ${arg} could not be run: ${report.fatal.message}\n`);
+      reports[i] = report;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, loaded.length) }, worker));
+  } finally {
+    release();
+  }
+  return { reports, interrupted: interrupted() };
 }
 
 export async function compareCommand(argv: string[], io: Io): Promise<number> {
@@ -144,7 +210,12 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       `compare needs at least 2 reports or subjects (got ${positionals.length ? positionals.join(' ') : 'none'})`,
     );
   }
-  const concurrency = parseConcurrency(values.concurrency);
+  const lane = laneOptions(values);
+  // Real servers are shared per run, and the reuse-race cases time requests to the millisecond: with
+  // --containers, implementations run one after another unless --concurrency says otherwise.
+  const concurrency = parseConcurrency(
+    values.concurrency ?? (lane.containers ? '1' : String(DEFAULT_IMPLEMENTATIONS_AT_ONCE)),
+  );
   const onlyDifferent = values['only-different'];
   const outDir = resolve(values.out ?? 'reports/compare');
   const targets = resolveTargets(values.reporter, {
@@ -154,46 +225,41 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     command: 'compare',
   });
 
-  const lane = laneOptions(values);
   // Every argument is checked (reports read, subjects and runtimes resolved) before anything runs.
   const inputs = positionals.map((arg) => parseCompareArg(arg));
   const loaded: (Report | PreparedCheck)[] = [];
+  const outDirs = new Set<string>();
   for (const input of inputs) {
-    if (input.kind === 'report') loaded.push(readReport(input));
-    else
-      loaded.push(
-        await prepareCheck({
-          subjectSpec: input.subjectSpec,
-          runtime: input.runtime,
-          only: values.only,
-          trace: false,
-          concurrency,
-          io,
-          ...lane,
-        }),
-      );
-  }
-
-  const reports: Report[] = [];
-  let couldNotRun = 0;
-  for (const [i, item] of loaded.entries()) {
-    if (!('plan' in item)) {
-      reports.push(restrict(item, values.only));
+    if (input.kind === 'report') {
+      loaded.push(readReport(input));
       continue;
     }
-    io.err.write(`compare: running ${inputs[i]?.arg}\n`);
-    const { report, file } = await executeCheck(item);
-    const s = report.summary.byStatus;
-    io.err.write(
-      `compare: ${implementationLabel(report)}: ${report.summary.total} cases, ${s.pass} pass, ${s.fail} fail` +
-        `${s.error + s.timeout ? `, ${s.error + s.timeout} error/timeout` : ''} → ${file}\n`,
-    );
-    if (report.fatal) {
-      couldNotRun++;
-      io.err.write(`agent-conformance: ${inputs[i]?.arg} could not be run: ${report.fatal.message}\n`);
-    }
-    reports.push(report);
+    const prepared = await prepareCheck({
+      subjectSpec: input.subjectSpec,
+      runtime: input.runtime,
+      only: values.only,
+      trace: false,
+      concurrency: casesAtOnce(concurrency),
+      io,
+      progress: false,
+      ...lane,
+    });
+    // Two columns of the same subject and runtime run at once: each keeps its own report.
+    let outDir = prepared.outDir;
+    for (let n = 2; outDirs.has(outDir); n++) outDir = `${prepared.outDir}-${n}`;
+    outDirs.add(outDir);
+    loaded.push({ ...prepared, outDir });
   }
+
+  const { reports, interrupted } = await runAll(loaded, inputs, values.only, concurrency, io);
+  if (interrupted) {
+    const kept = reports.filter(Boolean).length;
+    io.err.write(
+      `agent-conformance: compare interrupted by ${interrupted}: no matrix written; ${kept} of ${loaded.length} reports kept (the runs under way marked incomplete)\n`,
+    );
+    return interruptedExitCode(interrupted);
+  }
+  const couldNotRun = reports.filter((r, i) => inputs[i]?.kind === 'subject' && r.fatal).length;
 
   const matrix = compareReports(reports);
   if (matrix.rows.length === 0)

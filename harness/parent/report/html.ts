@@ -8,8 +8,10 @@
  * `data-*` attributes and the checkboxes, and never builds markup. A Content-Security-Policy allows
  * that one script (by hash) and nothing else, as a second line of defence.
  */
+
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
+import { incompleteText } from './terminal.ts';
 import { hasTimeline, renderTimeline, type TimelineLimit } from './timeline.ts';
 import { type CaseResult, LEVELS, type Report, STATUSES, type Status, type TraceEntry } from './types.ts';
 
@@ -240,6 +242,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 ${caps ? `<p class="muted">capabilities: ${caps}</p>` : ''}
 <p id="verdict"><strong>must: ${must.pass} pass, ${must.fail} fail</strong> · ${report.summary.total} cases</p>
 ${report.fatal ? `<div class="banner" id="fatal"><strong>fatal:</strong> ${esc(report.fatal.message)}</div>` : ''}
+${report.incomplete ? `<div class="banner warning" id="incomplete">${esc(incompleteText(report))}</div>` : ''}
 </header>`;
   const sections = [...areas]
     .map(([area, results]) => {

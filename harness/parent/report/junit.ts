@@ -12,7 +12,9 @@
  * messages and lets `&nbsp;` through as an undefined entity). Characters XML 1.0 cannot hold at all
  * (ANSI escapes from assertion messages, NUL, lone surrogates) become U+FFFD first.
  */
+
 import { XMLBuilder } from 'fast-xml-parser';
+import { incompleteText } from './terminal.ts';
 import type { CaseResult, Report, TraceEntry } from './types.ts';
 
 type XmlNode = { [key: string]: string | XmlNode | XmlNode[] };
@@ -101,6 +103,7 @@ export function renderJUnit(report: Report): string {
       attrs({ name: 'module', value: subject.module }),
       attrs({ name: 'runtime', value: `${subject.runtime.name} ${subject.runtime.version}` }),
       attrs({ name: 'suite', value: `${suite.name} ${suite.version}` }),
+      ...(report.incomplete ? [attrs({ name: 'incomplete', value: incompleteText(report) })] : []),
     ],
   };
   const suites: XmlNode[] = [];

@@ -6,7 +6,9 @@
  * Everything that comes from the subject (names, messages, observed values, headers) goes through
  * `mdText` or `mdCode`, so a hostile string can neither break a table nor inject HTML or links.
  */
+
 import escapeHtml from 'escape-html';
+import { incompleteText } from './terminal.ts';
 import { type CaseResult, LEVELS, type Level, type Report, STATUSES, type Status } from './types.ts';
 
 export const STATUS_EMOJI: Record<Status, string> = {
@@ -150,6 +152,7 @@ function detail(r: CaseResult): string[] {
   lines.push(`> “${mdText(r.doc.quote)}”${source}`, '');
   if (r.expected !== null) lines.push(`- **expected:** ${mdText(r.expected)}`);
   if (r.observed !== null) lines.push(`- **observed:** ${mdText(r.observed)}`);
+  if (r.variant) lines.push(`- **variant:** ${mdText(r.variant)}`);
   if (r.message !== null) lines.push(`- **message:** ${mdText(r.message)}`);
   lines.push(`- **repro:** ${mdCode(r.repro)}`, '');
   return lines;
@@ -164,6 +167,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     '',
   ];
   if (report.fatal) out.push(`> [!CAUTION]`, `> **fatal:** ${mdText(report.fatal.message)}`, '');
+  if (report.incomplete) out.push(`> [!WARNING]`, `> ${mdText(incompleteText(report))}`, '');
   out.push(countsLine(report), '', ...levelTable(report), '');
 
   for (const [area, results] of groupByArea(report.results)) out.push(...areaTable(area, results), '');

@@ -30,6 +30,13 @@ export function statusMark(status: Status, paint: Paint): string {
   return paint(style, mark);
 }
 
+/** One sentence for an interrupted run (terminal, Markdown, HTML, JUnit). */
+export function incompleteText(report: Report): string {
+  const { signal, unfinished } = report.incomplete ?? { signal: '?', unfinished: [] };
+  const list = unfinished.length > 8 ? `${unfinished.slice(0, 8).join(', ')}, …` : unfinished.join(', ');
+  return `INCOMPLETE: interrupted by ${signal}; ${unfinished.length} case(s) did not finish${list ? `: ${list}` : ''}`;
+}
+
 function detail(r: CaseResult, paint: Paint): string[] {
   const lines: string[] = [];
   const pad = '      ';
@@ -37,6 +44,7 @@ function detail(r: CaseResult, paint: Paint): string[] {
   if (r.status === 'fail' || r.status === 'error' || r.status === 'timeout') {
     if (r.expected) lines.push(`${pad}expected: ${r.expected}`);
     if (r.observed) lines.push(`${pad}observed: ${r.observed}`);
+    if (r.variant) lines.push(`${pad}variant:  ${r.variant}`);
     lines.push(`${pad}docs:     "${r.doc.quote}"`);
     lines.push(`${pad}          ${paint('underline', r.doc.url)}`);
     lines.push(`${pad}repro:    ${r.repro}`);
@@ -52,6 +60,7 @@ export function renderTerminal(report: Report, paint: Paint = plain): string {
       ` — subject ${subject.name} on ${subject.runtime.name} ${subject.runtime.version}`,
   );
   if (report.fatal) out.push(paint('red', `fatal: ${report.fatal.message}`));
+  if (report.incomplete) out.push(paint('yellow', incompleteText(report)));
   const areas = new Map<string, CaseResult[]>();
   for (const r of report.results) areas.set(r.area, [...(areas.get(r.area) ?? []), r]);
   for (const [area, results] of areas) {

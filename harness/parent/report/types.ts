@@ -24,6 +24,8 @@ export interface CaseResult {
   expected: string | null;
   /** What was seen on the wire (and, secondarily, in the agent's bookkeeping). */
   observed: string | null;
+  /** An allowed variant the subject took (e.g. it retried on a new connection), checked and accepted. */
+  variant?: string;
   /** Why the case did not pass (assertion message, unsupported capability, harness error). */
   message: string | null;
   durationMs: number;
@@ -58,6 +60,11 @@ export interface Report {
   fatal: { message: string } | null;
   /** `--containers` / `--toxiproxy container`: the engine, the images and the server versions that ran. */
   containers?: ContainersInfo;
+  /**
+   * Present only when the run was interrupted (SIGINT, SIGTERM): the report holds the cases that
+   * finished; `unfinished` lists the selected cases that did not, in plan order.
+   */
+  incomplete?: { signal: string; unfinished: string[] };
   /** The command line selection that produced this report. */
   selection: { only: string[] };
   summary: Summary;

@@ -1,6 +1,44 @@
-/** Built-in subject `node`: the `http.Agent` of whichever runtime the subject host runs in. */
+/**
+ * Built-in subject `node`: the `http.Agent` of whichever runtime the subject host runs in.
+ *
+ * Proxies (`createProxyAgent`, harness/subject/proxy-contract.ts): the runtime's own agents with
+ * Node's built-in proxy support, `new http.Agent({ proxyEnv })` / `new https.Agent({ proxyEnv })`
+ * (Node ≥ 24.5 / 22.21). Node sends http: targets in absolute-form and opens a CONNECT tunnel for
+ * https: targets, reads credentials from the proxy URL (percent-decoded) and applies NO_PROXY itself.
+ * A runtime without `proxyEnv` would ignore the unknown option and connect directly, so the support is
+ * probed once (an agent given `proxyEnv` keeps a proxy configuration under a `kProxyConfig` symbol)
+ * and `proxyCapabilities` is null without it: the proxy cases are then `unsupported`.
+ */
 import http from 'node:http';
+import https from 'node:https';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
 
 export function createAgent(options?: http.AgentOptions): http.Agent {
   return new http.Agent(options);
 }
+
+export function createProxyAgent({ agentOptions, proxy, protocol }: ProxySubjectOptions): http.Agent {
+  // Never let the subject process's own environment leak in: proxyEnv is built from the case only.
+  const proxyEnv: http.ProxyEnv = proxy.env
+    ? { ...proxy.env }
+    : {
+        [protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY']: proxy.url,
+        ...(proxy.noProxy !== undefined ? { NO_PROXY: proxy.noProxy } : {}),
+      };
+  return protocol === 'https:'
+    ? new https.Agent({ ...agentOptions, proxyEnv })
+    : new http.Agent({ ...agentOptions, proxyEnv });
+}
+
+function hasProxyEnv(): boolean {
+  try {
+    const probe = new http.Agent({ proxyEnv: { HTTP_PROXY: 'http://127.0.0.1:9' } });
+    return Object.getOwnPropertySymbols(probe).some((s) => s.description === 'kProxyConfig');
+  } catch {
+    return false;
+  }
+}
+
+export const proxyCapabilities: ProxyCapabilities | null = hasProxyEnv()
+  ? { noProxy: true, env: true, modes: { 'http:': 'absolute-form', 'https:': 'connect' } }
+  : null;

@@ -14,10 +14,17 @@
  *                                   keepAlive, as in Node)
  * No counterpart, declared missing: maxTotalSockets, maxFreeSockets, scheduling (undici hands out the
  * first-created idle connection). `defaultPort` has none either (the host declares it missing).
+ *
+ * Proxies (`createProxyDispatcher`, harness/subject/proxy-contract.ts): `ProxyAgent` when the case
+ * gives no NO_PROXY list, `EnvHttpProxyAgent` (explicit httpProxy / httpsProxy / noProxy, so the
+ * subject process's environment never leaks in) when it does; the same option translation. ProxyAgent
+ * sends http: targets in absolute-form (CONNECT only with `proxyTunnel: true`) and tunnels https:
+ * ones. undici reads proxy variables from process.env only: no `env` support.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Undici from 'undici';
+import type { LoopbackLookup, ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
 
 // Bun answers a bare `import 'undici'` with a built-in stub whose Agent has no Dispatcher API, so the
 // npm package is loaded by its path (in every runtime: the subject is npm undici, whatever runs it).
@@ -36,6 +43,8 @@ export interface HttpAgentOptions {
   scheduling?: string;
   timeout?: number;
   agentKeepAliveTimeoutBuffer?: number;
+  /** A socket.connect `lookup` (the host gives one to proxy subjects): → connect.lookup. */
+  lookup?: LoopbackLookup;
   [other: string]: unknown;
 }
 
@@ -57,6 +66,8 @@ export function toUndiciOptions(options: HttpAgentOptions = {}): UndiciAgentOpti
   if (options.keepAlive === true && options.keepAliveMsecs !== undefined) {
     out.connect = { keepAlive: true, keepAliveInitialDelay: options.keepAliveMsecs };
   }
+  if (options.lookup)
+    out.connect = { ...(out.connect as object), lookup: options.lookup } as typeof out.connect;
   return out;
 }
 
@@ -69,4 +80,24 @@ export const capabilities = {
   maxFreeSockets: false,
   scheduling: false,
   agentKeepAliveTimeoutBuffer: true,
+};
+
+export function createProxyDispatcher({ agentOptions, proxy }: ProxySubjectOptions): Undici.Dispatcher {
+  if (proxy.env !== undefined) {
+    throw new Error('undici: environment variables are read from process.env only (see proxyCapabilities)');
+  }
+  const options = toUndiciOptions(agentOptions as HttpAgentOptions);
+  if (proxy.noProxy === undefined) return new undici.ProxyAgent({ ...options, uri: proxy.url });
+  return new undici.EnvHttpProxyAgent({
+    ...options,
+    httpProxy: proxy.url,
+    httpsProxy: proxy.url,
+    noProxy: proxy.noProxy,
+  });
+}
+
+export const proxyCapabilities: ProxyCapabilities = {
+  noProxy: true,
+  env: false,
+  modes: { 'http:': 'absolute-form', 'https:': 'connect' },
 };

@@ -6,12 +6,15 @@
  */
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import https from 'node:https';
+import net, { type Socket } from 'node:net';
 import {
   type AgentHooks,
   type AgentSnapshot,
+  type CreateConnectionHook,
   decodeValue,
   encodeValue,
+  HOOK_CONNECT_ERROR,
   type Json,
   type RequestAction,
   type RequestSpec,
@@ -113,9 +116,10 @@ export class AgentDriver implements Driver {
       agent !== null && typeof agent === 'object' && agent[key] === value;
     try {
       plain = this.make({});
-      tuned = this.make({ agentKeepAliveTimeoutBuffer: 600, defaultPort: 8080 });
+      tuned = this.make({ agentKeepAliveTimeoutBuffer: 600, defaultPort: 8080, protocol: 'https:' });
       caps.agentKeepAliveTimeoutBuffer = reflected(tuned, 'agentKeepAliveTimeoutBuffer', 600);
       caps.defaultPort = reflected(tuned, 'defaultPort', 8080);
+      caps.protocol = reflected(tuned, 'protocol', 'https:');
       caps.totalSocketCount = typeof plain.totalSocketCount === 'number';
       caps.freeSockets = plain.freeSockets !== null && typeof plain.freeSockets === 'object';
       caps.events = typeof plain.on === 'function';
@@ -145,6 +149,8 @@ export class AgentDriver implements Driver {
       );
     }
     if (!hooks) return;
+    for (const [key, value] of Object.entries(hooks.assign ?? {})) agent[key] = decodeValue(value);
+    if (hooks.createConnection) this.hookCreateConnection(id, agent, hooks.createConnection);
     for (const method of hooks.spy ?? []) {
       const original = agent[method];
       if (typeof original !== 'function') continue;
@@ -168,6 +174,65 @@ export class AgentDriver implements Driver {
         }
       });
     }
+  }
+
+  /**
+   * Installs a createConnection of the chosen form on `agent`. It delegates to the agent's own
+   * createConnection (net.createConnection if it has none), whichever form that one uses, and
+   * reports the options it was called with.
+   */
+  private hookCreateConnection(id: string, agent: AnyAgent, hook: CreateConnectionHook): void {
+    const { emit } = this.host;
+    const own = typeof agent.createConnection === 'function' ? agent.createConnection : net.createConnection;
+    let failuresLeft = hook.failures ?? Number.POSITIVE_INFINITY;
+    const delay = hook.delayMs ?? 0;
+    agent.createConnection = function hooked(
+      this: unknown,
+      options: Record<string, unknown>,
+      callback?: (err: Error | null, socket?: Socket) => void,
+    ): Socket | undefined {
+      const reported: Record<string, Json> = {};
+      for (const [k, v] of Object.entries(options ?? {}))
+        if (v === null || v === undefined || ['string', 'number', 'boolean'].includes(typeof v))
+          reported[k] = encodeValue(v);
+      emit({ ev: 'createConnection', agent: id, options: reported });
+      const cb = typeof callback === 'function' ? callback : () => undefined;
+      if (hook.form === 'error' || hook.form === 'error-later') {
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          const fail = () =>
+            cb(Object.assign(new Error(HOOK_CONNECT_ERROR.message), { code: HOOK_CONNECT_ERROR.code }));
+          if (hook.form === 'error') fail();
+          else setTimeout(fail, delay);
+          return undefined;
+        }
+      }
+      const opts = { ...options };
+      if (hook.withoutKeepAlive) {
+        delete opts.keepAlive;
+        delete opts.keepAliveInitialDelay;
+      }
+      // The agent's own may return the socket or call back with it (or both: the first counts).
+      let got: { err: Error | null; socket?: Socket } | null = null;
+      let onGot: (() => void) | null = null;
+      const own_cb = (err: Error | null, socket?: Socket) => {
+        if (got) return;
+        got = { err, socket };
+        onGot?.();
+      };
+      const returned = own.call(this, opts, own_cb) as Socket | undefined;
+      if (returned) own_cb(null, returned);
+      if ((hook.form === 'return' || hook.form === 'error') && returned) return returned;
+      const hand = () => {
+        const { err, socket } = got as { err: Error | null; socket?: Socket };
+        if (hook.form === 'callback-later' || hook.form === 'error-later')
+          setTimeout(() => cb(err, socket), delay);
+        else cb(err, socket);
+      };
+      if (got) hand();
+      else onGot = hand;
+      return undefined;
+    };
   }
 
   private agent(id: string): AnyAgent {
@@ -204,7 +269,8 @@ export class AgentDriver implements Driver {
     if (spec.localAddress !== undefined) options.localAddress = spec.localAddress;
     if (spec.family !== undefined) options.family = spec.family;
     if (spec.timeout !== undefined) options.timeout = spec.timeout;
-    const req = http.request(options);
+    // an https: target (a proxy agent tunnelling to a TLS origin) needs https.request's checks
+    const req = url.protocol === 'https:' ? https.request(options) : http.request(options);
     const live: LiveRequest = { agent: agentId, req, res: null, consuming: false, bodyLength: 0, body: '' };
     this.requests.set(id, live);
     req.on('socket', (socket: Socket) => {
@@ -240,7 +306,13 @@ export class AgentDriver implements Driver {
       if (spec.destroyOn === 'response') req.destroy();
       else if (!spec.manualConsume) this.startReading(live, id);
     });
-    req.on('timeout', () => emit({ ev: 'timeout', req: id }));
+    // Seen without a listener: whether the request has one is the case's choice (`timeoutListener`).
+    const emitEvent = req.emit;
+    req.emit = function observed(this: http.ClientRequest, event: string | symbol, ...args: unknown[]) {
+      if (event === 'timeout') emit({ ev: 'timeout', req: id });
+      return emitEvent.call(this, event, ...args);
+    } as typeof req.emit;
+    if (spec.timeoutListener) req.on('timeout', () => {});
     req.on('error', (err: Error) => {
       const e = toWireError(err);
       emit({
@@ -308,6 +380,7 @@ export class AgentDriver implements Driver {
     if (!live) return false;
     if (action === 'end') live.req.end();
     else if (action === 'destroy') live.req.destroy();
+    else if (action === 'destroySocket') live.req.socket?.destroy();
     else this.startReading(live, reqId);
     return true;
   }

@@ -42,6 +42,7 @@ export const DISPATCHER_LACKS: readonly Capability[] = [
   'totalSocketCount',
   'freeSockets',
   'defaultPort',
+  'protocol',
 ];
 
 // The parts of undici's Dispatcher API the driver uses (structural: no undici types at run time).
@@ -151,10 +152,16 @@ export class DispatcherDriver implements Driver {
     const problem = dispatcherProblem(value);
     if (problem)
       throw this.fail('ERR_NOT_A_DISPATCHER', `createDispatcher() returned a value that ${problem}`);
-    if (hooks?.keepSocketAliveFalse || hooks?.destroyOnFree) {
+    if (hooks?.keepSocketAliveFalse || hooks?.destroyOnFree || hooks?.createConnection) {
       throw this.fail(
         UNSUPPORTED_CODE,
-        'a dispatcher has no keepSocketAlive()/free hooks (capability agentHooks)',
+        'a dispatcher has no keepSocketAlive()/createConnection/free hooks (capability agentHooks)',
+      );
+    }
+    if (hooks?.assign) {
+      throw this.fail(
+        UNSUPPORTED_CODE,
+        'a dispatcher has no agent properties to assign (capability agentState)',
       );
     }
     const raw = value as DispatcherLike;
@@ -363,6 +370,7 @@ export class DispatcherDriver implements Driver {
     if (!live) return false;
     if (action === 'end') live.upload?.end();
     else if (action === 'destroy') this.abortRequest(live);
+    else if (action === 'destroySocket') throw this.unsupported("a request's socket", 'agentHooks');
     else this.read(live);
     return true;
   }

@@ -1,0 +1,369 @@
+/**
+ * `createConnection`: the agent asks `createConnection(options[, callback])` for every new socket.
+ * The host replaces it on the subject's agent by a hook of a chosen form (return the socket, call
+ * back now, call back later, call back with an error) that delegates to the agent's own and reports
+ * the options it got (`agent.connects`). The verdicts rest on the wire (what the origin saw) and on
+ * the request's own events; the options are what the agent handed over.
+ */
+import assert from 'node:assert/strict';
+import {
+  type AgentHandle,
+  type CaseContext,
+  type CreateConnectionHook,
+  defineCase,
+  HOOK_CONNECT_ERROR,
+  type Origin,
+  type RequestHandle,
+} from '../harness/suite/api.ts';
+import { DOCS } from './docs.ts';
+import { describeConnections } from './wire.ts';
+
+/** Later forms call back this long after the socket was made: longer than a loopback connect. */
+const LATER_MS = 60;
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+function hooked(
+  ctx: CaseContext,
+  options: Record<string, unknown>,
+  hook: CreateConnectionHook,
+): Promise<AgentHandle> {
+  return ctx.agent(options, { createConnection: hook });
+}
+
+/** The options of the n-th createConnection call (fails the case if there was none). */
+function connectOptions(ctx: CaseContext, agent: AgentHandle, n = 0): Record<string, unknown> {
+  return agent.connects[n]?.options ?? ctx.fail(`createConnection was called ${agent.connects.length} times`);
+}
+
+/** Releases every held request (queued ones reach the origin later) until all of them settle. */
+async function releaseAll(
+  ctx: CaseContext,
+  origins: Origin[],
+  requests: RequestHandle[],
+  token: string,
+): Promise<void> {
+  await ctx.waitFor(
+    'every request to settle',
+    () => {
+      for (const o of origins) o.release(token);
+      return requests.every((r) => r.settled);
+    },
+    3000,
+  );
+}
+
+// --- the options it receives ---------------------------------------------------------------------
+
+defineCase(
+  {
+    id: 'createConnection/options-host-port',
+    title: "createConnection gets the request's host and port",
+    level: 'must',
+    doc: DOCS.createConnectionOptions,
+    requires: ['agentHooks'],
+    expected:
+      'one request to http://127.0.0.1:PORT: createConnection is called once, with host 127.0.0.1 and port PORT, and the request is served on that connection',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, {}, { form: 'return' });
+    await (await agent.request({ origin })).completed();
+    const o = connectOptions(ctx, agent);
+    ctx.observe(
+      `${agent.connects.length} call(s): host ${show(o.host)}, port ${show(o.port)}; ${origin.connections.length} connection(s)`,
+    );
+    assert.equal(o.host, '127.0.0.1', 'options.host');
+    assert.equal(Number(o.port), origin.port, 'options.port');
+    assert.equal(agent.connects.length, 1, 'createConnection calls');
+    assert.equal(origin.connections.length, 1, 'connections the origin saw');
+  },
+);
+
+// `should`: the docs say what keepAliveMsecs is for; handing it to createConnection as the socket's
+// `keepAlive` / `keepAliveInitialDelay` (net.createConnection's own options) is how Node does it.
+defineCase(
+  {
+    id: 'createConnection/options-keepalive',
+    title: 'with keepAlive, createConnection gets keepAlive true and keepAliveInitialDelay keepAliveMsecs',
+    level: 'should',
+    doc: DOCS.keepAliveMsecsOption,
+    requires: ['agentHooks'],
+    expected:
+      'agent { keepAlive: true, keepAliveMsecs: 3000 }: createConnection gets keepAlive true and keepAliveInitialDelay 3000',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, { keepAlive: true, keepAliveMsecs: 3000 }, { form: 'return' });
+    await (await agent.request({ origin })).completed();
+    const o = connectOptions(ctx, agent);
+    ctx.observe(`keepAlive ${show(o.keepAlive)}, keepAliveInitialDelay ${show(o.keepAliveInitialDelay)}`);
+    assert.equal(o.keepAlive, true, 'options.keepAlive');
+    assert.equal(o.keepAliveInitialDelay, 3000, 'options.keepAliveInitialDelay');
+  },
+);
+
+defineCase(
+  {
+    id: 'createConnection/options-no-keepalive',
+    title: 'without keepAlive, createConnection is not asked for TCP keep-alive',
+    level: 'should',
+    doc: DOCS.keepAliveMsecsOption,
+    requires: ['agentHooks'],
+    expected:
+      'agent { keepAliveMsecs: 3000, maxSockets: 4 } (no keepAlive): createConnection gets no truthy keepAlive (keepAliveMsecs is ignored)',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, { keepAliveMsecs: 3000, maxSockets: 4 }, { form: 'return' });
+    await (await agent.request({ origin })).completed();
+    const o = connectOptions(ctx, agent);
+    ctx.observe(`keepAlive ${show(o.keepAlive)}, keepAliveInitialDelay ${show(o.keepAliveInitialDelay)}`);
+    assert.ok(!o.keepAlive, `options.keepAlive was ${show(o.keepAlive)}`);
+  },
+);
+
+// `should`: the docs say the agent's timeout is set "when the socket is created"; passing it to
+// createConnection (net's own `timeout` option) is Node's way, and what a custom createConnection sees.
+defineCase(
+  {
+    id: 'createConnection/options-timeout',
+    title: "createConnection gets the agent's timeout",
+    level: 'should',
+    doc: DOCS.timeoutOption,
+    requires: ['agentHooks'],
+    expected: 'agent { timeout: 700 }: createConnection gets timeout 700',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, { timeout: 700 }, { form: 'return' });
+    await (await agent.request({ origin })).completed();
+    const o = connectOptions(ctx, agent);
+    ctx.observe(`timeout ${show(o.timeout)}`);
+    assert.equal(o.timeout, 700, 'options.timeout');
+  },
+);
+
+defineCase(
+  {
+    id: 'createConnection/options-request-timeout',
+    title: "createConnection gets the request's own timeout over the agent's",
+    level: 'should',
+    doc: DOCS.requestTimeoutOption,
+    requires: ['agentHooks', 'perRequestTimeout'],
+    expected: 'agent { timeout: 700 }, request { timeout: 300 }: createConnection gets timeout 300',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, { timeout: 700 }, { form: 'return' });
+    await (await agent.request({ origin, timeout: 300 })).completed();
+    const o = connectOptions(ctx, agent);
+    ctx.observe(`timeout ${show(o.timeout)}`);
+    assert.equal(o.timeout, 300, 'options.timeout');
+  },
+);
+
+// --- the forms ------------------------------------------------------------------------------------
+
+for (const [form, slug, how] of [
+  ['return', 'return-form', 'returns the socket'],
+  ['callback', 'callback-form', 'passes the socket to the callback at once (returns nothing)'],
+  ['callback-later', 'callback-later', `passes the socket to the callback ${LATER_MS} ms later`],
+] as const) {
+  defineCase(
+    {
+      id: `createConnection/${slug}`,
+      title: `a createConnection that ${how} serves requests`,
+      level: 'must',
+      doc: DOCS.createConnectionForms,
+      requires: ['agentHooks'],
+      expected: `keepAlive; createConnection ${how}: two requests one after the other are served, on one connection, with one createConnection call`,
+    },
+    async (ctx) => {
+      const origin = await ctx.origin();
+      const agent = await hooked(ctx, { keepAlive: true }, { form, delayMs: LATER_MS });
+      const first = await (await agent.request({ origin, path: '/one' })).completed(2000);
+      await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= 1, 1000);
+      const second = await (await agent.request({ origin, path: '/two' })).completed(2000);
+      ctx.observe(
+        `${agent.connects.length} createConnection call(s); ${describeConnections(origin)}; reusedSocket ${first.socket?.reusedSocket}, ${second.socket?.reusedSocket}`,
+      );
+      assert.equal(first.response?.status, 200, 'the first response');
+      assert.equal(second.response?.status, 200, 'the second response');
+      assert.equal(origin.connections.length, 1, 'connections the origin saw');
+      assert.equal(agent.connects.length, 1, 'createConnection calls');
+    },
+  );
+}
+
+// --- errors ---------------------------------------------------------------------------------------
+
+for (const [form, slug, when] of [
+  ['error', 'callback-error', 'at once'],
+  ['error-later', 'callback-error-later', `${LATER_MS} ms later`],
+] as const) {
+  defineCase(
+    {
+      id: `createConnection/${slug}`,
+      title: `createConnection calling back an error ${when} fails that request with the error`,
+      level: 'must',
+      doc: DOCS.createConnectionCallback,
+      requires: ['agentHooks'],
+      expected: `createConnection calls back (err) ${when}: the request emits 'error' with that error (${HOOK_CONNECT_ERROR.code}) and settles; the origin sees no connection`,
+    },
+    async (ctx) => {
+      const origin = await ctx.origin();
+      const agent = await hooked(ctx, {}, { form, delayMs: LATER_MS });
+      const r = await (await agent.request({ origin })).done(1500);
+      ctx.observe(
+        `request error ${r.error ? `${r.error.code} ${r.error.message}` : 'none'}; ${origin.connections.length} connection(s)`,
+      );
+      assert.ok(r.error, "the request emitted 'error'");
+      assert.equal(r.error.code, HOOK_CONNECT_ERROR.code, 'the error is the one createConnection gave');
+      assert.equal(r.response, null, 'no response');
+      assert.equal(origin.connections.length, 0, 'connections the origin saw');
+    },
+  );
+}
+
+defineCase(
+  {
+    id: 'createConnection/error-queue-settles',
+    title: 'when every createConnection fails, queued requests fail too instead of waiting forever',
+    level: 'must',
+    doc: DOCS.requestError,
+    requires: ['agentHooks'],
+    expected: `maxSockets 1, 3 requests in one tick, createConnection always calls back an error ${LATER_MS} ms later: all 3 requests emit that error within 1500 ms`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, { maxSockets: 1 }, { form: 'error-later', delayMs: LATER_MS });
+    const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/q${i}` })));
+    await ctx
+      .waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 1500)
+      .catch(() => undefined);
+    ctx.observe(
+      `${requests.map((r) => `${r.id.split('.').at(-1)}: ${r.error ? r.error.code : r.settled ? 'settled' : 'pending'}`).join(', ')}; ${agent.connects.length} createConnection call(s)`,
+    );
+    for (const r of requests) {
+      assert.ok(r.settled, `${r.id} settled`);
+      assert.equal(r.error?.code, HOOK_CONNECT_ERROR.code, `${r.id} failed with the createConnection error`);
+    }
+  },
+);
+
+defineCase(
+  {
+    id: 'createConnection/error-queue-continues',
+    title: 'one failed createConnection fails its request only; the queued requests are served',
+    level: 'must',
+    doc: DOCS.maxSocketsQueue,
+    requires: ['agentHooks'],
+    expected: `maxSockets 1, 3 requests in one tick, the first createConnection calls back an error ${LATER_MS} ms later, the next ones succeed: the first request fails with that error, the other two are served`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(
+      ctx,
+      { keepAlive: true, maxSockets: 1 },
+      { form: 'error-later', delayMs: LATER_MS, failures: 1 },
+    );
+    const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/q${i}` })));
+    const [first, ...queued] = requests as [RequestHandle, ...RequestHandle[]];
+    await ctx
+      .waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 2000)
+      .catch(() => undefined);
+    ctx.observe(
+      `${requests.map((r) => `${r.id.split('.').at(-1)}: ${r.error ? r.error.code : r.ended ? 'served' : 'pending'}`).join(', ')}; ${describeConnections(origin)}`,
+    );
+    assert.equal(first.error?.code, HOOK_CONNECT_ERROR.code, 'the first request failed with that error');
+    for (const r of queued) {
+      assert.equal(r.error, null, `${r.id} did not fail`);
+      assert.ok(r.ended, `${r.id} was served`);
+    }
+  },
+);
+
+defineCase(
+  {
+    id: 'createConnection/error-frees-slot',
+    title: 'a failed createConnection does not keep a place under maxSockets',
+    level: 'must',
+    doc: DOCS.maxSocketsOption,
+    requires: ['agentHooks'],
+    expected:
+      'maxSockets 1, the first createConnection calls back an error: that request fails; the next request, sent after it, is served',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, { maxSockets: 1 }, { form: 'error', failures: 1 });
+    const first = await (await agent.request({ origin, path: '/one' })).done(1500);
+    const second = await agent.request({ origin, path: '/two' });
+    await second.done(1500).catch(() => undefined);
+    ctx.observe(
+      `first: ${first.error?.code ?? 'no error'}; second: ${second.error ? second.error.code : second.ended ? 'served' : 'still waiting'}`,
+    );
+    assert.equal(first.error?.code, HOOK_CONNECT_ERROR.code, 'the first request failed with that error');
+    assert.equal(second.error, null, 'the second request did not fail');
+    assert.ok(second.ended, 'the second request was served');
+  },
+);
+
+// --- limits while a socket is being created -------------------------------------------------------
+
+defineCase(
+  {
+    id: 'createConnection/max-sockets-pending',
+    title: 'maxSockets holds while createConnection has not called back yet',
+    level: 'must',
+    doc: DOCS.maxSocketsOption,
+    requires: ['agentHooks'],
+    expected: `maxSockets 2, createConnection calls back ${LATER_MS} ms later, 6 held requests in one tick: the origin never sees more than 2 connections (a socket being created counts); all 6 are served`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await hooked(ctx, { maxSockets: 2 }, { form: 'callback-later', delayMs: LATER_MS });
+    const { requests } = await agent.issue(
+      Array.from({ length: 6 }, (_, i) => ({ origin, path: `/h${i + 1}`, behaviour: { hold: 'h' } })),
+    );
+    await ctx.waitFor('the origin to hold 2 requests', () => origin.heldCount('h') >= 2, 1500);
+    // Every createConnection of the first tick has called back by now; more would be connected.
+    await ctx.observeFor(LATER_MS + 100);
+    const held = origin.heldCount('h');
+    await releaseAll(ctx, [origin], requests, 'h');
+    for (const r of requests) await r.completed();
+    ctx.observe(
+      `${agent.connects.length} createConnection calls; peak ${origin.peak} connections, ${held} requests held at once`,
+    );
+    assert.equal(origin.peak, 2, 'connections open at once');
+  },
+);
+
+defineCase(
+  {
+    id: 'createConnection/max-total-sockets-pending',
+    title: 'maxTotalSockets holds while createConnection has not called back yet',
+    level: 'must',
+    doc: DOCS.maxTotalSocketsOption,
+    requires: ['agentHooks', 'maxTotalSockets'],
+    expected: `maxTotalSockets 2, createConnection calls back ${LATER_MS} ms later, 3 + 3 held requests to two origins in one tick: never more than 2 connections across both (a socket being created counts); all 6 are served`,
+  },
+  async (ctx) => {
+    const a = await ctx.origin('A');
+    const b = await ctx.origin('B');
+    const agent = await hooked(ctx, { maxTotalSockets: 2 }, { form: 'callback-later', delayMs: LATER_MS });
+    const { requests } = await agent.issue(
+      [a, b, a, b, a, b].map((origin, i) => ({ origin, path: `/h${i + 1}`, behaviour: { hold: 'h' } })),
+    );
+    await ctx.waitFor('the origins to hold 2 requests', () => a.heldCount('h') + b.heldCount('h') >= 2, 1500);
+    await ctx.observeFor(LATER_MS + 100);
+    await releaseAll(ctx, [a, b], requests, 'h');
+    for (const r of requests) await r.completed();
+    ctx.observe(
+      `${agent.connects.length} createConnection calls; peak ${ctx.wire.peak} connections across both origins (A ${a.peak}, B ${b.peak})`,
+    );
+    assert.ok(ctx.wire.peak <= 2, `connections open at once across both origins: ${ctx.wire.peak}`);
+  },
+);

@@ -1,0 +1,633 @@
+/**
+ * `proxy`: agents that go through a forward proxy (Node's `proxyEnv`, http-/https-proxy-agent,
+ * hpagent, undici's ProxyAgent / EnvHttpProxyAgent), made by the subject's proxy factory
+ * (`ctx.proxyAgent`, harness/subject/proxy-contract.ts) and pointed at the instrumented forward proxy
+ * (`ctx.forwardProxy`, fixtures/forward-proxy). Every verdict rests on the two wire records: what the
+ * proxy received on which client connection (absolute-form requests, CONNECTs, Proxy-Authorization)
+ * and which of the origin's connections were the proxy's upstream sockets (a request that arrived on
+ * another connection went direct: a NO_PROXY bypass).
+ */
+import assert from 'node:assert/strict';
+import {
+  type CaseContext,
+  defineCase,
+  type ForwardProxy,
+  type Origin,
+  type ProxyConnectionRecord,
+  type RequestHandle,
+} from '../harness/suite/api.ts';
+import { DOCS } from './docs.ts';
+import { requestAt } from './wire.ts';
+
+/** Made-up names the proxy serves from its `hosts` map and the subject resolves to loopback. */
+const NAMES = ['a.test', 'sub.a.test', 'bada.test', 'b.test', 'localhost'];
+const HOSTS = Object.fromEntries(NAMES.map((n) => [n, '127.0.0.1']));
+
+/** Most client connections the proxy had open at the same time (a close 30 ms early is not an overlap). */
+function proxyPeak(connections: ProxyConnectionRecord[]): number {
+  const edges: [number, number][] = [];
+  for (const c of connections) {
+    edges.push([c.openedAt, 1]);
+    if (c.closedAt !== null) edges.push([Math.max(c.openedAt, c.closedAt - 30), -1]);
+  }
+  edges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
+  let open = 0;
+  let peak = 0;
+  for (const [, d] of edges) {
+    open += d;
+    peak = Math.max(peak, open);
+  }
+  return peak;
+}
+
+/** How the request with this path reached the origin: through the proxy's upstream, or directly. */
+function route(proxy: ForwardProxy, origin: Origin, path: string): 'proxy' | 'direct' | 'missing' {
+  const rec = requestAt(origin, path);
+  if (!rec) return 'missing';
+  const upstreamPorts = new Set(proxy.upstreams.map((u) => u.localPort));
+  return upstreamPorts.has(rec.remotePort) ? 'proxy' : 'direct';
+}
+
+/** `absolute-form` when the proxy saw an absolute URL for the target, `connect` for a CONNECT. */
+function formSeen(proxy: ForwardProxy): string {
+  const forms = proxy.requests.map((r) => (r.method === 'CONNECT' ? `CONNECT ${r.target}` : r.requestLine));
+  return forms.join(' | ') || 'nothing';
+}
+
+function outcomeOf(r: RequestHandle): string {
+  if (r.response) return `response ${r.response.status}`;
+  if (r.error) return `error ${r.error.code ?? ''} ${r.error.message}`.trim();
+  return 'unsettled';
+}
+
+interface Target {
+  host: string;
+  /** Which origin (default the first). */
+  origin?: number;
+  expect: 'proxy' | 'direct';
+}
+
+/**
+ * One request per target, one after another, through a proxy agent with this NO_PROXY list (or these
+ * raw variables); each must arrive at its origin by the expected route.
+ */
+async function noProxyCase(
+  ctx: CaseContext,
+  setup: { noProxy?: string | ((ports: number[]) => string); env?: Record<string, string>; origins?: number },
+  targets: Target[],
+): Promise<void> {
+  const origins: Origin[] = [];
+  for (let i = 0; i < (setup.origins ?? 1); i++) origins.push(await ctx.origin());
+  const proxy = await ctx.forwardProxy({ hosts: HOSTS });
+  const ports = origins.map((o) => o.port);
+  const noProxy = typeof setup.noProxy === 'function' ? setup.noProxy(ports) : setup.noProxy;
+  const env = setup.env
+    ? Object.fromEntries(Object.entries(setup.env).map(([k, v]) => [k, v.replace('$PROXY', proxy.url)]))
+    : undefined;
+  const agent = await ctx.proxyAgent({
+    proxy: proxy.url,
+    ...(noProxy !== undefined ? { noProxy } : {}),
+    ...(env ? { env } : {}),
+  });
+  const seen: string[] = [];
+  for (const [i, t] of targets.entries()) {
+    const origin = origins[t.origin ?? 0] as Origin;
+    const r = await agent.request({ origin, host: t.host, path: `/t${i}` });
+    await r.completed();
+    seen.push(`${t.host}:${origin.port === ports[0] ? 'A' : 'B'} ${route(proxy, origin, `/t${i}`)}`);
+  }
+  ctx.observe(`NO_PROXY ${JSON.stringify(noProxy ?? env)}: ${seen.join(', ')}`);
+  for (const [i, t] of targets.entries()) {
+    const origin = origins[t.origin ?? 0] as Origin;
+    assert.equal(
+      route(proxy, origin, `/t${i}`),
+      t.expect,
+      `${t.host} (port ${origin.port}) went ${route(proxy, origin, `/t${i}`)}, expected ${t.expect}`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where requests go
+
+defineCase(
+  {
+    id: 'proxy/http-through-proxy',
+    title: 'an http: target is reached through the proxy, not directly',
+    level: 'must',
+    doc: DOCS.proxyHttpVariable,
+    requires: ['proxy'],
+    expected:
+      "an http target through a proxy agent: the proxy receives one request for that target (absolute-form or CONNECT), the origin receives it on the proxy's upstream connection, and the response comes back",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({ proxy: proxy.url });
+    const r = await agent.request({ origin, path: '/x' });
+    await r.completed();
+    ctx.observe(`proxy saw: ${formSeen(proxy)}; origin route ${route(proxy, origin, '/x')}`);
+    assert.equal(r.response?.status, 200);
+    assert.equal(route(proxy, origin, '/x'), 'proxy', 'the request reached the origin through the proxy');
+    assert.ok(
+      proxy.requests.some((q) => q.target.includes(`127.0.0.1:${origin.port}`)),
+      'the proxy was asked for the target',
+    );
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/http-absolute-form',
+    title: 'an http: target is sent in absolute-form (not a CONNECT tunnel)',
+    level: 'info',
+    doc: DOCS.proxyEnvOption,
+    requires: ['proxy'],
+    expected:
+      'Node sends http targets to the proxy as `GET http://host:port/path HTTP/1.1`, no CONNECT (RFC 9112 §3.2.2); a tunnel is recorded',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({ proxy: proxy.url });
+    const r = await agent.request({ origin, path: '/x' });
+    await r.completed();
+    ctx.observe(`proxy saw: ${formSeen(proxy)}`);
+    assert.equal(proxy.requests.length, 1);
+    assert.equal(proxy.requests[0]?.requestLine, `GET ${origin.url}/x HTTP/1.1`);
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/keep-alive-one-connection',
+    title: 'keep-alive through the proxy: sequential requests share one proxy connection',
+    level: 'should',
+    doc: DOCS.keepAliveOption,
+    requires: ['proxy'],
+    expected:
+      'keepAlive, two sequential requests to one origin: the proxy sees one client connection (carrying both, or one tunnel) and the origin one upstream connection',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({ proxy: proxy.url, agentOptions: { keepAlive: true } });
+    const r1 = await agent.request({ origin, path: '/1' });
+    await r1.completed();
+    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await ctx.settle();
+    const r2 = await agent.request({ origin, path: '/2' });
+    await r2.completed();
+    ctx.observe(
+      `${proxy.connections.length} proxy connection(s), ${proxy.requests.length} proxy request(s), ${origin.connections.length} origin connection(s)`,
+    );
+    assert.equal(proxy.connections.length, 1, 'one connection to the proxy for both requests');
+    assert.equal(origin.connections.length, 1, 'one upstream connection at the origin');
+    assert.equal(origin.requests.length, 2);
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/reused-connection-absolute-url',
+    title: 'a reused proxy connection still carries absolute-form request lines',
+    level: 'should',
+    doc: DOCS.proxyEnvOption,
+    requires: ['proxy'],
+    expected:
+      'keepAlive, two sequential requests on one proxy connection: the second is `GET http://host:port/2` too (a relative URL cannot be forwarded); not applicable to a subject that tunnels http targets',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({ proxy: proxy.url, agentOptions: { keepAlive: true } });
+    const r1 = await agent.request({ origin, path: '/1' });
+    await r1.completed();
+    if (proxy.requests[0]?.method === 'CONNECT')
+      ctx.unsupported('the subject tunnels http targets (CONNECT): no absolute-form to check');
+    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await ctx.settle();
+    const r2 = await agent.request({ origin, path: '/2' });
+    await r2.done();
+    ctx.observe(`proxy saw: ${formSeen(proxy)}; second request ${outcomeOf(r2)}`);
+    const second = proxy.requests[1];
+    assert.ok(second, 'the proxy received the second request');
+    if (second.connection !== proxy.requests[0]?.connection)
+      ctx.skip(
+        'the second request did not reuse the proxy connection (keep-alive-one-connection checks that)',
+      );
+    assert.equal(second.target, `${origin.url}/2`, 'the second request line is absolute-form');
+    assert.equal(r2.response?.status, 200);
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// The pool key is the target origin
+
+defineCase(
+  {
+    id: 'proxy/max-sockets-through-proxy',
+    title: 'maxSockets holds through the proxy',
+    level: 'must',
+    doc: DOCS.maxSocketsPerOrigin,
+    requires: ['proxy'],
+    expected:
+      'maxSockets 1, three concurrent 100 ms requests to one origin through the proxy: never more than one proxy connection open (a tunnel still being set up counts) and one origin connection',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({
+      proxy: proxy.url,
+      agentOptions: { keepAlive: true, maxSockets: 1 },
+    });
+    const { requests } = await agent.issue(
+      [1, 2, 3].map((i) => ({ origin, path: `/r${i}`, behaviour: { delay: 100 } })),
+    );
+    for (const r of requests) await r.completed();
+    ctx.observe(`proxy peak ${proxyPeak(proxy.connections)}, origin peak ${origin.peak}`);
+    assert.equal(proxyPeak(proxy.connections), 1, 'at most one connection to the proxy');
+    assert.equal(origin.peak, 1, 'at most one connection at the origin');
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/max-sockets-per-target-origin',
+    title: 'maxSockets counts per target origin, not per proxy',
+    level: 'must',
+    doc: DOCS.maxSocketsPerOrigin,
+    requires: ['proxy'],
+    expected:
+      'maxSockets 1, two origins, two concurrent 150 ms requests to each: both origins are served at the same time (two proxy connections at once), each origin sees at most one connection',
+  },
+  async (ctx) => {
+    const a = await ctx.origin();
+    const b = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({
+      proxy: proxy.url,
+      agentOptions: { keepAlive: true, maxSockets: 1 },
+    });
+    const { requests } = await agent.issue(
+      [a, b, a, b].map((origin, i) => ({ origin, path: `/r${i}`, behaviour: { delay: 150 } })),
+    );
+    for (const r of requests) await r.completed();
+    const peak = proxyPeak(proxy.connections);
+    ctx.observe(`proxy peak ${peak}, origin peaks A ${a.peak} B ${b.peak}`);
+    assert.equal(a.peak, 1, 'origin A: at most maxSockets connections');
+    assert.equal(b.peak, 1, 'origin B: at most maxSockets connections');
+    assert.equal(peak, 2, 'the two origins are served in parallel: the limit is per target, not per proxy');
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/max-total-sockets-through-proxy',
+    title: 'maxTotalSockets holds across target origins through the proxy',
+    level: 'must',
+    doc: DOCS.maxTotalSocketsOption,
+    requires: ['proxy', 'maxTotalSockets'],
+    expected:
+      'maxTotalSockets 1, one 150 ms request to each of two origins at once: never more than one proxy connection open, both requests served',
+  },
+  async (ctx) => {
+    const a = await ctx.origin();
+    const b = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({ proxy: proxy.url, agentOptions: { maxTotalSockets: 1 } });
+    const { requests } = await agent.issue(
+      [a, b].map((origin, i) => ({ origin, path: `/r${i}`, behaviour: { delay: 150 } })),
+    );
+    for (const r of requests) await r.completed();
+    ctx.observe(
+      `proxy peak ${proxyPeak(proxy.connections)}, ${proxy.connections.length} proxy connection(s)`,
+    );
+    assert.equal(proxyPeak(proxy.connections), 1, 'at most maxTotalSockets connections to the proxy');
+    assert.equal(a.requests.length + b.requests.length, 2, 'both requests served');
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+
+defineCase(
+  {
+    id: 'proxy/authorization-to-proxy-only',
+    title: 'Proxy-Authorization goes to the proxy, never to the origin',
+    level: 'should',
+    doc: DOCS.proxyUrlWithAuth,
+    requires: ['proxy'],
+    expected:
+      'credentials in the proxy URL, a proxy that requires them, two keep-alive requests: the proxy sees `Proxy-Authorization: Basic` (on each absolute-form request, or on the CONNECT), the origin sees no proxy-authorization header',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy({ auth: { username: 'user', password: 'secret' } });
+    const agent = await ctx.proxyAgent({
+      proxy: proxy.urlWith('user', 'secret'),
+      agentOptions: { keepAlive: true },
+    });
+    const r1 = await agent.request({ origin, path: '/1' });
+    await r1.completed();
+    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    const r2 = await agent.request({ origin, path: '/2' });
+    await r2.completed();
+    const leaked = origin.requests.filter((q) => q.headers['proxy-authorization'] !== undefined);
+    ctx.observe(
+      `proxy credentials: ${proxy.requests.map((q) => q.credentials ?? 'none').join(', ')}; origin requests with proxy-authorization: ${leaked.length}`,
+    );
+    assert.equal(r1.response?.status, 200);
+    assert.ok(
+      proxy.requests.every((q) => q.credentials === 'user:secret'),
+      'every request the proxy received carried the credentials',
+    );
+    assert.equal(leaked.length, 0, 'the origin never sees Proxy-Authorization');
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/credentials-percent-decoded',
+    title: 'percent-encoded credentials in the proxy URL are decoded',
+    level: 'should',
+    doc: DOCS.proxyUrlWithAuth,
+    requires: ['proxy'],
+    expected:
+      'proxy URL `http://u%40x:p%20w@…`: the proxy receives Basic credentials `u@x:p w` and lets the request through',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy({ auth: { username: 'u@x', password: 'p w' } });
+    const agent = await ctx.proxyAgent({ proxy: proxy.urlWith('u@x', 'p w') });
+    const r = await agent.request({ origin, path: '/x' });
+    await r.done();
+    ctx.observe(
+      `proxy credentials ${proxy.requests.map((q) => JSON.stringify(q.credentials)).join(', ')}; ${outcomeOf(r)}`,
+    );
+    assert.equal(proxy.requests[0]?.credentials, 'u@x:p w');
+    assert.equal(r.response?.status, 200);
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// A proxy that says no, or nothing
+
+defineCase(
+  {
+    id: 'proxy/auth-required-settles',
+    title: 'a 407 from the proxy settles every request and never reaches the origin',
+    level: 'should',
+    doc: DOCS.requestError,
+    requires: ['proxy'],
+    expected:
+      'a proxy requiring credentials, none given, maxSockets 1, three requests: each settles (a 407 response or an error: recorded) within 2 s, and the origin sees no connection',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy({ auth: { username: 'u', password: 'p' } });
+    const agent = await ctx.proxyAgent({
+      proxy: proxy.url,
+      agentOptions: { keepAlive: true, maxSockets: 1 },
+    });
+    const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/r${i}` })));
+    await ctx.waitFor('every request to settle', () => requests.every((r) => r.settled), 2000);
+    ctx.observe(`${requests.map(outcomeOf).join('; ')}; proxy saw ${formSeen(proxy)}`);
+    for (const r of requests)
+      assert.ok(
+        r.response?.status === 407 || r.error,
+        `${r.id}: a 407 response or an error (${outcomeOf(r)})`,
+      );
+    assert.equal(origin.connections.length, 0, 'the origin is never contacted');
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/silent-proxy-timeout',
+    title: "a proxy that never answers fires the request's timeout",
+    level: 'should',
+    doc: DOCS.requestTimeoutOption,
+    requires: ['proxy', 'perRequestTimeout'],
+    expected:
+      "a proxy that accepts and never answers, request `timeout: 300`: `'timeout'` on the request 300 ms after it was issued (−20/+300 ms), the origin untouched",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy({ silent: true });
+    const agent = await ctx.proxyAgent({ proxy: proxy.url });
+    const issued = ctx.now();
+    const r = await agent.request({ origin, path: '/x', timeout: 300 });
+    await ctx.waitFor("the request's 'timeout'", () => r.timeouts.length > 0 || r.settled, 1500);
+    const at = r.timeouts[0];
+    // from the moment the request was issued: its socket (and timer) cannot start earlier
+    const from = issued;
+    ctx.observe(
+      at === undefined
+        ? `no 'timeout': ${outcomeOf(r)}`
+        : `'timeout' ${Math.round(at - from)} ms after the request`,
+    );
+    await r.act('destroy');
+    assert.ok(at !== undefined, "the request emitted 'timeout'");
+    assert.ok(
+      at - from >= 250 && at - from <= 600,
+      `'timeout' after ${Math.round(at - from)} ms (300 expected)`,
+    );
+    assert.equal(origin.connections.length, 0, 'the origin is never contacted');
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// NO_PROXY, one rule per case (each requires proxyNoProxy through ctx.proxyAgent)
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-star',
+    title: 'NO_PROXY `*` bypasses the proxy for every host',
+    level: 'must',
+    doc: DOCS.noProxyAll,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected: 'NO_PROXY `*`: requests to 127.0.0.1 and to a.test go directly to the origin',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: '*' }, [
+      { host: '127.0.0.1', expect: 'direct' },
+      { host: 'a.test', expect: 'direct' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-exact-host',
+    title: 'NO_PROXY `a.test` matches that host name only',
+    level: 'must',
+    doc: DOCS.noProxyExactHost,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected: 'NO_PROXY `a.test`: a.test goes directly; sub.a.test and b.test go through the proxy',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: 'a.test' }, [
+      { host: 'a.test', expect: 'direct' },
+      { host: 'sub.a.test', expect: 'proxy' },
+      { host: 'b.test', expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-domain-suffix',
+    title: 'NO_PROXY `.a.test` matches subdomains, not names that merely end the same',
+    level: 'must',
+    doc: DOCS.noProxyDomainSuffix,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected:
+      'NO_PROXY `.a.test`: sub.a.test goes directly; bada.test goes through the proxy (nodejs/node#62907)',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: '.a.test' }, [
+      { host: 'sub.a.test', expect: 'direct' },
+      { host: 'bada.test', expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-wildcard',
+    title: 'NO_PROXY `*.a.test` matches subdomains',
+    level: 'must',
+    doc: DOCS.noProxyWildcard,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected: 'NO_PROXY `*.a.test`: sub.a.test goes directly; bada.test and b.test go through the proxy',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: '*.a.test' }, [
+      { host: 'sub.a.test', expect: 'direct' },
+      { host: 'bada.test', expect: 'proxy' },
+      { host: 'b.test', expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-ip',
+    title: 'NO_PROXY with an IP address matches that address, not a name resolving to it',
+    level: 'must',
+    doc: DOCS.noProxyIp,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected:
+      'NO_PROXY `127.0.0.1`: a request to 127.0.0.1 goes directly; one to a.test (also loopback) through the proxy',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: '127.0.0.1' }, [
+      { host: '127.0.0.1', expect: 'direct' },
+      { host: 'a.test', expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-ip-range',
+    title: 'NO_PROXY with an IP address range matches addresses inside it',
+    level: 'must',
+    doc: DOCS.noProxyIpRange,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected:
+      'NO_PROXY `127.0.0.0-127.0.0.5`: a request to 127.0.0.1 goes directly; one to a.test through the proxy',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: '127.0.0.0-127.0.0.5' }, [
+      { host: '127.0.0.1', expect: 'direct' },
+      { host: 'a.test', expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-host-port',
+    title: 'NO_PROXY `host:port` matches that port only',
+    level: 'must',
+    doc: DOCS.noProxyHostPort,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected:
+      'two origins on 127.0.0.1, NO_PROXY `127.0.0.1:<port of A>`: A goes directly, B through the proxy',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: (ports) => `127.0.0.1:${ports[0]}`, origins: 2 }, [
+      { host: '127.0.0.1', origin: 0, expect: 'direct' },
+      { host: '127.0.0.1', origin: 1, expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-case-insensitive',
+    title: 'NO_PROXY host names match case-insensitively',
+    level: 'should',
+    doc: DOCS.noProxyExactHost,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected: 'NO_PROXY `A.TEST`: a request to a.test goes directly (host names are case-insensitive)',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: 'A.TEST' }, [
+      { host: 'a.test', expect: 'direct' },
+      { host: 'b.test', expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-list',
+    title: 'NO_PROXY takes a comma-separated list',
+    level: 'must',
+    doc: DOCS.noProxyList,
+    requires: ['proxy', 'proxyNoProxy'],
+    expected: 'NO_PROXY ` b.test , a.test `: a.test and b.test go directly, localhost through the proxy',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { noProxy: ' b.test , a.test ' }, [
+      { host: 'a.test', expect: 'direct' },
+      { host: 'b.test', expect: 'direct' },
+      { host: 'localhost', expect: 'proxy' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/no-proxy-lower-case-wins',
+    title: 'no_proxy takes precedence over NO_PROXY',
+    level: 'must',
+    doc: DOCS.proxyNoProxyVariable,
+    requires: ['proxy', 'proxyEnv'],
+    expected:
+      'HTTP_PROXY set, NO_PROXY `a.test`, no_proxy `b.test`: b.test goes directly, a.test through the proxy',
+  },
+  (ctx) =>
+    noProxyCase(ctx, { env: { HTTP_PROXY: '$PROXY', NO_PROXY: 'a.test', no_proxy: 'b.test' } }, [
+      { host: 'a.test', expect: 'proxy' },
+      { host: 'b.test', expect: 'direct' },
+    ]),
+);
+
+defineCase(
+  {
+    id: 'proxy/http-proxy-lower-case-wins',
+    title: 'http_proxy takes precedence over HTTP_PROXY',
+    level: 'must',
+    doc: DOCS.proxyHttpVariable,
+    requires: ['proxy', 'proxyEnv'],
+    expected: 'HTTP_PROXY = proxy U, http_proxy = proxy L: the request goes through L only',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const upper = await ctx.forwardProxy({ label: 'U' });
+    const lower = await ctx.forwardProxy({ label: 'L' });
+    const agent = await ctx.proxyAgent({ env: { HTTP_PROXY: upper.url, http_proxy: lower.url } });
+    const r = await agent.request({ origin, path: '/x' });
+    await r.completed();
+    ctx.observe(
+      `HTTP_PROXY proxy saw ${upper.requests.length}, http_proxy proxy saw ${lower.requests.length}`,
+    );
+    assert.equal(lower.requests.length, 1, 'the http_proxy proxy carried the request');
+    assert.equal(upper.requests.length, 0, 'the HTTP_PROXY proxy saw nothing');
+  },
+);

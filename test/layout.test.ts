@@ -1,0 +1,123 @@
+/**
+ * The house rules that keep the layout honest, read from the code's own static imports:
+ * - no import cycle among the project's own files outside test/;
+ * - each process keeps to its side: the parent (harness/parent) never imports the suite process's
+ *   code (harness/suite, suites/, fixtures/) or the subject host statically, the subject host
+ *   imports only harness/shared and itself, and the suite side never imports the parent;
+ * - `compare` over report files loads none of the suite process's code (what compare.ts reaches by
+ *   static imports; the suite side is only ever loaded on demand).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from './helpers/cli.ts';
+
+const SOURCE_DIRS = ['bin', 'harness', 'suites', 'fixtures', 'scripts'];
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...files(path));
+    else if (/\.(ts|mts|mjs)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** Static imports (`import … from './x.ts'`, `export … from`), not `await import(…)`. */
+function staticImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)].map(
+    (m) => m[1]!,
+  );
+  return specs.map((s) => resolve(dirname(file), s));
+}
+
+const graph = new Map<string, string[]>();
+for (const dir of SOURCE_DIRS) for (const f of files(join(ROOT, dir))) graph.set(f, staticImports(f));
+
+const rel = (f: string) => relative(ROOT, f);
+
+function reachable(from: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    stack.push(...(graph.get(f) ?? []));
+  }
+  return seen;
+}
+
+test('no import cycle in the project code', () => {
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    path.push(f);
+    for (const next of graph.get(f) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === 'open')
+        cycles.push([...path.slice(path.indexOf(next)), next].map(rel).join(' → '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(f, 'done');
+  };
+  for (const f of graph.keys()) if (!state.has(f)) visit(f);
+  assert.deepEqual(cycles, []);
+});
+
+test('each process keeps to its side', () => {
+  const offences: string[] = [];
+  const side = (f: string) => rel(f).split('/').slice(0, 2).join('/');
+  for (const [f, imports] of graph) {
+    const from = side(f);
+    for (const to of imports.map(side)) {
+      const bad =
+        (from === 'harness/parent' &&
+          (to === 'harness/suite' || to === 'harness/subject' || to.startsWith('suites'))) ||
+        (from === 'harness/subject' && to !== 'harness/subject' && to !== 'harness/shared') ||
+        (from === 'harness/suite' && to === 'harness/parent') ||
+        (from === 'harness/shared' && to !== 'harness/shared');
+      if (bad) offences.push(`${rel(f)} imports ${to}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});
+
+test('compare over report files loads none of the suite side', () => {
+  for (const entry of [
+    'bin/agent-conformance.mjs',
+    'harness/parent/cli.ts',
+    'harness/parent/commands/compare.ts',
+  ]) {
+    const loaded = [...reachable(join(ROOT, entry))].map(rel);
+    const suiteSide = loaded.filter((f) => /^(harness\/suite|harness\/subject|suites|fixtures)\//.test(f));
+    assert.deepEqual(suiteSide, [], `${entry} loads the suite side`);
+  }
+});
+
+test('the npm package ships the run-time fixtures but none of our own test agents or fixtures', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const [{ files: packed }] = JSON.parse(out) as [{ files: { path: string }[] }];
+  const paths = packed.map((f) => f.path);
+  assert.deepEqual(
+    paths.filter((p) => p.startsWith('test/') || /seeded|correct-agent|bad\//.test(p)),
+    [],
+  );
+  for (const needed of [
+    'fixtures/origin/server.ts',
+    'fixtures/toxiproxy/server.ts',
+    'harness/subject/host.ts',
+  ])
+    assert.ok(paths.includes(needed), `${needed} is packed`);
+});

@@ -1,0 +1,29 @@
+/**
+ * Pins the built-in `node` subject's verdict on every case: a full run with the shipped expectations
+ * exits 0, every case is pass unless expectations/node.json says otherwise, and every case has a
+ * verdict. A case hollowed into always-pass or always-fail breaks here.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT, runCli, statuses } from './helpers/cli.ts';
+
+test('node: a full run gives the pinned verdict on every case', async () => {
+  const expected = JSON.parse(readFileSync(join(ROOT, 'expectations/node.json'), 'utf8')) as Record<
+    string,
+    { status: string }
+  >;
+  const listed = (await runCli(['--list'], { out: false })).stdout
+    .split('\n')
+    .map((line) => /^(\S+\/\S+)\s+(?:must|should|info)\s/.exec(line)?.[1])
+    .filter((id) => id !== undefined);
+  const r = await runCli(['node', '--expectations', 'node']);
+  const got = statuses(r.report);
+  const wrong = listed
+    .map((id) => ({ id, want: expected[id]?.status ?? 'pass', got: got[id] ?? 'missing' }))
+    .filter((x) => x.want !== x.got)
+    .map((x) => `${x.id}: ${x.got}, pinned ${x.want}`);
+  assert.deepEqual(wrong, [], `node's verdicts differ from the pinned ones:\n${wrong.join('\n')}`);
+  assert.equal(r.code, 0, `exit code with --expectations node:\n${r.stdout.slice(-2000)}`);
+});

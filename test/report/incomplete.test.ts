@@ -1,0 +1,45 @@
+/** An interrupted run's report: valid against the schema, and every reporter says it is incomplete. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { reporters } from '../../harness/parent/report/index.ts';
+import { renderTerminal } from '../../harness/parent/report/terminal.ts';
+import { exitCodeFor, interruptedLine } from '../../harness/parent/results.ts';
+import { schemaErrors } from '../helpers/schema.ts';
+import { fixture } from './helpers.ts';
+
+const report = fixture('node22');
+report.incomplete = { signal: 'SIGINT', unfinished: ['timeout/none-keeps-pooled', 'faults/idle-fin'] };
+const TEXT =
+  'INCOMPLETE: interrupted by SIGINT; 2 case(s) did not finish: timeout/none-keeps-pooled, faults/idle-fin';
+
+test('an incomplete report is valid, and exits 130 (143 for SIGTERM)', () => {
+  assert.equal(schemaErrors(report), null);
+  assert.equal(exitCodeFor(report), 130);
+  assert.equal(exitCodeFor({ ...report, incomplete: { signal: 'SIGTERM', unfinished: [] } }), 143);
+  assert.equal(exitCodeFor(fixture('node22')), exitCodeFor({ ...report, incomplete: undefined }));
+  assert.match(
+    interruptedLine(report, 'r/report.json'),
+    new RegExp(
+      `^interrupted by SIGINT: ${report.results.length} of ${report.results.length + 2} cases finished, 2 did not; incomplete report written to r/report\\.json$`,
+    ),
+  );
+});
+
+test('every reporter says the run is incomplete and which cases did not finish', () => {
+  assert.ok(renderTerminal(report).split('\n')[1] === TEXT, 'terminal: second line');
+  assert.ok(
+    reporters.markdown
+      .render(report)
+      .includes('INCOMPLETE: interrupted by SIGINT; 2 case\\(s\\) did not finish'),
+  );
+  const html = reporters.html.render(report);
+  assert.match(
+    html,
+    /<div class="banner warning" id="incomplete">INCOMPLETE: interrupted by SIGINT; 2 case\(s\)/,
+  );
+  assert.match(
+    reporters.junit.render(report),
+    /<property name="incomplete" value="INCOMPLETE: interrupted by SIGINT/,
+  );
+  assert.doesNotMatch(renderTerminal(fixture('node22')), /INCOMPLETE/);
+});
