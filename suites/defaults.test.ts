@@ -455,11 +455,11 @@ defineCase(
     level: 'must',
     doc: DOCS.maxSocketsPerOrigin,
     expected:
-      'an agent made without options, then `agent.maxSockets = 2`; 5 held requests to one origin in one tick: at most 2 connections at once; all 5 are served',
+      'keepAlive (so a freed socket is not racing its own Connection: close), then `agent.maxSockets = 2`; 5 held requests to one origin in one tick: at most 2 connections at once; all 5 are served',
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const agent = await ctx.agent({}, { assign: { maxSockets: 2 } });
+    const agent = await ctx.agent({ keepAlive: true }, { assign: { maxSockets: 2 } });
     await heldPeak(ctx, agent, [[origin, 5]], 2);
     const peak = overlapPeak(origin.connections);
     ctx.observe(`peak ${peak} connections (raw ${origin.peak}), ${origin.connections.length} in all`);
@@ -507,11 +507,11 @@ defineCase(
     doc: DOCS.maxTotalSocketsProperty,
     requires: ['maxTotalSockets'],
     expected:
-      'an agent made without options, then `agent.maxTotalSockets = 2`; 4 held requests to one origin in one tick: at most 2 connections at once; all 4 are served',
+      'keepAlive (so a freed socket is not racing its own Connection: close), then `agent.maxTotalSockets = 2`; 4 held requests to one origin in one tick: at most 2 connections at once; all 4 are served',
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const agent = await ctx.agent({}, { assign: { maxTotalSockets: 2 } });
+    const agent = await ctx.agent({ keepAlive: true }, { assign: { maxTotalSockets: 2 } });
     await heldPeak(ctx, agent, [[origin, 4]], 2);
     const peak = overlapPeak(origin.connections);
     ctx.observe(`peak ${peak} connections (raw ${origin.peak}), ${origin.connections.length} in all`);

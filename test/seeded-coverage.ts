@@ -9,6 +9,8 @@ export const CAUGHT_ELSEWHERE: Record<string, string> = {
   'maxTotalSockets/limit-across-origins': 'node 20–24 (expectations/node.json, nodejs/node#33617)',
   'maxTotalSockets/pooled-socket-counts': 'node 20–24 (expectations/node.json, nodejs/node#33617)',
   'maxTotalSockets/idle-not-starving': 'node 20–24 (expectations/node.json, nodejs/node#33617)',
+  'servers/nginx-haproxy-max-total-sockets':
+    'node 24 (expectations/node.json: the maxTotalSockets overshoot, seen by nginx and HAProxy)',
   'createConnection/max-sockets-pending':
     'node 24 (expectations/node.json: a socket counts once the callback ran)',
   'createConnection/max-total-sockets-pending':

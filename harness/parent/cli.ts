@@ -15,6 +15,7 @@ import {
   resolveExpectationsFile,
   updateExpectationsFile,
 } from './commands/expectations.ts';
+import { LANE_OPTIONS, laneOptions } from './containers.ts';
 import { UsageError } from './errors.ts';
 import { catchSignals } from './interrupt.ts';
 import { CHECK_CONCURRENCY, executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
@@ -53,6 +54,11 @@ const USAGE = `usage: agent-conformance <subject> [options]
                          https agents (createHttpsAgent); ids unchanged, recorded in the report
   --toxiproxy-url <url>  drive the faults cases through this Toxiproxy (http://127.0.0.1:8474; loopback
                          only) instead of the embedded one
+  --containers           add the container lane: the servers area against nginx, Apache httpd and
+                         HAProxy in Docker (without it those cases are skip; no engine: exit 2)
+  --toxiproxy <mode>     embedded (default) | container: Toxiproxy in Docker (offline, our fault
+                         proxy's image stands in; the report says which ran)
+  --toxiproxy-image <i>  the image for --toxiproxy container (default ghcr.io/shopify/toxiproxy:2.12.0)
   --list                 list the cases and exit
   -h, --help             this text
   -v, --version          print the version
@@ -60,8 +66,9 @@ const USAGE = `usage: agent-conformance <subject> [options]
 compare options (agent-conformance compare --help):
   --only-different       show only the cases whose results differ
   --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
-  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE})
+  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}; 1 with --containers)
   --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --protocol <p>
+  --containers, --toxiproxy <mode>, --toxiproxy-image <image>
 
 exit codes: 0 every must case passed · 1 a must case failed · 2 usage, harness or subject error
   with --expectations: 0 no surprise · 1 an unexpected failure or pass · 2 usage or harness error
@@ -85,6 +92,7 @@ function parse(argv: string[]) {
         concurrency: { type: 'string', default: String(CHECK_CONCURRENCY) },
         'toxiproxy-url': { type: 'string' },
         protocol: { type: 'string', default: 'http' },
+        ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -161,6 +169,7 @@ async function check(
 
   if (values.protocol !== 'http' && values.protocol !== 'https')
     throw new UsageError(`--protocol takes http or https (got ${values.protocol})`);
+  const lane = laneOptions(values);
   const prepared = await prepareCheck({
     protocol: values.protocol,
     subjectSpec,
@@ -171,6 +180,7 @@ async function check(
     concurrency,
     io,
     ...(toxiproxyUrl === undefined ? {} : { toxiproxyUrl }),
+    ...lane,
   });
   // Everything that can be a usage error is checked before the run.
   const targets = resolveTargets(values.reporter, {

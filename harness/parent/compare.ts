@@ -34,6 +34,8 @@ export interface MatrixRow {
   /** How many implementations passed it ("passed by N of M"; M = implementations.length). */
   passedBy: number;
   different: boolean;
+  /** `info` rows only (measurements): each implementation's `observed`, beside its cell. */
+  observed?: (string | null)[];
 }
 
 export interface MatrixArea {
@@ -138,6 +140,7 @@ export function compareReports(reports: readonly Report[]): Matrix {
     }
   }
   const statusOf = reports.map((report) => new Map(report.results.map((r) => [r.id, r.status])));
+  const observedOf = reports.map((report) => new Map(report.results.map((r) => [r.id, r.observed])));
   const rows: MatrixRow[] = [];
   for (const area of areaOrder) {
     for (const [id, m] of meta) {
@@ -149,6 +152,7 @@ export function compareReports(reports: readonly Report[]): Matrix {
         cells,
         passedBy: cells.filter((c) => c === 'pass').length,
         different: new Set(cells).size > 1,
+        ...(m.level === 'info' ? { observed: observedOf.map((byId) => byId.get(id) ?? null) } : {}),
       });
     }
   }
@@ -215,6 +219,9 @@ export function renderCompareTerminal(m: Matrix, options: CompareOptions = {}): 
       out.push(
         `  ${cells}  ${`${r.passedBy}/${n}`.padEnd(6)} ${printable(r.id)}${level}${r.different ? '  *' : ''}`,
       );
+      r.observed?.forEach((o, i) => {
+        if (o) out.push(`      [${i + 1}] ${printable(o)}`);
+      });
     }
   }
   if (options.onlyDifferent && rows.length === 0) out.push('', 'no case differs');
@@ -253,6 +260,13 @@ export function renderCompareMarkdown(m: Matrix, options: CompareOptions = {}): 
     }
     const totals = area.passed.map((p, i) => `**${p}/${area.present[i]}**`);
     out.push(line(['**total pass**', '', ...totals, '']), '');
+    for (const r of inArea.filter((row) => row.observed)) {
+      out.push(`${mdCode(r.id)} measured:`, '');
+      r.observed?.forEach((o, i) => {
+        out.push(`- [${i + 1}] ${o ? mdText(o) : '—'}`);
+      });
+      out.push('');
+    }
   }
   if (options.onlyDifferent && rows.length === 0) out.push('_No case differs._', '');
   return `${out.join('\n').trimEnd()}\n`;
@@ -305,7 +319,11 @@ export function renderCompareHtml(m: Matrix, options: CompareOptions = {}): stri
         .filter((r) => r.area === area.area)
         .map((r) => {
           const cells = r.cells
-            .map((c) => (c ? `<td class="cell">${badge(c)}</td>` : '<td class="cell missing">not run</td>'))
+            .map((c, i) => {
+              if (!c) return '<td class="cell missing">not run</td>';
+              const o = r.observed?.[i];
+              return `<td class="cell">${badge(c)}${o ? `<div class="muted observed">${esc(o)}</div>` : ''}</td>`;
+            })
             .join('');
           return (
             `<tr class="case${r.different ? ' different' : ''}" data-different="${r.different}" data-id="${esc(r.id)}">` +

@@ -8,8 +8,10 @@
 
 import { resolve } from 'node:path';
 import type { RunConfig } from '../shared/config.ts';
+import type { ContainerLane, ContainerStarted } from '../shared/containers.ts';
 import { HOST_FILE } from '../shared/subject-process.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
+import { containersInfo, prepareLane } from './containers.ts';
 import { UsageError } from './errors.ts';
 import { catchSignals, interrupted, onInterrupt } from './interrupt.ts';
 import { makePlan, type Plan } from './plan.ts';
@@ -45,6 +47,10 @@ export interface CheckOptions {
   progress?: boolean;
   /** `--protocol https`: the cases over TLS origins with https agents (RunConfig.protocol). */
   protocol?: 'http' | 'https';
+  /** `--containers`: the container lane (the `servers` area against real servers). */
+  containers?: boolean;
+  /** `--toxiproxy container`: the Toxiproxy image to run (`--toxiproxy-image`). */
+  toxiproxyImage?: string;
 }
 
 export interface PreparedCheck {
@@ -54,6 +60,8 @@ export interface PreparedCheck {
   launcher: RuntimeLauncher;
   outDir: string;
   reproPrefix: string;
+  /** The container lane, ready to start (images built); absent without one. */
+  lane?: ContainerLane;
 }
 
 export interface CheckResult {
@@ -103,8 +111,16 @@ export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck
     options.out ??
       `${defaultOutDir(subject.name, options.runtime)}${options.protocol === 'https' ? '+https' : ''}`,
   );
-  const reproPrefix = `npx agent-conformance ${options.subjectSpec}${options.runtime === 'node' ? '' : ` --runtime ${options.runtime}`}${options.protocol === 'https' ? ' --protocol https' : ''}`;
-  return { options, subject, plan, launcher, outDir, reproPrefix };
+  const lanes = `${options.containers ? ' --containers' : ''}${options.toxiproxyImage === undefined ? '' : ' --toxiproxy container'}`;
+  const reproPrefix = `npx agent-conformance ${options.subjectSpec}${options.runtime === 'node' ? '' : ` --runtime ${options.runtime}`}${options.protocol === 'https' ? ' --protocol https' : ''}${lanes}`;
+  const prepared: PreparedCheck = { options, subject, plan, launcher, outDir, reproPrefix };
+  if (options.containers || options.toxiproxyImage !== undefined)
+    prepared.lane = await prepareLane({
+      servers: options.containers === true && plan.cases.some((c) => c.area === 'servers'),
+      toxiproxyImage: options.toxiproxyImage ?? null,
+      log: (line) => options.io.err.write(`${line}\n`),
+    });
+  return prepared;
 }
 
 /** Runs a prepared check and writes its report.json; never throws for a broken subject (`fatal`). */
@@ -121,7 +137,7 @@ export async function executeCheck(prepared: PreparedCheck): Promise<CheckResult
 }
 
 async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Promise<CheckResult> {
-  const { options, subject, plan, launcher, outDir, reproPrefix } = prepared;
+  const { options, subject, plan, launcher, outDir, reproPrefix, lane } = prepared;
   const cwd = process.cwd();
   let fatal: string | null = null;
   let runtime: { name: string; version: string } = { name: launcher.name, version: launcher.version };
@@ -135,6 +151,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
   }
 
   const verdicts = new Map<string, CaseVerdict>();
+  let started: ContainerStarted[] = [];
   let incomplete: Report['incomplete'];
   // SIGINT/SIGTERM (./interrupt.ts): the suite process and the subject host stop, what was measured
   // is kept, and the cases that did not finish are listed (the caller exits 130 or 143).
@@ -169,6 +186,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
     };
     if (options.toxiproxyUrl !== undefined) config.toxiproxyUrl = options.toxiproxyUrl;
     if (options.protocol === 'https') config.protocol = 'https';
+    if (lane) config.containers = lane;
     const progress =
       options.progress === false
         ? { tick: () => {}, done: () => {} }
@@ -183,6 +201,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
         },
       });
       for (const [id, v] of outcome.verdicts) verdicts.set(id, v);
+      started = outcome.containers;
       const sig = interrupted();
       if (outcome.unfinished && sig) incomplete = { signal: sig, unfinished: outcome.unfinished };
     } finally {
@@ -206,6 +225,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
     fatal,
     only: options.only,
     reproPrefix,
+    ...(lane ? { containers: containersInfo(lane, started) } : {}),
     ...(incomplete ? { incomplete } : {}),
     protocol: options.protocol ?? 'http',
   });

@@ -2,7 +2,13 @@
 import { readFileSync } from 'node:fs';
 import type { CaseVerdict } from '../shared/verdict.ts';
 import type { PlannedCase } from './plan.ts';
-import { type CaseResult, type Report, SCHEMA_VERSION, summarize } from './report/types.ts';
+import {
+  type CaseResult,
+  type ContainersInfo,
+  type Report,
+  SCHEMA_VERSION,
+  summarize,
+} from './report/types.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -20,6 +26,8 @@ export interface ReportInput {
   fatal: string | null;
   only: string[];
   reproPrefix: string;
+  /** The container lane, when the run had one. */
+  containers?: ContainersInfo;
   /** The run was interrupted: the cases it did not finish (left out of `cases`). */
   incomplete?: NonNullable<Report['incomplete']>;
   protocol?: 'http' | 'https';
@@ -54,6 +62,7 @@ export function buildReport(input: ReportInput): Report {
     startedAt: input.startedAt.toISOString(),
     durationMs: Math.round(input.durationMs),
     fatal: input.fatal ? { message: input.fatal } : null,
+    ...(input.containers ? { containers: input.containers } : {}),
     selection: { only: input.only, protocol: input.protocol ?? 'http' },
     summary: summarize(results),
     results,

@@ -7,12 +7,16 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RUN_ENV, type RunConfig } from '../shared/config.ts';
+import type { ContainerStarted } from '../shared/containers.ts';
 import type { SuiteMessage } from '../shared/suite-messages.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
+import { removeContainersOf } from './containers.ts';
 import type { Plan } from './plan.ts';
 
 export interface RunOutcome {
   verdicts: Map<string, CaseVerdict>;
+  /** Containers the suite process started (`--containers`, `--toxiproxy container`). */
+  containers: ContainerStarted[];
   /** Set when the run was aborted (SIGINT/SIGTERM): the planned cases that got no verdict, in plan order. */
   unfinished: string[] | null;
 }
@@ -23,6 +27,7 @@ const STDERR_TAIL = 2000;
 const FINISH_GRACE_MS = 1000;
 /** After an abort, how long the suite process and the subject host get to end before SIGKILL. */
 const ABORT_GRACE_MS = 1000;
+const CONTAINERS_GRACE_MS = 15_000;
 
 export async function runPlan(
   plan: Plan,
@@ -34,6 +39,7 @@ export async function runPlan(
   },
 ): Promise<RunOutcome> {
   const verdicts = new Map<string, CaseVerdict>();
+  const containers: ContainerStarted[] = [];
   // node:test reports a test's diagnostics before its failure: a failure without a verdict is only
   // provisional until the process ends.
   const provisional = new Map<string, CaseVerdict>();
@@ -87,7 +93,11 @@ export async function runPlan(
     // The suite process ends at once (its servers with it), the subject host too; whatever
     // lingers is killed after the grace.
     signalGroup('SIGTERM');
-    killer = setTimeout(() => signalGroup('SIGKILL'), ABORT_GRACE_MS);
+    // containers take a few seconds to stop (the suite process stops them on SIGTERM)
+    killer = setTimeout(
+      () => signalGroup('SIGKILL'),
+      config.containers ? CONTAINERS_GRACE_MS : ABORT_GRACE_MS,
+    );
   };
   options.abortWith?.(abort);
   let stderr = '';
@@ -98,6 +108,8 @@ export async function runPlan(
     const message = raw as SuiteMessage;
     if (message.kind === 'verdict') {
       accept(message.verdict);
+    } else if (message.kind === 'container') {
+      containers.push(message.started);
     } else if (planned.has(message.name)) {
       // Unless its verdict came, only node:test's own backstop (or a crash) ended this case.
       provisional.set(message.name, {
@@ -123,11 +135,17 @@ export async function runPlan(
     child.on('error', () => resolve({ code: null, signal: null }));
   });
   clearTimeout(finishing);
+  // whatever the suite process could not stop itself (killed) goes now
+  if (config.containers && child.pid !== undefined) await removeContainersOf(child.pid);
   if (aborted) {
     // Anything left in the group (a subject host that ignored SIGTERM) goes now.
     signalGroup('SIGKILL');
     clearTimeout(killer);
-    return { verdicts, unfinished: plan.cases.filter((c) => !verdicts.has(c.id)).map((c) => c.id) };
+    return {
+      verdicts,
+      containers,
+      unfinished: plan.cases.filter((c) => !verdicts.has(c.id)).map((c) => c.id),
+    };
   }
   for (const verdict of provisional.values()) accept(verdict);
   // Anything still without a verdict never ran: say so rather than drop it.
@@ -144,5 +162,5 @@ export async function runPlan(
       });
     }
   }
-  return { verdicts, unfinished: null };
+  return { verdicts, containers, unfinished: null };
 }

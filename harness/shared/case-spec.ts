@@ -29,6 +29,7 @@ export const AREAS = [
   'proxy',
   'createConnection',
   'https',
+  'servers',
 ] as const;
 
 export type Area = (typeof AREAS)[number];

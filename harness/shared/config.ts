@@ -3,6 +3,7 @@
  */
 
 import type { Capabilities } from './capabilities.ts';
+import type { ContainerLane } from './containers.ts';
 
 export const RUN_ENV = 'AGENT_CONFORMANCE_RUN';
 export const LIST_ENV = 'AGENT_CONFORMANCE_LIST';
@@ -33,6 +34,8 @@ export interface RunConfig {
    * (`createHttpsAgent`) and requests trust the run's test CA. Absent = `http`.
    */
   protocol?: 'http' | 'https';
+  /** `--containers` / `--toxiproxy container`: images prepared by the parent (./containers.ts). */
+  containers?: ContainerLane;
 }
 
 export function readRunConfig(): RunConfig | null {

@@ -108,10 +108,10 @@ export class AgentHandle {
     this.channel.registerRequest(handle);
     // an https origin: trust its CA unless the case says otherwise; through a fault proxy (TCP
     // level), TLS still runs end to end
-    const secure = origin.tls !== null;
+    const secure = origin.tls !== null && origin.tls !== undefined;
     const target = via ? (secure ? via.url.replace(/^http:/, 'https:') : via.url) : origin.url;
     const spec = { ...rest, origin: target, path: pathFor(behaviour, path) };
-    if (secure) spec.tls = { ca: origin.ca, ...rest.tls };
+    if (secure) spec.tls = { ...(origin.ca === undefined ? {} : { ca: origin.ca }), ...rest.tls };
     this.channel.note('harness', 'issue', { req: id, origin: origin.label, path: spec.path });
     return { handle, command: { op: 'request', agent: this.id, req: id, spec } };
   }

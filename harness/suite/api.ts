@@ -20,5 +20,6 @@ export type { AgentHandle, Snapshot } from './agent.ts';
 export { type CaseBody, defineCase } from './case.ts';
 export type { CaseContext, OriginSpec, ProxyAgentOptions } from './context.ts';
 export type { FaultProxy } from './fault-proxy.ts';
-export type { RequestHandle, RequestOptions } from './request.ts';
+export { type AccessEntry, peakOf, type RealServer, sampleConnections } from './real-server.ts';
+export type { RequestHandle, RequestOptions, Target } from './request.ts';
 export { CaseFailure } from './verdict.ts';

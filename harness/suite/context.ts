@@ -21,6 +21,7 @@ import {
 } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import { areaOf, type CaseSpec } from '../shared/case-spec.ts';
+import type { ServerKind } from '../shared/containers.ts';
 import {
   type AgentHooks,
   type Command,
@@ -38,6 +39,7 @@ import {
 import type { Status, TraceEntry } from '../shared/verdict.ts';
 import { AgentHandle, unsupportedOr } from './agent.ts';
 import { createFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { RealServer } from './real-server.ts';
 import type { Channel, RequestHandle } from './request.ts';
 import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
@@ -87,6 +89,11 @@ export interface CaseContext {
    * when `noProxy` is given, or `proxyEnv` when `env` is. A factory that throws fails the case.
    */
   proxyAgent(options: ProxyAgentOptions): Promise<AgentHandle>;
+  /**
+   * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run
+   * without the lane, `error` if it cannot start.
+   */
+  server(kind: ServerKind): Promise<RealServer>;
   /** Creates an agent in the subject. A factory that throws fails the case. */
   agent(options?: Record<string, unknown>, hooks?: AgentHooks): Promise<AgentHandle>;
   /** Creates an https agent (`createHttpsAgent`); `unsupported` without capability `https`. */
@@ -285,6 +292,12 @@ export class CaseRun implements CaseContext, Channel {
       throw err;
     }
     return handle;
+  }
+
+  async server(kind: ServerKind): Promise<RealServer> {
+    const server = new RealServer(await this.session.containers.server(kind), this.seq);
+    this.note('harness', 'server', { kind, url: server.url, version: server.version });
+    return server;
   }
 
   private async subject(): Promise<SubjectProcess> {

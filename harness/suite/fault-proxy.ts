@@ -37,13 +37,18 @@ export class FaultProxyService {
   private ready: Promise<Toxiproxy> | null = null;
   private closed = false;
 
-  constructor(external?: string) {
+  /** `--toxiproxy container`: starts the container (once) and gives its API URL. */
+  private readonly container: (() => Promise<string>) | null;
+
+  constructor(external?: string, container?: () => Promise<string>) {
     this.external = external ?? null;
+    this.container = container ?? null;
   }
 
   /** What to name in messages. */
   describe(): string {
-    return this.external ? `the Toxiproxy at ${this.external}` : 'the embedded Toxiproxy';
+    if (this.external) return `the Toxiproxy at ${this.external}`;
+    return this.container ? 'the Toxiproxy container' : 'the embedded Toxiproxy';
   }
 
   /** The client, connected on first use; a failure is remembered (every later case errors at once). */
@@ -54,6 +59,15 @@ export class FaultProxyService {
 
   private async connect(): Promise<Toxiproxy> {
     if (this.closed) throw new ToxiproxyUnavailable('the session is closed');
+    if (this.external === null && this.container !== null) {
+      let url: string;
+      try {
+        url = await this.container();
+      } catch (err) {
+        throw new ToxiproxyUnavailable(`the Toxiproxy container did not start: ${reason(err)}`);
+      }
+      return new Toxiproxy(url);
+    }
     if (this.external === null) {
       try {
         this.embedded = await startToxiproxy();

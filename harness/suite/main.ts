@@ -9,7 +9,7 @@ import { run } from 'node:test';
 import { readRunConfig } from '../shared/config.ts';
 import type { SuiteMessage } from '../shared/suite-messages.ts';
 import { parseVerdictLine } from '../shared/verdict.ts';
-import { closeSession } from './session.ts';
+import { closeSession, session } from './session.ts';
 
 interface TestEventData {
   name?: string;
@@ -48,11 +48,21 @@ delete process.env.NODE_TEST_CONTEXT;
 
 // The parent says when every case it planned has its verdict. node:test's run ends only once nothing
 // is left on the event loop, so the session (subject host, fault proxy) and the channel close then.
+let finishing = false;
 process.on('message', (message: { kind?: string }) => {
   if (message.kind !== 'finish') return;
+  finishing = true;
   void closeSession().finally(() => process.disconnect?.());
 });
+// The parent went away (interrupted, killed) before asking to finish: nobody waits for verdicts, so
+// stop here rather than run on as an orphan, closing the session (subject host, fault proxy, containers).
+process.on('disconnect', () => {
+  if (finishing) return;
+  void closeSession().finally(() => process.exit(1));
+});
 
+// The container lane's servers start before the first case, not inside a case's budget.
+if (config.containers?.servers) await session().containers.warmUp();
 const stream = run({ files, isolation: 'none', concurrency: config.concurrency });
 const pending: Promise<void>[] = [];
 for await (const event of stream) {
@@ -75,5 +85,6 @@ for await (const event of stream) {
   }
 }
 await Promise.all(pending);
+finishing = true;
 await closeSession();
 if (process.connected) process.disconnect();

@@ -4,15 +4,25 @@
  */
 import type { Behaviour } from '../../fixtures/origin/behaviour.ts';
 import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
-import type { Origin } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import type { Command, EventMessage, Json, Outcome, RequestAction, RequestSpec } from '../shared/protocol.ts';
 import type { TraceEntry } from '../shared/verdict.ts';
 import type { FaultProxy } from './fault-proxy.ts';
 import { CaseFailure } from './verdict.ts';
 
+/** Where a request goes: an instrumented origin, or a real server (`ctx.server()`), by its URL. */
+export interface Target {
+  readonly url: string;
+  readonly label: string;
+  /** Set for an https origin (then `ca` is the certificate to trust); absent or null: plain http. */
+  readonly tls?: object | null;
+  readonly ca?: string;
+  /** The origin's record of a connection, by the client's port (instrumented origins only). */
+  connectionByPort?(localPort: number | null): ConnectionRecord | undefined;
+}
+
 export interface RequestOptions extends Omit<RequestSpec, 'origin' | 'path'> {
-  origin: Origin;
+  origin: Target;
   /**
    * Send the request through this fault proxy (`ctx.proxy(origin)`) instead of straight to the origin.
    * The origin then sees the proxy's connections: `RequestHandle.connection` is unknown.
@@ -52,7 +62,7 @@ export interface SocketEvent {
 
 export class RequestHandle {
   readonly id: string;
-  readonly origin: Origin;
+  readonly origin: Target;
   readonly events: EventMessage[] = [];
   /** Every `'socket'` event (more than one if the subject retried on another socket). */
   readonly sockets: SocketEvent[] = [];
@@ -79,7 +89,7 @@ export class RequestHandle {
   readonly via: FaultProxy | null;
   private readonly channel: Channel;
 
-  constructor(channel: Channel, id: string, origin: Origin, via: FaultProxy | null = null) {
+  constructor(channel: Channel, id: string, origin: Target, via: FaultProxy | null = null) {
     this.channel = channel;
     this.id = id;
     this.origin = origin;
@@ -103,7 +113,7 @@ export class RequestHandle {
   get connection(): ConnectionRecord | undefined {
     if (this.via) return undefined;
     const port = this.sockets.at(-1)?.localPort ?? null;
-    return this.origin.connectionByPort(port);
+    return this.origin.connectionByPort?.(port);
   }
 
   /** Internal: the case routes the host's events for this request here. */

@@ -8,6 +8,7 @@ import type { Capabilities } from '../shared/capabilities.ts';
 import { type RunConfig, readRunConfig } from '../shared/config.ts';
 import { SubjectProcess, SubjectUnavailableError } from '../shared/subject-process.ts';
 import type { Status } from '../shared/verdict.ts';
+import { ContainerService } from './containers.ts';
 import { FaultProxyService } from './fault-proxy.ts';
 
 const GIVE_UP_AFTER = 3;
@@ -16,6 +17,8 @@ export class Session {
   readonly config: RunConfig;
   /** The fault proxy (`ctx.proxy()`): external with `--toxiproxy-url`, else embedded, started on first use. */
   readonly faults: FaultProxyService;
+  /** `--containers` / `--toxiproxy container`: the run's containers, started once, shared by cases. */
+  readonly containers: ContainerService;
   private proc: SubjectProcess | null = null;
   private starting: Promise<SubjectProcess> | null = null;
   private lostInARow = 0;
@@ -23,7 +26,13 @@ export class Session {
 
   constructor(config: RunConfig) {
     this.config = config;
-    this.faults = new FaultProxyService(config.toxiproxyUrl);
+    this.containers = new ContainerService(config.containers, (started) =>
+      process.send?.({ kind: 'container', started }),
+    );
+    this.faults = new FaultProxyService(
+      config.toxiproxyUrl,
+      config.containers?.toxiproxy ? () => this.containers.toxiproxyUrl() : undefined,
+    );
   }
 
   get capabilities(): Capabilities {
@@ -92,6 +101,7 @@ export class Session {
     const starting = this.starting?.catch(() => null);
     (this.proc ?? (await starting))?.kill('run finished');
     await this.faults.close();
+    await this.containers.close();
   }
 }
 

@@ -25,6 +25,7 @@ import {
   renderCompareMarkdown,
   renderCompareTerminal,
 } from '../compare.ts';
+import { LANE_OPTIONS, laneOptions } from '../containers.ts';
 import { UsageError } from '../errors.ts';
 import { catchSignals, interrupted } from '../interrupt.ts';
 import {
@@ -51,9 +52,11 @@ const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]
   --only <id>            compare only these cases (and run only them); repeatable
   --reporter <name>[:path]
                          terminal, json, html, markdown (default: all; "-" is stdout); repeatable
-  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}); each shares the check
-                         command's case concurrency with the others running beside it
+  --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}, 1 with --containers); each
+                         shares the check command's case concurrency with the others running beside it
   --protocol <p>         http (default) | https: the subjects run now use TLS origins and https agents
+  --containers, --toxiproxy <mode>, --toxiproxy-image <image>
+                         the container lane, as for a single run
 
 exit codes: 0 the matrix was produced · 2 usage error, or a subject could not be run at all
   130 / 143 interrupted by SIGINT / SIGTERM: no matrix; the runs under way keep incomplete reports`;
@@ -134,8 +137,9 @@ function parse(argv: string[]) {
         out: { type: 'string' },
         only: { type: 'string', multiple: true, default: [] },
         reporter: { type: 'string', multiple: true, default: [] },
-        concurrency: { type: 'string', default: String(DEFAULT_IMPLEMENTATIONS_AT_ONCE) },
+        concurrency: { type: 'string' },
         protocol: { type: 'string', default: 'http' },
+        ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -208,10 +212,15 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       `compare needs at least 2 reports or subjects (got ${positionals.length ? positionals.join(' ') : 'none'})`,
     );
   }
-  const concurrency = parseConcurrency(values.concurrency);
   const protocol = values.protocol;
   if (protocol !== 'http' && protocol !== 'https')
     throw new UsageError(`compare: --protocol takes http or https (got ${protocol})`);
+  const lane = laneOptions(values);
+  // Real servers are shared per run, and the reuse-race cases time requests to the millisecond: with
+  // --containers, implementations run one after another unless --concurrency says otherwise.
+  const concurrency = parseConcurrency(
+    values.concurrency ?? (lane.containers ? '1' : String(DEFAULT_IMPLEMENTATIONS_AT_ONCE)),
+  );
   const onlyDifferent = values['only-different'];
   const outDir = resolve(values.out ?? 'reports/compare');
   const targets = resolveTargets(values.reporter, {
@@ -239,6 +248,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       io,
       progress: false,
       protocol,
+      ...lane,
     });
     // Two columns of the same subject and runtime run at once: each keeps its own report.
     let outDir = prepared.outDir;

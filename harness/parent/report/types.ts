@@ -58,6 +58,8 @@ export interface Report {
   durationMs: number;
   /** Set when the run could not measure anything (subject failed to load, …). */
   fatal: { message: string } | null;
+  /** `--containers` / `--toxiproxy container`: the engine, the images and the server versions that ran. */
+  containers?: ContainersInfo;
   /**
    * Present only when the run was interrupted (SIGINT, SIGTERM): the report holds the cases that
    * finished; `unfinished` lists the selected cases that did not, in plan order.
@@ -71,6 +73,15 @@ export interface Report {
   };
   summary: Summary;
   results: CaseResult[];
+}
+
+export interface ContainersInfo {
+  /** `docker 20.10.24 via testcontainers 12.2.0`. */
+  backend: string;
+  /** Every image the run prepared; `version` as the server reported it once started (null: not started). */
+  images: { kind: string; image: string; version: string | null }[];
+  /** `--toxiproxy container`: the image asked for and the one that ran (our fault proxy when it stood in). */
+  toxiproxy: { requested: string; image: string; standIn: boolean } | null;
 }
 
 export function emptyCounts(): StatusCounts {

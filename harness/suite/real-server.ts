@@ -1,0 +1,130 @@
+/**
+ * A real server (nginx, Apache httpd, HAProxy) as a case sees it: a request target like an origin
+ * (`agent.request({ origin: server, path: server.path('a') })`), and the server's own access log,
+ * narrowed to this case. The container is shared by every case of the run, so each case sends its
+ * requests under its own path prefix and reads back only the entries under it.
+ */
+import { readFileSync } from 'node:fs';
+import { type AccessEntry, parseAccessLog } from '../../fixtures/containers/access-log.ts';
+import type { StartedServer } from '../../fixtures/containers/servers.ts';
+import type { ServerKind } from '../shared/containers.ts';
+import { CaseFailure } from './verdict.ts';
+
+export type { AccessEntry } from '../../fixtures/containers/access-log.ts';
+
+export class RealServer {
+  readonly kind: ServerKind;
+  /** Names the server in the transcript (as an origin's label does). */
+  readonly label: string;
+  readonly url: string;
+  readonly port: number;
+  /** `nginx/1.22.1`, `Apache/2.4.62`, `HAProxy/2.6.12-1+deb12u1`. */
+  readonly version: string;
+  private readonly started: StartedServer;
+  private readonly prefix: string;
+
+  constructor(started: StartedServer, caseSeq: number) {
+    this.started = started;
+    this.kind = started.kind;
+    this.label = started.kind;
+    this.url = started.url;
+    this.port = started.port;
+    this.version = started.version;
+    this.prefix = `/c${caseSeq}-${process.pid}/`;
+  }
+
+  /** The path to request for `tag`: unique to this case. */
+  path(tag: string): string {
+    return `${this.prefix}${tag}`;
+  }
+
+  /** This case's access-log entries so far, in the order the server wrote them. */
+  entries(): AccessEntry[] {
+    return parseOwn(this.started, this.prefix);
+  }
+
+  /** The entry of the request sent with `path(tag)`, waiting for the server to log it. */
+  async entry(tag: string, timeoutMs = 3000): Promise<AccessEntry> {
+    const path = this.path(tag);
+    const found = await this.poll(() => this.entries().find((e) => e.path === path), timeoutMs);
+    if (found === undefined)
+      throw new CaseFailure(`${this.kind} logged no request for ${path} within ${timeoutMs} ms`);
+    return found;
+  }
+
+  /** Waits until the server has logged at least `n` of this case's requests. */
+  async logged(n: number, timeoutMs = 3000): Promise<AccessEntry[]> {
+    const list = await this.poll(() => {
+      const e = this.entries();
+      return e.length >= n ? e : undefined;
+    }, timeoutMs);
+    if (list === undefined)
+      throw new CaseFailure(
+        `${this.kind} logged ${this.entries().length} of this case's requests within ${timeoutMs} ms, expected ${n}`,
+      );
+    return list;
+  }
+
+  private async poll<T>(check: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const v = check();
+      if (v !== undefined || performance.now() >= deadline) return v;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+function parseOwn(started: StartedServer, prefix: string): AccessEntry[] {
+  return parseAccessLog(started.kind, started.output()).filter((e) => e.path.startsWith(prefix));
+}
+
+/**
+ * The servers' open connections as the kernel lists them (`/proc/net/tcp`): the containers share the
+ * host's network, so every connection a server accepted shows there as an ESTABLISHED socket whose
+ * local port is the server's. Sampled every `everyMs` until `stop()`, which gives, per sample, the
+ * client ports connected to any of `servers`; the case narrows them to its own client ports.
+ */
+export function sampleConnections(
+  servers: readonly RealServer[],
+  everyMs = 2,
+): { stop(): Promise<number[][]> } {
+  const ports = new Set(servers.map((s) => s.port));
+  const samples: number[][] = [];
+  const take = () => {
+    // synchronous: a few ms on a busy host, but a sample is one instant (cases that sample run alone)
+    let text = '';
+    try {
+      text = readFileSync('/proc/net/tcp', 'utf8');
+    } catch {
+      // no /proc (not Linux): no samples, and the case says so
+    }
+    const clients: number[] = [];
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, remote, state] = line.trim().split(/\s+/);
+      if (state !== '01' || local === undefined || remote === undefined) continue;
+      if (!ports.has(Number.parseInt(local.slice(local.indexOf(':') + 1), 16))) continue;
+      clients.push(Number.parseInt(remote.slice(remote.indexOf(':') + 1), 16));
+    }
+    samples.push(clients);
+  };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      take();
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+/** The most of `clientPorts` connected at once in `samples`. */
+export function peakOf(samples: readonly number[][], clientPorts: ReadonlySet<number>): number {
+  return Math.max(0, ...samples.map((s) => s.filter((p) => clientPorts.has(p)).length));
+}
