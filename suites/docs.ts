@@ -208,6 +208,11 @@ export const DOCS = {
     quote:
       '`HTTP_PROXY` or `http_proxy`: Proxy server URL for HTTP requests. If both are set, `http_proxy` takes precedence.',
   },
+  proxyHttpsVariable: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      '`HTTPS_PROXY` or `https_proxy`: Proxy server URL for HTTPS requests. If both are set, `https_proxy` takes precedence.',
+  },
   proxyNoProxyVariable: {
     url: `${HTTP}#built-in-proxy-support`,
     quote:

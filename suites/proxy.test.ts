@@ -9,11 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import {
+  type AgentHandle,
   type CaseContext,
   defineCase,
   type ForwardProxy,
   type Origin,
   type ProxyConnectionRecord,
+  type ProxyRequestRecord,
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
@@ -218,6 +220,152 @@ defineCase(
       );
     assert.equal(second.target, `${origin.url}/2`, 'the second request line is absolute-form');
     assert.equal(r2.response?.status, 200);
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// https: targets, through a CONNECT tunnel
+
+/** A TLS origin (whatever `--protocol` says), a proxy, and a proxy agent for https: targets. */
+async function tunnelSetup(
+  ctx: CaseContext,
+  proxyOptions: Parameters<CaseContext['forwardProxy']>[0] = {},
+  agentOptions: Record<string, unknown> = {},
+): Promise<{ origin: Origin; proxy: ForwardProxy; agent: AgentHandle }> {
+  const origin = await ctx.origin({ tls: {} });
+  const proxy = await ctx.forwardProxy(proxyOptions);
+  const agent = await ctx.proxyAgent({ proxy: proxy.url, protocol: 'https:', agentOptions });
+  return { origin, proxy, agent };
+}
+
+function connects(proxy: ForwardProxy): ProxyRequestRecord[] {
+  return proxy.requests.filter((q) => q.method === 'CONNECT');
+}
+
+defineCase(
+  {
+    id: 'proxy/https-connect',
+    title: 'an https: target goes through a `CONNECT host:port` tunnel',
+    level: 'must',
+    doc: DOCS.proxyHttpsVariable,
+    requires: ['proxy'],
+    expected:
+      "an https target through a proxy agent: the proxy receives exactly one request, `CONNECT 127.0.0.1:<port>` (RFC 9110 §9.3.6: the target's authority), and nothing in absolute-form; the TLS handshake and the request reach the origin on the proxy's upstream connection, and the response comes back",
+  },
+  async (ctx) => {
+    const { origin, proxy, agent } = await tunnelSetup(ctx);
+    const r = await agent.request({ origin, path: '/x' });
+    await r.done();
+    const conn = origin.connections[0];
+    ctx.observe(
+      `proxy saw: ${formSeen(proxy)} (Host ${JSON.stringify(proxy.requests[0]?.headers.host ?? null)}); origin route ${route(proxy, origin, '/x')}, TLS ${conn?.tls?.secureAt != null ? 'established' : 'none'}; ${outcomeOf(r)}`,
+    );
+    assert.equal(proxy.requests.length, 1, 'one request to the proxy');
+    assert.equal(proxy.requests[0]?.method, 'CONNECT', 'the proxy was asked for a tunnel, not a resource');
+    assert.equal(proxy.requests[0]?.target, `127.0.0.1:${origin.port}`, 'CONNECT host:port of the target');
+    assert.equal(route(proxy, origin, '/x'), 'proxy', 'the request reached the origin through the tunnel');
+    assert.ok(conn?.tls?.secureAt != null, 'TLS was negotiated with the origin, inside the tunnel');
+    assert.equal(r.response?.status, 200);
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/https-keep-alive-one-tunnel',
+    title: 'keep-alive through a tunnel: sequential https requests share one CONNECT',
+    level: 'should',
+    doc: DOCS.keepAliveOption,
+    requires: ['proxy'],
+    expected:
+      "keepAlive, two sequential requests to one https origin: one proxy connection, one CONNECT, one origin connection carrying both requests (Node's test-https-proxy-request-socket-keep-alive)",
+  },
+  async (ctx) => {
+    const { origin, proxy, agent } = await tunnelSetup(ctx, {}, { keepAlive: true });
+    const r1 = await agent.request({ origin, path: '/1' });
+    await r1.completed();
+    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await ctx.settle();
+    const r2 = await agent.request({ origin, path: '/2' });
+    await r2.completed();
+    ctx.observe(
+      `${proxy.connections.length} proxy connection(s), ${connects(proxy).length} CONNECT(s), ${origin.connections.length} origin connection(s); second request nth ${requestAt(origin, '/2')?.nth}`,
+    );
+    assert.equal(connects(proxy).length, 1, 'one CONNECT for both requests');
+    assert.equal(proxy.connections.length, 1, 'one connection to the proxy');
+    assert.equal(origin.connections.length, 1, 'one TLS connection at the origin');
+    assert.equal(requestAt(origin, '/2')?.nth, 2, 'the second request rode the tunnel of the first');
+  },
+);
+
+for (const status of [403, 502]) {
+  defineCase(
+    {
+      id: `proxy/refused-connect-${status}-settles`,
+      title: `a CONNECT refused with ${status} settles every request and never reaches the origin`,
+      level: 'should',
+      doc: DOCS.requestError,
+      requires: ['proxy'],
+      expected: `a proxy that answers every CONNECT ${status}, an https target, keepAlive and maxSockets 1, three requests: each settles (an error, or a ${status} response: recorded) within 2 s, and the origin sees no connection`,
+    },
+    async (ctx) => {
+      const { origin, proxy, agent } = await tunnelSetup(
+        ctx,
+        { refuseConnect: status },
+        { keepAlive: true, maxSockets: 1 },
+      );
+      const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/r${i}` })));
+      try {
+        await ctx.waitFor('every request to settle', () => requests.every((r) => r.settled), 2000);
+      } finally {
+        // a response or an error, per request: what the matrix shows, settled or not
+        ctx.observe(`${requests.map(outcomeOf).join('; ')}; proxy saw ${formSeen(proxy)}`);
+      }
+      for (const r of requests)
+        assert.ok(
+          r.response?.status === status || r.error,
+          `${r.id}: a ${status} response or an error (${outcomeOf(r)})`,
+        );
+      assert.equal(origin.connections.length, 0, 'the origin is never contacted');
+    },
+  );
+}
+
+defineCase(
+  {
+    id: 'proxy/tunnel-closed-by-proxy',
+    title: 'a pooled tunnel closed by the proxy is dropped; the next request opens a new one',
+    level: 'should',
+    doc: DOCS.pooledTcpKeepAlive,
+    requires: ['proxy'],
+    expected:
+      'keepAlive, an https request through a tunnel the proxy closes (FIN both ways) 400 ms after its 200; once it is closed, a second request succeeds on a new CONNECT over a new proxy connection, without an error',
+  },
+  async (ctx) => {
+    const { origin, proxy, agent } = await tunnelSetup(ctx, { tunnelCloseAfter: 400 }, { keepAlive: true });
+    const r1 = await agent.request({ origin, path: '/1' });
+    await r1.completed();
+    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    const first = await ctx.waitFor(
+      'the proxy to close the tunnel',
+      () => proxy.connections.find((c) => c.closedAt !== null),
+      1500,
+    );
+    await ctx.waitFor(
+      'the origin to see the tunnel close',
+      () => origin.connections[0]?.closedAt != null,
+      1000,
+    );
+    await ctx.settle();
+    const r2 = await agent.request({ origin, path: '/2' });
+    await r2.done();
+    ctx.observe(
+      `tunnel closed by ${first.closedBy} (${first.closeKind}); second request ${outcomeOf(r2)}; proxy saw ${formSeen(proxy)} on ${proxy.connections.length} connection(s)`,
+    );
+    assert.equal(r2.error, null, 'the second request did not fail');
+    assert.equal(r2.response?.status, 200);
+    assert.equal(connects(proxy).length, 2, 'a new CONNECT for the second request');
+    assert.notEqual(connects(proxy)[1]?.connection, first.id, 'the new CONNECT is on a new proxy connection');
+    assert.equal(origin.connections.length, 2, 'a new connection at the origin');
   },
 );
 

@@ -17,7 +17,11 @@ import type http from 'node:http';
 import { isIP } from 'node:net';
 
 export interface ProxySubjectOptions {
-  /** The http.Agent options the case asks for (keepAlive, maxSockets, timeout…), plus `lookup`. */
+  /**
+   * The http.Agent options the case asks for (keepAlive, maxSockets, timeout…), plus `lookup`; for
+   * `https:` targets also `ca`, the test CA the origins' certificates chain to (each request carries
+   * it too, for agents that take TLS options per request).
+   */
   agentOptions: http.AgentOptions & { lookup?: LoopbackLookup };
   proxy: {
     /** `http://[user:pass@]127.0.0.1:PORT`, credentials percent-encoded as in any URL. */

@@ -274,14 +274,21 @@ export class CaseRun implements CaseContext, Channel {
     if (options.env !== undefined && caps.proxyEnv !== true)
       throw new Unsupported('the subject reads no proxy variables (capability proxyEnv)');
     const handle = this.newAgent();
+    // https: targets: the agent trusts the test CA (subjects without per-request TLS options, undici,
+    // take the origin's CA with the agent options only); a case's own `ca` wins
+    const protocol = options.protocol ?? 'http:';
+    const agentOptions =
+      protocol === 'https:'
+        ? { ca: (await testCa()).cert, ...options.agentOptions }
+        : (options.agentOptions ?? {});
     const subjectOptions = {
-      agentOptions: options.agentOptions ?? {},
+      agentOptions,
       proxy: {
         url: options.proxy ?? '',
         ...(options.noProxy !== undefined ? { noProxy: options.noProxy } : {}),
         ...(options.env !== undefined ? { env: options.env } : {}),
       },
-      protocol: options.protocol ?? 'http:',
+      protocol,
     };
     try {
       await this.command({ op: 'createProxy', agent: handle.id, options: encodeValue(subjectOptions) });

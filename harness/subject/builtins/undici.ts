@@ -22,7 +22,8 @@
  * gives no NO_PROXY list, `EnvHttpProxyAgent` (explicit httpProxy / httpsProxy / noProxy, so the
  * subject process's environment never leaks in) when it does; the same option translation. ProxyAgent
  * sends http: targets in absolute-form (CONNECT only with `proxyTunnel: true`) and tunnels https:
- * ones. undici reads proxy variables from process.env only: no `env` support.
+ * ones (the TLS options for the origin go in `requestTls`). undici reads proxy variables from
+ * process.env only: no `env` support.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -106,9 +107,18 @@ export function createProxyDispatcher({ agentOptions, proxy }: ProxySubjectOptio
     throw new Error('undici: environment variables are read from process.env only (see proxyCapabilities)');
   }
   const options = toUndiciOptions(agentOptions as HttpAgentOptions);
-  if (proxy.noProxy === undefined) return new undici.ProxyAgent({ ...options, uri: proxy.url });
+  // ProxyAgent replaces `connect` with its tunnelling connector: the TLS options for the origin
+  // (inside the tunnel) go in `requestTls` (`lookup` is not one: the proxy dials the origin)
+  const connect = (options.connect ?? {}) as Record<string, unknown>;
+  const tls = Object.fromEntries(
+    TLS_CONNECT_OPTIONS.filter((k) => k !== 'lookup' && connect[k] !== undefined).map((k) => [k, connect[k]]),
+  );
+  const requestTls = Object.keys(tls).length > 0 ? { requestTls: tls } : {};
+  if (proxy.noProxy === undefined)
+    return new undici.ProxyAgent({ ...options, ...requestTls, uri: proxy.url });
   return new undici.EnvHttpProxyAgent({
     ...options,
+    ...requestTls,
     httpProxy: proxy.url,
     httpsProxy: proxy.url,
     noProxy: proxy.noProxy,
