@@ -410,7 +410,7 @@ defineCase(
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
     expected:
-      'agent timeout 5000, response `Keep-Alive: timeout=2`, default buffer 1000: the client closes the pooled connection ≈1000 ms after the response',
+      'agent timeout 5000, response `Keep-Alive: timeout=2`, default buffer 1000: the client closes the pooled connection 1000 ms after the response (within [950, 1350] ms; a 500 ms buffer would give 1500)',
   },
   async (ctx) => {
     const origin = await ctx.origin();
@@ -420,7 +420,8 @@ defineCase(
     const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
     ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
-    within(idle, 900, 1800, 'idle time before the close');
+    // 2000 − 1000 from the release; +350 ms absorbs a loaded machine, and stays below 2000 − 500
+    within(idle, 950, 1350, 'idle time before the close');
   },
 );
 
