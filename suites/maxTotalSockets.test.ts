@@ -235,22 +235,19 @@ defineCase(
     doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
-      "maxTotalSockets '1', 'test' or null: the constructor throws TypeError with code ERR_INVALID_ARG_TYPE (as Node's validateNumber); no connection is made",
+      "maxTotalSockets '1', 'test' or null: the constructor throws TypeError with code ERR_INVALID_ARG_TYPE (as Node's validateNumber)",
   },
   async (ctx) => {
-    const origin = await ctx.origin();
     const seen: string[] = [];
     for (const value of ['1', 'test', null]) {
       const made = await ctx.tryAgent({ maxTotalSockets: value });
-      if (made.ok) {
-        // an agent that accepted it must at least not have opened anything
-        seen.push(`${JSON.stringify(value)} accepted`);
-        continue;
-      }
-      seen.push(`${JSON.stringify(value)} → ${made.error.name} ${made.error.code}`);
+      seen.push(
+        made.ok
+          ? `${JSON.stringify(value)} accepted`
+          : `${JSON.stringify(value)} → ${made.error.name} ${made.error.code}`,
+      );
     }
     ctx.observe(seen.join('; '));
-    assert.equal(origin.connections.length, 0, 'no connection was made');
     for (const line of seen) {
       assert.match(line, /→ TypeError ERR_INVALID_ARG_TYPE$/, `maxTotalSockets ${line.split(' ')[0]}`);
     }
@@ -265,17 +262,15 @@ defineCase(
     doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
-      'maxTotalSockets 0, -1 or NaN: the constructor throws RangeError with code ERR_OUT_OF_RANGE (as Node); no connection is made',
+      'maxTotalSockets 0, -1 or NaN: the constructor throws RangeError with code ERR_OUT_OF_RANGE (as Node)',
   },
   async (ctx) => {
-    const origin = await ctx.origin();
     const seen: string[] = [];
     for (const value of [0, -1, Number.NaN]) {
       const made = await ctx.tryAgent({ maxTotalSockets: value });
       seen.push(made.ok ? `${value} accepted` : `${value} → ${made.error.name} ${made.error.code}`);
     }
     ctx.observe(seen.join('; '));
-    assert.equal(origin.connections.length, 0, 'no connection was made');
     for (const line of seen) {
       assert.match(line, /→ RangeError ERR_OUT_OF_RANGE$/, `maxTotalSockets ${line.split(' ')[0]}`);
     }
