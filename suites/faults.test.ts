@@ -346,7 +346,6 @@ defineCase(
       `${requests.map((r) => `${r.id}: ${outcome(r)} at +${Math.round((r.error?.t ?? r.closed?.t ?? 0) - t0)} ms`).join('; ')}; queued after: ${snap?.queued() ?? 'n/a'}`,
     );
     for (const r of requests) assert.equal(r.error?.code, 'ECONNREFUSED', `${r.id} failed with ECONNREFUSED`);
-    assert.equal(origin.connections.length, 0, 'nothing reached the origin');
     if (snap) assert.equal(snap.queued(), 0, 'nothing left in agent.requests');
   },
 );

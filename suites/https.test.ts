@@ -545,7 +545,7 @@ defineCase(
     doc: DOCS.requestError,
     requires: ['https'],
     expected:
-      "keepAlive, maxSockets 1, 3 requests to an origin that resets every ClientHello: each request gets 'error' (ECONNRESET) and settles; the origin receives no request",
+      "keepAlive, maxSockets 1, 3 requests to an origin that resets every ClientHello: each request gets 'error' (ECONNRESET) and settles",
   },
   async (ctx) => {
     const origin = await tlsOrigin(ctx, 'A', { fault: 'resetOnHello' });
@@ -556,7 +556,6 @@ defineCase(
       `${requests.map((r) => r.error?.code ?? 'no error').join(', ')}; ${origin.connections.length} connection(s)`,
     );
     for (const r of requests) assert.ok(r.error, `${r.id} got an 'error'`);
-    assert.equal(origin.requests.length, 0, 'no request was answered');
   },
 );
 

@@ -111,6 +111,12 @@ defineCase(
     const order = arrivalOrder(origin);
     ctx.observe(`arrival order ${order.join(', ')}; ${origin.connections.length} connection(s)`);
     assert.deepEqual(order, ['/q1', '/q2', '/q3', '/q4', '/q5'], 'order in which the origin received them');
+    assert.equal(origin.connections.length, 1, 'the queued requests rode the one connection');
+    assert.deepEqual(
+      origin.requests.map((q) => q.nth),
+      [1, 2, 3, 4, 5],
+      'the requests are the 1st to 5th on that connection',
+    );
     assert.equal(origin.peak, 1, 'peak of open connections');
   },
 );

@@ -61,7 +61,12 @@ defineCase(
       `${peak} connections were open at once across origins (maxTotalSockets 2; overlaps under ${CLOSE_GRACE_MS} ms ignored)`,
     );
     assert.equal(a.requests.length + b.requests.length, 6, 'all six requests were served');
-    assert.equal(snapshot?.active(), 2, 'agent.sockets in the issuing tick holds 2 sockets in all');
+    if (snapshot)
+      assert.equal(
+        snapshot.active(),
+        2,
+        'agent.sockets in the issuing tick holds 2 sockets in all (secondary)',
+      );
   },
 );
 
@@ -117,9 +122,9 @@ defineCase(
     ]);
     for (const r of requests) await r.completed(2000);
     const peak = overlapPeak(allConnections(a, b));
-    const snap = await agent.snapshot();
+    const snap = await agent.optionalSnapshot();
     ctx.observe(
-      `peak ${peak} connections open at once (raw ${ctx.wire.peak}); A's connection ${a.connections[0]?.closedAt === null ? 'still open' : `closed by ${a.connections[0]?.closedBy}`}; afterwards free ${snap.free()}, totalSocketCount ${snap.totalSocketCount}`,
+      `peak ${peak} connections open at once (raw ${ctx.wire.peak}); A's connection ${a.connections[0]?.closedAt === null ? 'still open' : `closed by ${a.connections[0]?.closedBy}`}; afterwards free ${snap?.free() ?? 'n/a'}, totalSocketCount ${snap?.totalSocketCount ?? 'n/a'}`,
     );
     assert.ok(
       peak <= 1,
@@ -154,9 +159,9 @@ defineCase(
     } catch {
       served = false;
     }
-    const snap = await agent.snapshot();
+    const snap = await agent.optionalSnapshot();
     ctx.observe(
-      `B ${served ? `answered ${Math.round((rb.response?.t ?? 0) - (rb.socket?.t ?? 0))} ms after its socket` : 'not served within 500 ms'}; B saw ${b.requests.length} request(s); A's connection ${a.connections[0]?.closedAt === null ? 'still open' : `closed by ${a.connections[0]?.closedBy}`}; queued ${snap.queued(nameOf(b))}, free ${snap.free(nameOf(a))}`,
+      `B ${served ? `answered ${Math.round((rb.response?.t ?? 0) - (rb.socket?.t ?? 0))} ms after its socket` : 'not served within 500 ms'}; B saw ${b.requests.length} request(s); A's connection ${a.connections[0]?.closedAt === null ? 'still open' : `closed by ${a.connections[0]?.closedBy}`}; queued ${snap?.queued(nameOf(b)) ?? 'n/a'}, free ${snap?.free(nameOf(a)) ?? 'n/a'}`,
     );
     assert.ok(served, 'the request to B was not served within 500 ms while A’s socket sat idle in the pool');
     await rb.completed();
@@ -235,22 +240,19 @@ defineCase(
     doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
-      "maxTotalSockets '1', 'test' or null: the constructor throws TypeError with code ERR_INVALID_ARG_TYPE (as Node's validateNumber); no connection is made",
+      "maxTotalSockets '1', 'test' or null: the constructor throws TypeError with code ERR_INVALID_ARG_TYPE (as Node's validateNumber)",
   },
   async (ctx) => {
-    const origin = await ctx.origin();
     const seen: string[] = [];
     for (const value of ['1', 'test', null]) {
       const made = await ctx.tryAgent({ maxTotalSockets: value });
-      if (made.ok) {
-        // an agent that accepted it must at least not have opened anything
-        seen.push(`${JSON.stringify(value)} accepted`);
-        continue;
-      }
-      seen.push(`${JSON.stringify(value)} → ${made.error.name} ${made.error.code}`);
+      seen.push(
+        made.ok
+          ? `${JSON.stringify(value)} accepted`
+          : `${JSON.stringify(value)} → ${made.error.name} ${made.error.code}`,
+      );
     }
     ctx.observe(seen.join('; '));
-    assert.equal(origin.connections.length, 0, 'no connection was made');
     for (const line of seen) {
       assert.match(line, /→ TypeError ERR_INVALID_ARG_TYPE$/, `maxTotalSockets ${line.split(' ')[0]}`);
     }
@@ -265,17 +267,15 @@ defineCase(
     doc: DOCS.maxTotalSocketsOption,
     requires: ['maxTotalSockets'],
     expected:
-      'maxTotalSockets 0, -1 or NaN: the constructor throws RangeError with code ERR_OUT_OF_RANGE (as Node); no connection is made',
+      'maxTotalSockets 0, -1 or NaN: the constructor throws RangeError with code ERR_OUT_OF_RANGE (as Node)',
   },
   async (ctx) => {
-    const origin = await ctx.origin();
     const seen: string[] = [];
     for (const value of [0, -1, Number.NaN]) {
       const made = await ctx.tryAgent({ maxTotalSockets: value });
       seen.push(made.ok ? `${value} accepted` : `${value} → ${made.error.name} ${made.error.code}`);
     }
     ctx.observe(seen.join('; '));
-    assert.equal(origin.connections.length, 0, 'no connection was made');
     for (const line of seen) {
       assert.match(line, /→ RangeError ERR_OUT_OF_RANGE$/, `maxTotalSockets ${line.split(' ')[0]}`);
     }

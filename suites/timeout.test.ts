@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { defineCase } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, closed, connectionOf, within } from './wire.ts';
+import { arrived, closed, connectionOf, released, requestAt, within } from './wire.ts';
 
 defineCase(
   {
@@ -206,10 +206,57 @@ defineCase(
   },
 );
 
+// agentkeepalive#23 and #57: the free socket's idle timer, started when it was pooled, still ran
+// after the socket was reused and destroyed it mid-request. The docs destroy on 'timeout' only the
+// sockets in `freeSockets`; a reused socket has left it, and on an active request 'timeout' "only
+// notifies" (requestTimeoutEvent).
+defineCase(
+  {
+    id: 'timeout/reused-not-destroyed',
+    title: "the pool's idle timeout does not destroy a reused socket in the middle of its request",
+    level: 'must',
+    doc: DOCS.freeSocketsTimeout,
+    expected:
+      'keepAlive, agent timeout 400: the pooled socket is reused at once for a request the origin answers after 800 ms (past the 400 ms the pool would have kept it idle): it completes on that connection, which the client leaves open until the response',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, timeout: 400 });
+    const first = await agent.request({ origin, path: '/one' });
+    await released(ctx, agent, first, 0);
+    const second = await agent.request({
+      origin,
+      path: '/slow',
+      behaviour: { delay: 800 },
+      timeoutListener: true,
+    });
+    await second.done(2500);
+    const conn = connectionOf(ctx, first);
+    const rec = requestAt(origin, '/slow');
+    const at = second.timeouts[0];
+    ctx.observe(
+      `/slow ${rec ? `on connection ${rec.connection} as #${rec.nth}` : 'never reached the origin'}; ` +
+        `'timeout' ${at === undefined || !rec ? 'none' : `${Math.round(at - rec.at)} ms after it arrived`}; ` +
+        `connection 1 closed by ${conn.closedBy ?? 'nobody'}${conn.closedAt === null || !rec ? '' : ` ${Math.round(conn.closedAt - rec.at)} ms after /slow arrived`}; ` +
+        `request ${second.error ? `failed: ${second.error.code} ${second.error.message}` : 'completed'}`,
+    );
+    assert.ok(rec, 'the reused request reached the origin');
+    assert.equal(rec.connection, conn.id, 'the request reused the pooled connection');
+    assert.equal(rec.nth, 2, 'it is the 2nd request on that connection');
+    assert.ok(
+      conn.closedAt === null || (rec.respondedAt !== null && conn.closedAt >= rec.respondedAt),
+      `the client closed the connection ${Math.round((conn.closedAt ?? 0) - rec.at)} ms into the request, before the response`,
+    );
+    assert.equal(second.error, null, `the request failed: ${second.error?.code} ${second.error?.message}`);
+    assert.ok(second.ended, 'the whole response arrived');
+  },
+);
+
 // Node issue #53458 (open): the Keep-Alive hint lowers the pooled socket's timeout, and Node leaves
 // that lowered timeout on the socket when it is reused, so the next active request sees 'timeout'
-// earlier than the agent's own `timeout`. Recorded only, never failed: whether a reused socket keeps
-// the pool's timeout is not documented.
+// earlier than the agent's own `timeout`. Recorded only: whether a reused socket keeps the pool's
+// timeout is not documented. That the pool's timer must not destroy the reused socket mid-request
+// is a contract of its own: timeout/reused-not-destroyed.
 defineCase(
   {
     id: 'timeout/hint-carry-over',

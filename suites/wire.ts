@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type {
+  AgentHandle,
   CaseContext,
   ConnectionRecord,
   Origin,
@@ -57,6 +58,33 @@ export function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionReco
 /** Waits until the client (or the server) closes `conn`, and returns the record. */
 export function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
   return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);
+}
+
+/**
+ * How long after its response a socket the agent does not keep may take to be closed by the client.
+ * Node destroys it in the same tick as the release; the bound only absorbs a loaded machine.
+ */
+export const RELEASE_CLOSE_MS = 250;
+
+/**
+ * Waits until `r` completed and its socket was released: the agent's `'free'` (its `frees` count
+ * passes `before`) or its connection closing, whichever comes first. For a subject without events
+ * the response's end is the release. The next request goes out right then, not after the close was
+ * seen: an agent that pools a socket it should destroy, and sweeps it later, hands it out.
+ */
+export async function released(
+  ctx: CaseContext,
+  agent: AgentHandle,
+  r: RequestHandle,
+  before: number,
+): Promise<void> {
+  await r.completed();
+  if (ctx.capabilities.events === false) return;
+  await ctx.waitFor(
+    `${r.id}'s socket to be released`,
+    () => agent.frees.length > before || (r.connection?.closedAt ?? null) !== null,
+    1000,
+  );
 }
 
 /** Asserts `lo ≤ value ≤ hi` (a duration in ms), naming `what` when it is not. */
