@@ -123,19 +123,21 @@ defineCase(
     doc: DOCS.requestTimeoutOption,
     requires: ['socketTimeout', 'perRequestTimeout'],
     expected:
-      "agent timeout 1000, request timeout 123: socket.timeout is 123 at 'socket' and 'timeout' fires ≈123 ms after the connection opened",
+      "agent timeout 1000, request timeout 123: socket.timeout is 123 at 'socket' and 'timeout' fires ≈123 ms after the request got its socket (90–600)",
   },
   async (ctx) => {
     const origin = await ctx.origin();
     const agent = await ctx.agent({ timeout: 1000 });
     const r = await agent.request({ origin, path: '/held', timeout: 123, behaviour: { hold: 'h' } });
     await ctx.waitFor("a 'timeout' event", () => r.timeouts.length > 0, 1500);
-    const conn = connectionOf(ctx, r);
-    const after = (r.timeouts[0] ?? 0) - conn.openedAt;
+    connectionOf(ctx, r);
+    // from when the request got its socket: the timeout is set before the socket connects, so the
+    // server's accept (late on a busy machine) is not where the timer starts
+    const after = (r.timeouts[0] ?? 0) - (r.socket?.assignedAt ?? 0);
     ctx.observe(
-      `'timeout' ${Math.round(after)} ms after the connection opened; socket.timeout at 'socket' ${r.socket?.socketTimeout}`,
+      `'timeout' ${Math.round(after)} ms after the request got its socket; socket.timeout at 'socket' ${r.socket?.socketTimeout}`,
     );
-    within(after, 90, 600, "'timeout' after the connection opened");
+    within(after, 90, 600, "'timeout' after the request got its socket");
     assert.equal(r.socket?.socketTimeout, 123, "socket.timeout at the 'socket' event");
     origin.release('h');
     await r.completed();
