@@ -532,6 +532,34 @@ defineCase(
 
 // --- maxTotalSockets with maxSockets --------------------------------------------------------------
 
+/**
+ * 3 + 3 held requests to origins A and B through an agent made with `options`; once `held` of them
+ * are held, all are released. The peaks of connections open at once: per origin and across both.
+ */
+async function twoOriginPeaks(
+  ctx: CaseContext,
+  options: Record<string, unknown>,
+  held: number,
+): Promise<{ pa: number; pb: number; both: number }> {
+  const a = await ctx.origin('A');
+  const b = await ctx.origin('B');
+  const agent = await ctx.agent(options);
+  await heldPeak(
+    ctx,
+    agent,
+    [
+      [a, 3],
+      [b, 3],
+    ],
+    held,
+  );
+  const pa = overlapPeak(a.connections);
+  const pb = overlapPeak(b.connections);
+  const both = overlapPeak([...a.connections, ...b.connections]);
+  ctx.observe(`peak A ${pa}, B ${pb}, both ${both} (raw ${a.peak}, ${b.peak}, ${ctx.wire.peak})`);
+  return { pa, pb, both };
+}
+
 defineCase(
   {
     id: 'defaults/max-total-with-max-sockets-per-origin',
@@ -543,24 +571,7 @@ defineCase(
       'maxSockets 2, maxTotalSockets 3, 3 + 3 held requests to origins A and B in one tick: at most 2 connections to either origin and 3 in all at once; all 6 are served',
   },
   async (ctx) => {
-    const a = await ctx.origin('A');
-    const b = await ctx.origin('B');
-    const agent = await ctx.agent({ maxSockets: 2, maxTotalSockets: 3 });
-    await heldPeak(
-      ctx,
-      agent,
-      [
-        [a, 3],
-        [b, 3],
-      ],
-      3,
-    );
-    const [pa, pb, both] = [
-      overlapPeak(a.connections),
-      overlapPeak(b.connections),
-      overlapPeak([...a.connections, ...b.connections]),
-    ];
-    ctx.observe(`peak A ${pa}, B ${pb}, both ${both} (raw ${a.peak}, ${b.peak}, ${ctx.wire.peak})`);
+    const { pa, pb, both } = await twoOriginPeaks(ctx, { maxSockets: 2, maxTotalSockets: 3 }, 3);
     assert.ok(pa <= 2, `connections to A at once: ${pa}`);
     assert.ok(pb <= 2, `connections to B at once: ${pb}`);
     assert.equal(both, 3, 'connections at once across both origins');
@@ -578,24 +589,7 @@ defineCase(
       'maxSockets 3, maxTotalSockets 4, 3 + 3 held requests to origins A and B in one tick: at most 4 connections at once across both, at most 3 to either; all 6 are served',
   },
   async (ctx) => {
-    const a = await ctx.origin('A');
-    const b = await ctx.origin('B');
-    const agent = await ctx.agent({ maxSockets: 3, maxTotalSockets: 4 });
-    await heldPeak(
-      ctx,
-      agent,
-      [
-        [a, 3],
-        [b, 3],
-      ],
-      4,
-    );
-    const [pa, pb, both] = [
-      overlapPeak(a.connections),
-      overlapPeak(b.connections),
-      overlapPeak([...a.connections, ...b.connections]),
-    ];
-    ctx.observe(`peak A ${pa}, B ${pb}, both ${both} (raw ${a.peak}, ${b.peak}, ${ctx.wire.peak})`);
+    const { pa, pb, both } = await twoOriginPeaks(ctx, { maxSockets: 3, maxTotalSockets: 4 }, 4);
     assert.ok(pa <= 3 && pb <= 3, `connections to one origin at once: A ${pa}, B ${pb}`);
     assert.equal(both, 4, 'connections at once across both origins');
   },

@@ -19,28 +19,14 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { requestAt } from './wire.ts';
+import { overlapPeak, requestAt } from './wire.ts';
 
 /** Made-up names the proxy serves from its `hosts` map and the subject resolves to loopback. */
 const NAMES = ['a.test', 'sub.a.test', 'bada.test', 'b.test', 'localhost'];
 const HOSTS = Object.fromEntries(NAMES.map((n) => [n, '127.0.0.1']));
 
 /** Most client connections the proxy had open at the same time (a close 30 ms early is not an overlap). */
-function proxyPeak(connections: ProxyConnectionRecord[]): number {
-  const edges: [number, number][] = [];
-  for (const c of connections) {
-    edges.push([c.openedAt, 1]);
-    if (c.closedAt !== null) edges.push([Math.max(c.openedAt, c.closedAt - 30), -1]);
-  }
-  edges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
-  let open = 0;
-  let peak = 0;
-  for (const [, d] of edges) {
-    open += d;
-    peak = Math.max(peak, open);
-  }
-  return peak;
-}
+const proxyPeak = (connections: readonly ProxyConnectionRecord[]): number => overlapPeak(connections, 30);
 
 /** How the request with this path reached the origin: through the proxy's upstream, or directly. */
 function route(proxy: ForwardProxy, origin: Origin, path: string): 'proxy' | 'direct' | 'missing' {

@@ -20,12 +20,18 @@ import type {
  */
 export const CLOSE_GRACE_MS = 50;
 
-/** Most connections open at the same time, each connection's end moved `CLOSE_GRACE_MS` earlier. */
-export function overlapPeak(connections: ConnectionRecord[]): number {
+/**
+ * Most connections open at the same time, each connection's end moved `grace` ms earlier: any
+ * record with open and close times (the origin's, the forward proxy's client connections).
+ */
+export function overlapPeak(
+  connections: readonly Pick<ConnectionRecord, 'openedAt' | 'closedAt'>[],
+  grace = CLOSE_GRACE_MS,
+): number {
   const edges: [number, number][] = [];
   for (const c of connections) {
     edges.push([c.openedAt, 1]);
-    if (c.closedAt !== null) edges.push([Math.max(c.openedAt, c.closedAt - CLOSE_GRACE_MS), -1]);
+    if (c.closedAt !== null) edges.push([Math.max(c.openedAt, c.closedAt - grace), -1]);
   }
   // at the same instant an open counts before a close (a connection is open at its own opening)
   edges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
