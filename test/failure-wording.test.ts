@@ -75,7 +75,7 @@ test('a sample of real failures says what was observed', async () => {
     assert.equal(lines.length, 1, `${id}: its fail: line is printed`);
   }
   const expect: Record<string, RegExp> = {
-    'defaults/keepalive-false': /^the first connection was still open after its response$/,
+    'defaults/keepalive-false': /^not so: the next request went on a new connection \(got \d+\)$/,
     'defaults/connection-close-header': /^the Connection request header: got 'keep-alive', expected 'close'$/,
     'timeout/free-destroyed': /^waited \d+ ms for connection 1 to close: it did not happen$/,
     'keepAlive/disabled-serves-queue': /: got \d+, expected 2$/,
