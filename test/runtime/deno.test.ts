@@ -71,12 +71,15 @@ test('deno runs a program that lives under node_modules (from a staged copy)', {
     const cacheDir = join(dir, 'cache');
     const deno = await resolveRuntime('deno');
     const staged = await resolveRuntime(deno.executable, { cacheDir });
-    const pkg = join(dir, 'node_modules', 'agent-conformance', 'subject');
+    // as in the package: the host in harness/subject imports harness/shared
+    const harness = join(dir, 'node_modules', 'agent-conformance', 'harness');
+    const pkg = join(harness, 'subject');
     mkdirSync(pkg, { recursive: true });
-    writeFileSync(join(pkg, 'protocol.ts'), 'export const PREFIX: string = "ok";\n');
+    mkdirSync(join(harness, 'shared'), { recursive: true });
+    writeFileSync(join(harness, 'shared', 'protocol.ts'), 'export const PREFIX: string = "ok";\n');
     writeFileSync(
       join(pkg, 'host.ts'),
-      "import { PREFIX } from './protocol.ts';\nconst n: number = 1;\nconsole.log(JSON.stringify({ PREFIX, n }));\n",
+      "import { PREFIX } from '../shared/protocol.ts';\nconst n: number = 1;\nconsole.log(JSON.stringify({ PREFIX, n }));\n",
     );
     const args = staged.argsFor(join(pkg, 'host.ts'));
     assert.ok(args.at(-1)!.startsWith(join(cacheDir, 'deno-staging')));

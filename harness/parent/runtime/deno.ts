@@ -81,14 +81,15 @@ function listFiles(dir: string, base = dir, out: string[] = []): string[] {
 }
 
 /**
- * `file` itself, unless it lives under a node_modules folder: then a copy of its folder (recursively,
- * without nested node_modules) in `<stagingRoot>/<hash>/`, keyed by the folder's path and its files'
- * sizes and mtimes. The program may import files of its own folder by relative path, and npm packages
- * only from its own folder's tree; imports by absolute path (the subject module) are unaffected.
+ * `file` itself, unless it lives under a node_modules folder: then a copy of the folder above its own
+ * (recursively, without nested node_modules) in `<stagingRoot>/<hash>/`, keyed by that folder's path
+ * and its files' sizes and mtimes. The program may import files of its own folder and of the
+ * folders beside it by relative path (the host, in harness/subject, imports harness/shared), and npm
+ * packages only from that tree; imports by absolute path (the subject module) are unaffected.
  */
 export function stageProgram(file: string, stagingRoot: string): string {
   if (!isUnderNodeModules(file)) return file;
-  const src = dirname(file);
+  const src = dirname(dirname(file));
   const key = createHash('sha256')
     .update(src)
     .update('\n')
@@ -112,7 +113,7 @@ export function stageProgram(file: string, stagingRoot: string): string {
       rmSync(tmp, { recursive: true, force: true });
     }
   }
-  return join(dest, basename(file));
+  return join(dest, relative(src, file));
 }
 
 /** The Deno binary inside an npm prefix: `node_modules/@deno/<platform>/deno`. */
