@@ -9,9 +9,7 @@ import { isCapability } from '../shared/capabilities.ts';
 import { AREAS, areaOf, type CaseSpec, DEFAULT_BUDGET_MS } from '../shared/case-spec.ts';
 import { isListing, readRunConfig, selected } from '../shared/config.ts';
 import { verdictLine } from '../shared/verdict.ts';
-import type { CaseContext } from './context.ts';
-
-export type CaseBody = (ctx: CaseContext) => Promise<void>;
+import type { CaseBody } from './context.ts';
 
 /** Every case defined so far in this process (all of them when listing). */
 export const catalog: CaseSpec[] = [];

@@ -59,6 +59,9 @@ export interface OriginSpec {
 }
 let caseSeq = 0;
 
+/** A case's body: it gets the context and throws (or fails a wait) when the subject does not conform. */
+export type CaseBody = (ctx: CaseContext) => Promise<void>;
+
 /** Everything a case body can use. */
 export interface CaseContext {
   /** Connections open across all of this case's origins, and their peak. */

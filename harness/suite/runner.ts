@@ -7,8 +7,7 @@
  */
 import type { CaseSpec } from '../shared/case-spec.ts';
 import type { CaseVerdict, Status } from '../shared/verdict.ts';
-import type { CaseBody } from './case.ts';
-import { CaseRun } from './context.ts';
+import { type CaseBody, CaseRun } from './context.ts';
 import { session } from './session.ts';
 import { classify } from './verdict.ts';
 
