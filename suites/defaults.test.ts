@@ -459,6 +459,19 @@ async function heldPeak(
   return requests;
 }
 
+/**
+ * keepAlive (a freed socket then does not race its own Connection: close), then `agent[limit] = 2`
+ * set after construction; `n` held requests to one origin in one tick: at most 2 connections at once.
+ */
+async function assignedLimitHolds(ctx: CaseContext, limit: 'maxSockets' | 'maxTotalSockets', n: number) {
+  const origin = await ctx.origin();
+  const agent = await ctx.agent({ keepAlive: true }, { assign: { [limit]: 2 } });
+  await heldPeak(ctx, agent, [[origin, n]], 2);
+  const peak = overlapPeak(origin.connections);
+  ctx.observe(`peak ${peak} connections (raw ${origin.peak}), ${origin.connections.length} in all`);
+  assert.equal(peak, 2, 'connections open at once');
+}
+
 defineCase(
   {
     id: 'defaults/max-sockets-assigned',
@@ -469,12 +482,7 @@ defineCase(
       'keepAlive (so a freed socket is not racing its own Connection: close), then `agent.maxSockets = 2`; 5 held requests to one origin in one tick: at most 2 connections at once; all 5 are served',
   },
   async (ctx) => {
-    const origin = await ctx.origin();
-    const agent = await ctx.agent({ keepAlive: true }, { assign: { maxSockets: 2 } });
-    await heldPeak(ctx, agent, [[origin, 5]], 2);
-    const peak = overlapPeak(origin.connections);
-    ctx.observe(`peak ${peak} connections (raw ${origin.peak}), ${origin.connections.length} in all`);
-    assert.equal(peak, 2, 'connections open at once');
+    await assignedLimitHolds(ctx, 'maxSockets', 5);
   },
 );
 
@@ -521,12 +529,7 @@ defineCase(
       'keepAlive (so a freed socket is not racing its own Connection: close), then `agent.maxTotalSockets = 2`; 4 held requests to one origin in one tick: at most 2 connections at once; all 4 are served',
   },
   async (ctx) => {
-    const origin = await ctx.origin();
-    const agent = await ctx.agent({ keepAlive: true }, { assign: { maxTotalSockets: 2 } });
-    await heldPeak(ctx, agent, [[origin, 4]], 2);
-    const peak = overlapPeak(origin.connections);
-    ctx.observe(`peak ${peak} connections (raw ${origin.peak}), ${origin.connections.length} in all`);
-    assert.equal(peak, 2, 'connections open at once');
+    await assignedLimitHolds(ctx, 'maxTotalSockets', 4);
   },
 );
 

@@ -18,7 +18,14 @@ import {
 import { LANE_OPTIONS, laneOptions } from './containers.ts';
 import { UsageError } from './errors.ts';
 import { catchSignals } from './interrupt.ts';
-import { CHECK_CONCURRENCY, executeCheck, type Io, parseConcurrency, prepareCheck } from './pipeline.ts';
+import {
+  CHECK_CONCURRENCY,
+  executeCheck,
+  type Io,
+  parseConcurrency,
+  parseProtocol,
+  prepareCheck,
+} from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
@@ -167,11 +174,9 @@ async function check(
   const toxiproxyUrl =
     values['toxiproxy-url'] === undefined ? undefined : checkToxiproxyUrl(values['toxiproxy-url']);
 
-  if (values.protocol !== 'http' && values.protocol !== 'https')
-    throw new UsageError(`--protocol takes http or https (got ${values.protocol})`);
   const lane = laneOptions(values);
   const prepared = await prepareCheck({
-    protocol: values.protocol,
+    protocol: parseProtocol(values.protocol),
     subjectSpec,
     runtime: values.runtime,
     only: values.only,

@@ -81,6 +81,13 @@ export function parseConcurrency(value: string): number {
   return concurrency;
 }
 
+/** `--protocol <p>` of both commands: http or https. */
+export function parseProtocol(value: string): 'http' | 'https' {
+  if (value !== 'http' && value !== 'https')
+    throw new UsageError(`--protocol takes http or https (got ${value})`);
+  return value;
+}
+
 /** A visible, readable folder name: no path, no leading dot, nothing a shell would quote. */
 export function slug(name: string): string {
   return (

@@ -34,6 +34,7 @@ import {
   type Io,
   type PreparedCheck,
   parseConcurrency,
+  parseProtocol,
   prepareCheck,
 } from '../pipeline.ts';
 import { readJsonReport } from '../report/json.ts';
@@ -212,9 +213,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       `compare needs at least 2 reports or subjects (got ${positionals.length ? positionals.join(' ') : 'none'})`,
     );
   }
-  const protocol = values.protocol;
-  if (protocol !== 'http' && protocol !== 'https')
-    throw new UsageError(`compare: --protocol takes http or https (got ${protocol})`);
+  const protocol = parseProtocol(values.protocol);
   const lane = laneOptions(values);
   // Real servers are shared per run, and the reuse-race cases time requests to the millisecond: with
   // --containers, implementations run one after another unless --concurrency says otherwise.
