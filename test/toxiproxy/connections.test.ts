@@ -8,6 +8,7 @@ import {
   connect,
   createProxy,
   echoServer,
+  median,
   portOf,
   roundTrip,
   setup,
@@ -182,7 +183,8 @@ test('/reset closes connections behind a timeout toxic and leaves the others ope
   assert.ok((await roundTrip(cb)) >= 99);
   await env.client.reset();
   await within(ca.closed, 1000, 'close of the timeout connection');
-  const rtt = await roundTrip(cb);
+  // Still behind the 100 ms latency it would be >= 100 ms; the median of three forgives one stall.
+  const rtt = median([await roundTrip(cb), await roundTrip(cb), await roundTrip(cb)]);
   assert.ok(rtt < 90, `the other connection is open and toxic-free: ${rtt.toFixed(1)} ms`);
 });
 

@@ -22,7 +22,10 @@ import {
 
 const T = { timeout: 10_000 };
 
-test('latency: a downstream latency adds its delay to each round trip (-1/+60 ms)', T, async (t) => {
+// Upper bounds in this file sit between the right value and the nearest wrong one (a toxic applied
+// twice, or not at all), with room for a loaded CI machine; lower bounds are exact, timers never
+// fire early. Where one stalled round trip could decide, the median of three does.
+test('latency: a downstream latency adds its delay to each round trip (-1/+100 ms)', T, async (t) => {
   const env = await setup(t);
   const proxy = await createProxy(env, 'lat', await echoServer(t));
   await proxy.addToxic<Latency>({
@@ -34,10 +37,10 @@ test('latency: a downstream latency adds its delay to each round trip (-1/+60 ms
   });
   const c = await connect(t, portOf(proxy.listen));
   const rtts = [await roundTrip(c), await roundTrip(c), await roundTrip(c)];
-  for (const rtt of rtts) {
-    assert.ok(rtt >= 149, `round trip ${rtt.toFixed(1)} ms < 150 ms latency`);
-    assert.ok(rtt <= 210, `round trip ${rtt.toFixed(1)} ms > 150 + 60 ms`);
-  }
+  for (const rtt of rtts) assert.ok(rtt >= 149, `round trip ${rtt.toFixed(1)} ms < 150 ms latency`);
+  // Applied twice per round trip it would be 300 ms.
+  const mid = median(rtts);
+  assert.ok(mid <= 250, `median round trip ${mid.toFixed(1)} ms > 150 + 100 ms`);
 });
 
 test('latency: on both streams it adds up (one toxic per direction)', T, async (t) => {
@@ -53,8 +56,11 @@ test('latency: on both streams it adds up (one toxic per direction)', T, async (
     });
   }
   const c = await connect(t, portOf(proxy.listen));
-  const rtt = await roundTrip(c);
-  assert.ok(rtt >= 199 && rtt <= 270, `round trip ${rtt.toFixed(1)} ms, want 200 (-1/+70) ms`);
+  const rtts = [await roundTrip(c), await roundTrip(c), await roundTrip(c)];
+  // One direction applied twice would give 300 ms.
+  const rtt = median(rtts);
+  assert.ok(Math.min(...rtts) >= 199, `round trip ${Math.min(...rtts).toFixed(1)} ms < 200 ms`);
+  assert.ok(rtt <= 280, `median round trip ${rtt.toFixed(1)} ms, want 200 (+80) ms`);
 });
 
 test('latency: jitter spreads delays uniformly within latency ± jitter', T, async (t) => {
@@ -70,8 +76,10 @@ test('latency: jitter spreads delays uniformly within latency ± jitter', T, asy
   const c = await connect(t, portOf(proxy.listen));
   const rtts: number[] = [];
   for (let i = 0; i < 10; i++) rtts.push(await roundTrip(c));
-  for (const rtt of rtts)
-    assert.ok(rtt >= 39 && rtt <= 200, `round trip ${rtt.toFixed(1)} ms outside 40..160 (+40)`);
+  for (const rtt of rtts) assert.ok(rtt >= 39, `round trip ${rtt.toFixed(1)} ms below 100 - 60`);
+  // One stalled round trip is forgiven; the ninth of ten must be within 100 + 60 (+40).
+  const ninth = [...rtts].sort((a, b) => a - b)[8] ?? 0;
+  assert.ok(ninth <= 200, `round trips ${rtts.map((r) => r.toFixed(0)).join(',')}: above 160 (+40)`);
   // 10 uniform draws from [40, 160) all within a 20 ms band: probability < 1e-7.
   assert.ok(
     Math.max(...rtts) - Math.min(...rtts) > 20,
@@ -79,7 +87,9 @@ test('latency: jitter spreads delays uniformly within latency ± jitter', T, asy
   );
 });
 
-test('bandwidth: 300 kB at 500 KB/s takes 600 ms (rate within ±15 %)', T, async (t) => {
+// Bandwidth: too fast means the toxic is not applied (exact bound, +15 %); too slow is what a loaded
+// machine does, so that side gets -30 %.
+test('bandwidth: 300 kB at 500 KB/s takes 600 ms (rate -30/+15 %)', T, async (t) => {
   const env = await setup(t);
   const size = 300_000;
   const proxy = await createProxy(env, 'bw', await sendOnConnect(t, Buffer.alloc(size, 7)));
@@ -93,11 +103,11 @@ test('bandwidth: 300 kB at 500 KB/s takes 600 ms (rate within ±15 %)', T, async
   const c = await connect(t, portOf(proxy.listen));
   const last = await c.waitBytes(size, 3000);
   const rate = size / (last - c.connectedAt); // bytes per ms = KB/s with KB = 1000 B
-  assert.ok(rate >= 425 && rate <= 575, `measured ${rate.toFixed(0)} KB/s for a 500 KB/s toxic`);
+  assert.ok(rate >= 350 && rate <= 575, `measured ${rate.toFixed(0)} KB/s for a 500 KB/s toxic`);
   assert.equal(c.bytes(), size);
 });
 
-test('bandwidth: a slow rate slices big chunks and still meets the rate (±15 %)', T, async (t) => {
+test('bandwidth: a slow rate slices big chunks and still meets the rate (-30/+15 %)', T, async (t) => {
   const env = await setup(t);
   const size = 60_000;
   const proxy = await createProxy(env, 'bw2', await sendOnConnect(t, Buffer.alloc(size, 7)));
@@ -111,7 +121,7 @@ test('bandwidth: a slow rate slices big chunks and still meets the rate (±15 %)
   const c = await connect(t, portOf(proxy.listen));
   const last = await c.waitBytes(size, 3000);
   const rate = size / (last - c.connectedAt);
-  assert.ok(rate >= 85 && rate <= 115, `measured ${rate.toFixed(1)} KB/s for a 100 KB/s toxic`);
+  assert.ok(rate >= 70 && rate <= 115, `measured ${rate.toFixed(1)} KB/s for a 100 KB/s toxic`);
   assert.ok(c.chunks.length >= 5, `expected 10 kB slices, got ${c.chunks.length} reads`);
 });
 
@@ -296,7 +306,8 @@ test('slow_close: data passes at once, the close is delayed', T, async (t) => {
   const dataAt = await c.waitBytes(3, 1000);
   const { at } = await within(c.closed, 2000, 'slow_close');
   assert.equal(c.text(), 'bye');
-  assert.ok(dataAt - c.connectedAt < 150, `data took ${(dataAt - c.connectedAt).toFixed(0)} ms`);
+  // Data held back by the toxic would take its 400 ms delay.
+  assert.ok(dataAt - c.connectedAt < 250, `data took ${(dataAt - c.connectedAt).toFixed(0)} ms`);
   const delay = at - dataAt;
   assert.ok(
     delay >= 380 && delay <= 650,
@@ -310,7 +321,8 @@ test('without toxics the same upstream close is immediate (control for slow_clos
   const c = await connect(t, portOf(proxy.listen));
   const dataAt = await c.waitBytes(3, 1000);
   const { at } = await within(c.closed, 1000, 'close');
-  assert.ok(at - dataAt < 100, `close came ${(at - dataAt).toFixed(0)} ms after the data`);
+  // slow_close would make it 400 ms.
+  assert.ok(at - dataAt < 250, `close came ${(at - dataAt).toFixed(0)} ms after the data`);
 });
 
 test('toxicity 0 never applies the toxic', T, async (t) => {
@@ -366,12 +378,12 @@ test('adding and removing a toxic changes an open connection', T, async (t) => {
     toxicity: 1,
     attributes: { latency: 200, jitter: 0 },
   });
-  const during = await roundTrip(c);
+  const during = median([await roundTrip(c), await roundTrip(c), await roundTrip(c)]);
   await toxic.remove();
   const after = median([await roundTrip(c), await roundTrip(c), await roundTrip(c)]);
   assert.ok(before < 100, `before: ${before.toFixed(1)} ms`);
   assert.ok(during >= 199 && during <= 300, `with the toxic: ${during.toFixed(1)} ms, want 200 (+100)`);
-  assert.ok(after < 100, `after removal: ${after.toFixed(1)} ms`);
+  assert.ok(after < 150, `after removal: ${after.toFixed(1)} ms`);
 });
 
 test('updating a toxic applies the new values to an open connection', T, async (t) => {
@@ -388,6 +400,6 @@ test('updating a toxic applies the new values to an open connection', T, async (
   const first = await roundTrip(c);
   await toxic.update({ ...toxic.toJson(), attributes: { latency: 250, jitter: 0 } });
   const second = await roundTrip(c);
-  assert.ok(first >= 49 && first < 150, `first: ${first.toFixed(1)} ms`);
-  assert.ok(second >= 249 && second < 400, `after the update: ${second.toFixed(1)} ms`);
+  assert.ok(first >= 49 && first < 200, `first: ${first.toFixed(1)} ms`);
+  assert.ok(second >= 249 && second < 450, `after the update: ${second.toFixed(1)} ms`);
 });
