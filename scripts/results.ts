@@ -138,7 +138,10 @@ export function renderResultsMarkdown(m: Matrix, catalog: readonly PlannedCase[]
       out.push('');
       for (const r of differing) {
         const c = byId.get(r.id);
-        if (c) out.push(`- ${mdCode(r.id)}: ${mdText(c.title)}. The docs: “${mdText(c.doc.quote)}”`);
+        if (c)
+          out.push(
+            `- ${mdCode(r.id)}: ${mdText(c.title)}. ${c.doc.url.includes('rfc-editor.org') ? 'RFC 9112' : 'The docs'}: “${mdText(c.doc.quote)}”`,
+          );
       }
       out.push('');
     } else {

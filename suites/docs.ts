@@ -2,13 +2,15 @@
  * The registry of documentation sentences: every case's `doc` is one of these entries (a test keeps
  * it so), so a sentence is quoted once, with one anchor, however many cases check it. Quotes are
  * exact, from https://nodejs.org/api/http.html (and, for the https area, https.html and tls.html); an
- * entry that paraphrases is a bug.
+ * entry that paraphrases is a bug. Where Node's docs leave a header's meaning to HTTP (an explicit
+ * `Connection: close` is sent as given, and what it promises is HTTP's), the entry quotes RFC 9112.
  */
 import type { DocRef } from '../harness/suite/api.ts';
 
 const HTTP = 'https://nodejs.org/api/http.html';
 const HTTPS = 'https://nodejs.org/api/https.html';
 const TLS = 'https://nodejs.org/api/tls.html';
+const RFC9112 = 'https://www.rfc-editor.org/rfc/rfc9112';
 
 export const DOCS = {
   keepAliveOptionFull: {
@@ -124,6 +126,11 @@ export const DOCS = {
     url: `${HTTP}#new-agentoptions`,
     quote:
       'The `Connection: keep-alive` header is always sent when using an agent except when the `Connection` header is explicitly specified or when the `keepAlive` and `maxSockets` options are respectively set to `false` and `Infinity`, in which case `Connection: close` will be used.',
+  },
+  requestCloseTearDown: {
+    url: `${RFC9112}#section-9.6`,
+    quote:
+      'A client that sends a "close" connection option MUST NOT send further requests on that connection (after the one containing the "close") and MUST close the connection after reading the final response message corresponding to this request.',
   },
   responseMustBeConsumed: {
     url: `${HTTP}#class-httpclientrequest`,

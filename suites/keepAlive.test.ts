@@ -269,6 +269,47 @@ defineCase(
 
 defineCase(
   {
+    id: 'keepAlive/request-close-origin-keeps-open',
+    title: 'a request that said Connection: close ends its connection, even when the origin keeps it open',
+    level: 'must',
+    doc: DOCS.requestCloseTearDown,
+    expected:
+      "keepAlive, maxSockets 1, an origin that ignores a request's `Connection: close` (answers `keep-alive`, keeps the connection open): the first request carries `Connection: close`; the queued second request goes on a new connection; the client closes the first connection after its response (250 ms)",
+  },
+  async (ctx) => {
+    // The origin does not close for the agent: only the agent's own promise (the header it sent) can
+    // keep it from reusing the connection. An agent that honours only the response's header fails.
+    const origin = await ctx.origin({ ignoreRequestClose: true });
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', headers: { Connection: 'close' }, behaviour: { delay: 40 } },
+      { origin, path: '/two' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    for (const r of requests) await r.done(2000);
+    const one = arrived(ctx, origin, '/one');
+    const two = requestAt(origin, '/two');
+    const conn = origin.connections.find((c) => c.id === one.connection) as ConnectionRecord;
+    ctx.observe(
+      `first request sent with Connection: ${one.headers.connection ?? '(none)'}; ${describeConnections(origin)}; queued request ${two ? `on connection ${two.connection} as #${two.nth}` : 'never reached the origin'}, ${second.error ? `failed: ${second.error.code} ${second.error.message}` : 'completed'}`,
+    );
+    assert.equal(one.headers.connection, 'close', 'the first request carried its explicit Connection: close');
+    assert.ok(first.ended, 'the first request completed');
+    onNewConnection(second, two, one.connection, 'the queued request');
+    assert.equal(conn.requests, 1, 'nothing else was sent on the connection after the close request');
+    const end = await closed(ctx, conn, RELEASE_CLOSE_MS);
+    const after = (end.closedAt ?? 0) - (one.respondedAt ?? 0);
+    ctx.observe(
+      `the first connection was closed by the ${end.closedBy} ${after.toFixed(0)} ms after its response`,
+    );
+    assert.equal(end.closedBy, 'client', 'the client (not the origin) closed the first connection');
+    assert.ok(after <= RELEASE_CLOSE_MS, `closed within ${RELEASE_CLOSE_MS} ms of the response`);
+    assert.ok(second.ended, 'the queued request completed');
+  },
+);
+
+defineCase(
+  {
     id: 'keepAlive/unconsumed-body-holds-socket',
     title: 'a socket whose response body is not consumed is not reused',
     level: 'should',

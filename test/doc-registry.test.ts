@@ -27,8 +27,9 @@ test('every registry entry is used by a case, and each quote is there once', asy
     seen.set(key, name);
     assert.match(
       d.url,
-      // github-slugger anchors keep underscores: `NO_PROXY` Format → #no_proxy-format
-      /^https:\/\/nodejs\.org\/api\/[a-z_]+\.html#[a-z0-9_-]+$/,
+      // github-slugger anchors keep underscores: `NO_PROXY` Format → #no_proxy-format. HTTP's own
+      // rules come from RFC 9112, by section.
+      /^(https:\/\/nodejs\.org\/api\/[a-z_]+\.html#[a-z0-9_-]+|https:\/\/www\.rfc-editor\.org\/rfc\/rfc9112#section-[0-9.]+)$/,
       `${name}: an anchored docs URL`,
     );
   }

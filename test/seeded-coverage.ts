@@ -11,6 +11,8 @@ export const CAUGHT_ELSEWHERE: Record<string, string> = {
   'maxTotalSockets/idle-not-starving': 'node 20–24 (expectations/node.json, nodejs/node#33617)',
   'servers/nginx-haproxy-max-total-sockets':
     'node 24 (expectations/node.json: the maxTotalSockets overshoot, seen by nginx and HAProxy)',
+  'keepAlive/request-close-origin-keeps-open':
+    'node 20–24, Bun, Deno and agentkeepalive (expectations/node.json: RFC 9112 §9.6); undici passes',
   'createConnection/max-sockets-pending':
     'node 24 (expectations/node.json: a socket counts once the callback ran)',
   'createConnection/max-total-sockets-pending':

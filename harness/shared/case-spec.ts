@@ -4,12 +4,15 @@
  */
 import type { Capability } from './capabilities.ts';
 
-/** `must`: a documented sentence. `should`: Node-compatible, undocumented. `info`: observed only. */
+/**
+ * `must`: a documented sentence (Node's docs, or RFC 9112 where they leave a header's meaning to
+ * HTTP). `should`: Node-compatible, undocumented. `info`: observed only.
+ */
 export type Level = 'must' | 'should' | 'info';
 export const LEVELS: readonly Level[] = ['must', 'should', 'info'];
 
 export interface DocRef {
-  /** https://nodejs.org/api/http.html#… */
+  /** https://nodejs.org/api/http.html#… (or https://www.rfc-editor.org/rfc/rfc9112#section-…) */
   url: string;
   /** The sentence of the documentation the case checks, quoted. */
   quote: string;

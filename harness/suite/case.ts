@@ -26,8 +26,12 @@ function validate(spec: CaseSpec): void {
     throw new Error(`case id "${spec.id}" must be <area>/<slug> with a known area and a lower-case slug`);
   }
   if (catalog.some((c) => c.id === spec.id)) throw new Error(`duplicate case id "${spec.id}"`);
-  if (!spec.doc.url.startsWith('https://nodejs.org/api/'))
-    throw new Error(`case ${spec.id}: doc url must be nodejs.org/api`);
+  const { url } = spec.doc;
+  if (
+    !url.startsWith('https://nodejs.org/api/') &&
+    !url.startsWith('https://www.rfc-editor.org/rfc/rfc9112#')
+  )
+    throw new Error(`case ${spec.id}: doc url must be nodejs.org/api (or RFC 9112)`);
   // the type already says so; this keeps a JavaScript-written suite honest too
   for (const cap of spec.requires ?? [])
     if (!isCapability(cap)) throw new Error(`case ${spec.id}: unknown capability "${cap}"`);

@@ -56,6 +56,8 @@ const OWN_PROTOCOL_AREAS: readonly string[] = ['proxy', 'https'];
 export interface OriginSpec {
   label?: string;
   tls?: TlsOriginOptions | boolean;
+  /** The origin ignores a request's `Connection: close` (see fixtures/origin/README.md). */
+  ignoreRequestClose?: boolean;
 }
 let caseSeq = 0;
 
@@ -191,9 +193,18 @@ export class CaseRun implements CaseContext, Channel {
   }
 
   async origin(spec: string | OriginSpec = {}): Promise<Origin> {
-    const { label = String.fromCharCode(65 + this.origins.length), tls = this.protocol === 'https' } =
-      typeof spec === 'string' ? { label: spec } : spec;
-    const origin = await startOrigin({ label, now: () => this.now(), shared: this.wire, tls });
+    const {
+      label = String.fromCharCode(65 + this.origins.length),
+      tls = this.protocol === 'https',
+      ignoreRequestClose,
+    } = typeof spec === 'string' ? { label: spec } : spec;
+    const origin = await startOrigin({
+      label,
+      now: () => this.now(),
+      shared: this.wire,
+      tls,
+      ...(ignoreRequestClose ? { ignoreRequestClose } : {}),
+    });
     this.origins.push(origin);
     origin.on('tls', (e: TlsEvent) => {
       const t = e.connection.tls;
