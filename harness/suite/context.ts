@@ -58,6 +58,11 @@ export interface OriginSpec {
   tls?: TlsOriginOptions | boolean;
   /** The origin ignores a request's `Connection: close` (see fixtures/origin/README.md). */
   ignoreRequestClose?: boolean;
+  /**
+   * Listen on a Unix socket in a private temp directory instead of a TCP port (plain HTTP, whatever
+   * `--protocol` says): requests reach it with the request option `socketPath: origin.socketPath`.
+   */
+  socketPath?: true;
 }
 let caseSeq = 0;
 
@@ -76,7 +81,8 @@ export interface CaseContext {
   now(): number;
   /**
    * Starts an instrumented origin on 127.0.0.1 (stopped at the end of the case); with `tls`, an https
-   * one (under `--protocol https` every origin is, unless `tls: false`).
+   * one (under `--protocol https` every origin is, unless `tls: false` or `socketPath`); with
+   * `socketPath`, a plain HTTP one on a Unix socket.
    */
   origin(spec?: string | OriginSpec): Promise<Origin>;
   /** `'https'` under `--protocol https`: origins speak TLS and `agent()` makes https agents. */
@@ -195,7 +201,8 @@ export class CaseRun implements CaseContext, Channel {
   async origin(spec: string | OriginSpec = {}): Promise<Origin> {
     const {
       label = String.fromCharCode(65 + this.origins.length),
-      tls = this.protocol === 'https',
+      socketPath,
+      tls = this.protocol === 'https' && !socketPath,
       ignoreRequestClose,
     } = typeof spec === 'string' ? { label: spec } : spec;
     const origin = await startOrigin({
@@ -204,6 +211,7 @@ export class CaseRun implements CaseContext, Channel {
       shared: this.wire,
       tls,
       ...(ignoreRequestClose ? { ignoreRequestClose } : {}),
+      ...(socketPath ? { socketPath } : {}),
     });
     this.origins.push(origin);
     origin.on('tls', (e: TlsEvent) => {
