@@ -140,6 +140,7 @@ describe('the host drives a dispatcher subject', () => {
     await refused({ op: 'create', agent: 'a2', options: {}, hooks: { keepSocketAliveFalse: true } });
     await refused({ op: 'request', agent: 'a1', req: 'r3', spec: { origin, timeout: 100 } });
     await refused({ op: 'request', agent: 'a1', req: 'r4', spec: { origin, localAddress: '127.0.0.1' } });
+    await refused({ op: 'request', agent: 'a1', req: 'r4b', spec: { origin, socketPath: '/nonexistent' } });
   });
 
   test('an error carries undici’s code; destroy closes the dispatcher', async () => {

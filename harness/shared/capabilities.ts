@@ -19,7 +19,7 @@ export const CAPABILITIES = [
   'socketTimeout',
   /** A request's own `timeout` option. */
   'perRequestTimeout',
-  /** A request's `localAddress` / `family`. */
+  /** A request's `localAddress` / `family` / `socketPath`. */
   'requestConnectOptions',
   'maxTotalSockets',
   'maxFreeSockets',

@@ -31,6 +31,11 @@ export interface RequestSpec {
   body?: string;
   /** Host name to use instead of the origin's (e.g. `localhost`), keeping its port. */
   host?: string;
+  /**
+   * `http.request`'s `socketPath`: connect to this Unix socket (an origin started with `socketPath`)
+   * instead of the origin's host and port, which then only make the `Host` header.
+   */
+  socketPath?: string;
   localAddress?: string;
   family?: number;
   timeout?: number;

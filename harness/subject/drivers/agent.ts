@@ -298,6 +298,7 @@ export class AgentDriver implements Driver {
       agent: spec.useAgent === false ? false : this.agent(agentId),
     };
     if (spec.headers) options.headers = spec.headers;
+    if (spec.socketPath !== undefined) options.socketPath = spec.socketPath;
     if (spec.localAddress !== undefined) options.localAddress = spec.localAddress;
     if (spec.family !== undefined) options.family = spec.family;
     if (spec.timeout !== undefined) options.timeout = spec.timeout;

@@ -313,6 +313,8 @@ export class DispatcherDriver implements Driver {
       this.fail(UNSUPPORTED_CODE, `a dispatcher subject has no per-request ${what} (capability ${cap})`);
     if (spec.localAddress !== undefined) throw unsupported('localAddress', 'requestConnectOptions');
     if (spec.family !== undefined) throw unsupported('family', 'requestConnectOptions');
+    // undici takes a socketPath per Client / Agent (`connect`), not per request
+    if (spec.socketPath !== undefined) throw unsupported('socketPath', 'requestConnectOptions');
     if (spec.timeout !== undefined) throw unsupported('timeout', 'perRequestTimeout');
     if (spec.agentRemoveOnSocket) throw unsupported("'agentRemove'", 'agentRemove');
     // the `ca` of a request is the run's test CA, which the dispatcher trusts from its creation
