@@ -225,6 +225,10 @@ export const DOCS = {
     quote:
       '`NO_PROXY` or `no_proxy`: Comma-separated list of hosts to bypass the proxy. If both are set, `no_proxy` takes precedence.',
   },
+  proxyUnixSocketIgnored: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote: 'If the request is made to a Unix domain socket, the proxy settings will be ignored.',
+  },
   proxyUrlWithAuth: {
     url: `${HTTP}#proxy-url-format`,
     quote: 'Proxy with authentication: `http://username:password@proxy.example.com:8080`',

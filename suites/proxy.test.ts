@@ -765,3 +765,55 @@ defineCase(
     assert.equal(upper.requests.length, 0, 'the HTTP_PROXY proxy saw nothing');
   },
 );
+
+// ---------------------------------------------------------------------------------------------
+// Requests the proxy settings do not apply to
+
+defineCase(
+  {
+    id: 'proxy/unix-socket-not-proxied',
+    title: 'a request to a Unix domain socket ignores the proxy settings',
+    level: 'must',
+    doc: DOCS.proxyUnixSocketIgnored,
+    requires: ['proxy', 'proxyEnv'],
+    expected:
+      'HTTP_PROXY = the proxy, a plain http request with `socketPath` to an origin on a Unix socket: the origin receives it and the proxy sees no connection and no request; then a request to a TCP origin through the same agent reaches it through the proxy (so the agent does proxy)',
+  },
+  async (ctx) => {
+    const unix = await ctx.origin({ label: 'U', socketPath: true });
+    const tcp = await ctx.origin({ label: 'T' });
+    const proxy = await ctx.forwardProxy();
+    const agent = await ctx.proxyAgent({ env: { HTTP_PROXY: proxy.url } });
+    const socketPath = unix.socketPath ?? ctx.fail('the Unix-socket origin has no socketPath');
+    const r1 = await agent.request({ origin: unix, socketPath, path: '/unix' });
+    await r1.done();
+    // what the proxy had seen once the Unix-socket request was over, before the control request
+    const proxied = { connections: proxy.connections.length, requests: proxy.requests.length };
+    const proxySaw = formSeen(proxy);
+    const r2 = await agent.request({ origin: tcp, path: '/tcp' });
+    await r2.done();
+    const arrival = requestAt(unix, '/unix');
+    const control = route(proxy, tcp, '/tcp');
+    const how = { proxy: 'through the proxy', direct: 'directly', missing: 'never' }[control];
+    ctx.observe(
+      `Unix-socket request: ${outcomeOf(r1)}, the origin ${arrival ? 'received it' : 'saw nothing'}, the proxy saw ${proxySaw} on ${proxied.connections} connection(s); TCP request: ${outcomeOf(r2)}, reached its origin ${how}`,
+    );
+    assert.equal(
+      proxied.requests,
+      0,
+      `the proxy received the Unix-socket request (${proxySaw}): the proxy settings were not ignored`,
+    );
+    assert.equal(
+      proxied.connections,
+      0,
+      `the proxy had ${proxied.connections} client connection(s) by the end of the Unix-socket request`,
+    );
+    assert.ok(arrival, 'the origin on the Unix socket received the request');
+    assert.equal(r1.response?.status, 200, `the Unix-socket request: ${outcomeOf(r1)}`);
+    assert.equal(
+      control,
+      'proxy',
+      `the control request to a TCP origin reached it ${how}, not through the proxy (an agent that never proxies cannot pass)`,
+    );
+  },
+);
