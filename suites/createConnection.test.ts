@@ -16,7 +16,7 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { describeConnections } from './wire.ts';
+import { CLOSE_GRACE_MS, describeConnections, overlapPeak } from './wire.ts';
 
 /** Later forms call back this long after the socket was made: longer than a loopback connect. */
 const LATER_MS = 60;
@@ -361,9 +361,15 @@ defineCase(
     await ctx.observeFor(LATER_MS + 100);
     await releaseAll(ctx, [a, b], requests, 'h');
     for (const r of requests) await r.completed();
+    // Without keepAlive each released socket is closed and the next one opened at once: the origin
+    // may log the new open a few ms before the old close, so such overlaps are not counted.
+    const peak = overlapPeak([...a.connections, ...b.connections]);
     ctx.observe(
-      `${agent.connects.length} createConnection calls; peak ${ctx.wire.peak} connections across both origins (A ${a.peak}, B ${b.peak})`,
+      `${agent.connects.length} createConnection calls; peak ${peak} connections across both origins (raw ${ctx.wire.peak}; A ${a.peak}, B ${b.peak})`,
     );
-    assert.ok(ctx.wire.peak <= 2, `connections open at once across both origins: ${ctx.wire.peak}`);
+    assert.ok(
+      peak <= 2,
+      `connections open at once across both origins: ${peak} (overlaps under ${CLOSE_GRACE_MS} ms ignored)`,
+    );
   },
 );

@@ -1,0 +1,62 @@
+/**
+ * Every case that Node fails on purpose (expectations/node.json) can pass: some subject passes it.
+ * While no real subject passes a case, a case hollowed into "always fail" would go unnoticed, since
+ * node-verdicts.test.ts only pins Node's fail. Each entry names the subject that proves the case.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT, runCli, statuses } from './helpers/cli.ts';
+
+/** Case id → a subject that passes it. */
+const PASSED_BY: Record<string, string> = {
+  'maxTotalSockets/limit-across-origins': 'test/agents/fixed/node-fixed.ts',
+  'maxTotalSockets/pooled-socket-counts': 'test/agents/fixed/node-fixed.ts',
+  'maxTotalSockets/idle-not-starving': 'test/agents/fixed/node-fixed.ts',
+  'createConnection/max-sockets-pending': 'test/agents/fixed/node-fixed.ts',
+  'createConnection/max-total-sockets-pending': 'test/agents/fixed/node-fixed.ts',
+  // An implementation of its own (node-fixed passes it too).
+  'keepAlive/request-close-origin-keeps-open': 'undici',
+};
+
+const expected = JSON.parse(readFileSync(join(ROOT, 'expectations/node.json'), 'utf8')) as Record<
+  string,
+  { status: string }
+>;
+const failures = Object.keys(expected)
+  .filter((id) => expected[id]?.status === 'fail')
+  // The servers area needs Docker (--containers); it runs only in the container lane.
+  .filter((id) => !id.startsWith('servers/'));
+
+test('every case node fails on purpose names a subject that passes it', () => {
+  assert.deepEqual(
+    failures.filter((id) => !PASSED_BY[id]),
+    [],
+    'cases in expectations/node.json without a PASSED_BY entry',
+  );
+  assert.deepEqual(
+    Object.keys(PASSED_BY).filter((id) => !failures.includes(id)),
+    [],
+    'PASSED_BY entries that expectations/node.json no longer lists as fail',
+  );
+});
+
+const bySubject = new Map<string, string[]>();
+for (const id of failures) {
+  const subject = PASSED_BY[id];
+  if (subject) bySubject.set(subject, [...(bySubject.get(subject) ?? []), id]);
+}
+
+for (const [subject, ids] of bySubject) {
+  test(`${subject} passes ${ids.join(', ')}`, async () => {
+    const r = await runCli([subject, ...ids.flatMap((id) => ['--only', id])]);
+    assert.ok(r.report, r.stderr);
+    const got = statuses(r.report);
+    assert.deepEqual(
+      ids.filter((id) => got[id] !== 'pass').map((id) => `${id}: ${got[id] ?? 'missing'}`),
+      [],
+      r.stdout.slice(-3000),
+    );
+  });
+}
