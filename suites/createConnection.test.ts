@@ -334,10 +334,12 @@ defineCase(
     const held = origin.heldCount('h');
     await releaseAll(ctx, [origin], requests, 'h');
     for (const r of requests) await r.completed();
+    // As below: a close and the next open may be logged out of order by a few ms; not an overlap.
+    const peak = overlapPeak(origin.connections);
     ctx.observe(
-      `${agent.connects.length} createConnection calls; peak ${origin.peak} connections, ${held} requests held at once`,
+      `${agent.connects.length} createConnection calls; peak ${peak} connections (raw ${origin.peak}), ${held} requests held at once`,
     );
-    assert.equal(origin.peak, 2, 'connections open at once');
+    assert.equal(peak, 2, `connections open at once (overlaps under ${CLOSE_GRACE_MS} ms ignored)`);
   },
 );
 
