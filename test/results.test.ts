@@ -42,5 +42,9 @@ test('a differing case links to the sentence of the documentation it checks', as
   const cases = await loadCatalog();
   const linked = cases.filter((c) => md.includes(`](${sentenceUrl(c)})`));
   assert.ok(linked.length > 0, 'some case links to its sentence');
-  for (const c of linked) assert.match(sentenceUrl(c), /^https:\/\/nodejs\.org\/api\/[^#]+#[^:]*:~:text=/);
+  for (const c of linked)
+    assert.match(
+      sentenceUrl(c),
+      /^https:\/\/(nodejs\.org\/api\/[^#]+|www\.rfc-editor\.org\/rfc\/rfc9112)#[^:]*:~:text=/,
+    );
 });
