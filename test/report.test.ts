@@ -5,7 +5,8 @@ import { runCli } from './helpers/cli.ts';
 import { schemaErrors } from './helpers/schema.ts';
 
 test('a run against node writes a schema-valid report with a summary that adds up', async () => {
-  const r = await runCli(['node', '--only', 'keepAlive', '--trace']);
+  // keepAlive holds one of Node's expected failures (request-close-origin-keeps-open)
+  const r = await runCli(['node', '--only', 'keepAlive', '--trace', '--expectations', 'node']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.ok(r.report);
   assert.equal(schemaErrors(r.report), null);
