@@ -4,9 +4,9 @@
  * node-verdicts.test.ts only pins Node's fail. Each entry names the subject that proves the case.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadExpectations } from '../harness/parent/expectations.ts';
 import { ROOT, runCli, statuses } from './helpers/cli.ts';
 
 /** Case id → a subject that passes it. */
@@ -20,10 +20,7 @@ const PASSED_BY: Record<string, string> = {
   'keepAlive/request-close-origin-keeps-open': 'undici',
 };
 
-const expected = JSON.parse(readFileSync(join(ROOT, 'expectations/node.json'), 'utf8')) as Record<
-  string,
-  { status: string }
->;
+const expected = loadExpectations(join(ROOT, 'expectations/node.json'));
 const failures = Object.keys(expected)
   .filter((id) => expected[id]?.status === 'fail')
   // The servers area needs Docker (--containers); it runs only in the container lane.

@@ -4,16 +4,13 @@
  * verdict. A case hollowed into always-pass or always-fail breaks here.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadExpectations } from '../harness/parent/expectations.ts';
 import { ROOT, runCli, statuses } from './helpers/cli.ts';
 
 test('node: a full run gives the pinned verdict on every case', async () => {
-  const expected = JSON.parse(readFileSync(join(ROOT, 'expectations/node.json'), 'utf8')) as Record<
-    string,
-    { status: string }
-  >;
+  const expected = loadExpectations(join(ROOT, 'expectations/node.json'));
   const listed = (await runCli(['--list'], { out: false })).stdout
     .split('\n')
     .map((line) => /^(\S+\/\S+)\s+(?:must|should|info)\s/.exec(line)?.[1])

@@ -11,6 +11,9 @@ import type { Capability } from './capabilities.ts';
 export type Level = 'must' | 'should' | 'info';
 export const LEVELS: readonly Level[] = ['must', 'should', 'info'];
 
+/** Where a case's doc may come from: Node's API docs, or RFC 9112 where they defer to HTTP. */
+export const DOC_SOURCES = ['https://nodejs.org/api/', 'https://www.rfc-editor.org/rfc/rfc9112#'] as const;
+
 export interface DocRef {
   /** https://nodejs.org/api/http.html#… (or https://www.rfc-editor.org/rfc/rfc9112#section-…) */
   url: string;

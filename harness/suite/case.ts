@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import { isCapability } from '../shared/capabilities.ts';
-import { AREAS, areaOf, type CaseSpec, DEFAULT_BUDGET_MS } from '../shared/case-spec.ts';
+import { AREAS, areaOf, type CaseSpec, DEFAULT_BUDGET_MS, DOC_SOURCES } from '../shared/case-spec.ts';
 import { isListing, readRunConfig, selected } from '../shared/config.ts';
 import { verdictLine } from '../shared/verdict.ts';
 import type { CaseBody } from './context.ts';
@@ -26,12 +26,8 @@ function validate(spec: CaseSpec): void {
     throw new Error(`case id "${spec.id}" must be <area>/<slug> with a known area and a lower-case slug`);
   }
   if (catalog.some((c) => c.id === spec.id)) throw new Error(`duplicate case id "${spec.id}"`);
-  const { url } = spec.doc;
-  if (
-    !url.startsWith('https://nodejs.org/api/') &&
-    !url.startsWith('https://www.rfc-editor.org/rfc/rfc9112#')
-  )
-    throw new Error(`case ${spec.id}: doc url must be nodejs.org/api (or RFC 9112)`);
+  if (!DOC_SOURCES.some((source) => spec.doc.url.startsWith(source)))
+    throw new Error(`case ${spec.id}: doc url must start with one of ${DOC_SOURCES.join(', ')}`);
   // the type already says so; this keeps a JavaScript-written suite honest too
   for (const cap of spec.requires ?? [])
     if (!isCapability(cap)) throw new Error(`case ${spec.id}: unknown capability "${cap}"`);
