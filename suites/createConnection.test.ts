@@ -12,11 +12,10 @@ import {
   type CreateConnectionHook,
   defineCase,
   HOOK_CONNECT_ERROR,
-  type Origin,
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { CLOSE_GRACE_MS, describeConnections, overlapPeak } from './wire.ts';
+import { CLOSE_GRACE_MS, describeConnections, overlapPeak, releaseAll } from './wire.ts';
 
 /** Later forms call back this long after the socket was made: longer than a loopback connect. */
 const LATER_MS = 60;
@@ -36,23 +35,6 @@ function hooked(
 /** The options of the n-th createConnection call (fails the case if there was none). */
 function connectOptions(ctx: CaseContext, agent: AgentHandle, n = 0): Record<string, unknown> {
   return agent.connects[n]?.options ?? ctx.fail(`createConnection was called ${agent.connects.length} times`);
-}
-
-/** Releases every held request (queued ones reach the origin later) until all of them settle. */
-async function releaseAll(
-  ctx: CaseContext,
-  origins: Origin[],
-  requests: RequestHandle[],
-  token: string,
-): Promise<void> {
-  await ctx.waitFor(
-    'every request to settle',
-    () => {
-      for (const o of origins) o.release(token);
-      return requests.every((r) => r.settled);
-    },
-    3000,
-  );
 }
 
 // --- the options it receives ---------------------------------------------------------------------

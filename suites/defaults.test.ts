@@ -14,6 +14,7 @@ import {
   connectionOf,
   overlapPeak,
   RELEASE_CLOSE_MS,
+  releaseAll,
   released,
   requestAt,
   within,
@@ -45,13 +46,11 @@ async function holdAtOnce(
       () => false,
     );
   // Release everything held, including requests an agent queued and sends only now.
-  await ctx.waitFor(
-    'every request to settle',
-    () => {
-      for (const [origin] of spread) origin.release('h');
-      return requests.every((r) => r.settled);
-    },
-    3000,
+  await releaseAll(
+    ctx,
+    spread.map(([origin]) => origin),
+    requests,
+    'h',
   );
   // Hundreds of sockets at once: a low descriptor limit (macOS defaults to 256) is the host's problem.
   const exhausted = requests.find((r) => r.error?.code === 'EMFILE' || r.error?.code === 'ENFILE');
@@ -447,13 +446,11 @@ async function heldPeak(
   );
   // Anything beyond the limit would connect within a loopback round trip or two.
   await ctx.observeFor(150);
-  await ctx.waitFor(
-    'every request to settle',
-    () => {
-      for (const [origin] of spread) origin.release('h');
-      return requests.every((r) => r.settled);
-    },
-    3000,
+  await releaseAll(
+    ctx,
+    spread.map(([origin]) => origin),
+    requests,
+    'h',
   );
   for (const r of requests) await r.completed();
   return requests;

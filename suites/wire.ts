@@ -130,3 +130,20 @@ export function onNewConnection(
   assert.notEqual(arrival.connection, previous, `${who} went on a new connection`);
   assert.equal(arrival.nth, 1, 'it is the 1st request on its connection');
 }
+
+/** Releases every held request (queued ones reach the origin later) until all of them settle. */
+export async function releaseAll(
+  ctx: CaseContext,
+  origins: Origin[],
+  requests: RequestHandle[],
+  token: string,
+): Promise<void> {
+  await ctx.waitFor(
+    'every request to settle',
+    () => {
+      for (const o of origins) o.release(token);
+      return requests.every((r) => r.settled);
+    },
+    3000,
+  );
+}
