@@ -14,9 +14,22 @@ export const PROTOCOL_VERSION = 1;
 /**
  * The error code of a reply refusing an operation the subject cannot do (a dispatcher subject asked
  * for a snapshot, getName, a per-request option undici lacks…). The case context turns it into
- * `unsupported`.
+ * `unsupported`, but only on an error the host raised itself (`WireError.host`): the same code on an
+ * error thrown by subject code is just the subject's error.
  */
 export const UNSUPPORTED_CODE = 'ERR_SUBJECT_UNSUPPORTED';
+
+/**
+ * Codes of the host's own bookkeeping errors (an unknown agent or request, a bad batch, nothing
+ * loaded): the harness's fault, so `error`, never blamed on the subject. Like UNSUPPORTED_CODE they
+ * count only on an error the host raised itself.
+ */
+export const HOST_FAULT_CODES: readonly string[] = [
+  'ERR_UNKNOWN_AGENT',
+  'ERR_UNKNOWN_REQUEST',
+  'ERR_BAD_BATCH',
+  'ERR_NOT_LOADED',
+];
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -140,6 +153,11 @@ export interface WireError {
   name: string;
   code: string | null;
   message: string;
+  /**
+   * True when the host raised the error itself (its own checks and refusals); absent for whatever
+   * subject code threw. Only a host error's code is read as a reserved code.
+   */
+  host?: true;
 }
 
 export type Outcome = { ok: true; value: Json } | { ok: false; error: WireError };

@@ -10,10 +10,12 @@ import { fileURLToPath } from 'node:url';
 import {
   type Command,
   type EventMessage,
+  HOST_FAULT_CODES,
   type HostMessage,
   type Json,
   MESSAGE_PREFIX,
   type Outcome,
+  UNSUPPORTED_CODE,
   type WireError,
 } from './protocol.ts';
 
@@ -28,15 +30,31 @@ export interface Launcher {
   env?: Record<string, string>;
 }
 
-/** The subject (or its module) rejected a command: an answer, not a breakdown. */
+/**
+ * A command was refused: an answer, not a breakdown. Either subject code threw (`byHost` false: the
+ * subject's error, whatever its code), or the host refused it itself (`byHost`): then a reserved
+ * code means what it says (UNSUPPORTED_CODE, HOST_FAULT_CODES).
+ */
 export class SubjectCommandError extends Error {
   readonly wire: WireError;
   readonly code: string | null;
+  readonly byHost: boolean;
   constructor(op: string, wire: WireError) {
     super(`${op}: ${wire.name}${wire.code ? ` [${wire.code}]` : ''}: ${wire.message}`);
     this.name = 'SubjectCommandError';
     this.wire = wire;
     this.code = wire.code;
+    this.byHost = wire.host === true;
+  }
+
+  /** The host refused an operation the subject cannot do: `unsupported`. */
+  get unsupported(): boolean {
+    return this.byHost && this.code === UNSUPPORTED_CODE;
+  }
+
+  /** The host's own bookkeeping failed: the harness's fault (`error`), not the subject's. */
+  get hostFault(): boolean {
+    return this.byHost && this.code !== null && HOST_FAULT_CODES.includes(this.code);
   }
 }
 

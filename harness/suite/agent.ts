@@ -12,7 +12,6 @@ import {
   type Json,
   type RequestAction,
   type SocketInfo,
-  UNSUPPORTED_CODE,
 } from '../shared/protocol.ts';
 import { SubjectCommandError } from '../shared/subject-process.ts';
 import { type Channel, RequestHandle, type RequestOptions } from './request.ts';
@@ -66,10 +65,12 @@ function toSnapshot(raw: AgentSnapshot, httpNames = false): Snapshot {
   };
 }
 
-/** A reply refusing an operation the subject cannot do (UNSUPPORTED_CODE) means `unsupported`. */
+/**
+ * The host refusing an operation the subject cannot do (UNSUPPORTED_CODE, raised by the host itself)
+ * means `unsupported`; the same code thrown by subject code is the subject's error.
+ */
 export function unsupportedOr(err: unknown): unknown {
-  if (err instanceof SubjectCommandError && err.code === UNSUPPORTED_CODE)
-    return new Unsupported(err.wire.message);
+  if (err instanceof SubjectCommandError && err.unsupported) return new Unsupported(err.wire.message);
   return err;
 }
 

@@ -315,7 +315,7 @@ export class CaseRun implements CaseContext, Channel {
     try {
       await this.command({ op: 'createProxy', agent: handle.id, options: encodeValue(subjectOptions) });
     } catch (err) {
-      if (err instanceof SubjectCommandError) {
+      if (err instanceof SubjectCommandError && !err.hostFault) {
         throw new CaseFailure(`createProxy threw ${err.wire.name}: ${err.wire.message}`);
       }
       throw err;
@@ -434,7 +434,7 @@ export class CaseRun implements CaseContext, Channel {
     try {
       await this.command(await this.createCommand(handle.id, options, hooks, https));
     } catch (err) {
-      if (err instanceof SubjectCommandError) {
+      if (err instanceof SubjectCommandError && !err.hostFault) {
         throw new CaseFailure(
           `${https ? 'createHttpsAgent' : 'createAgent'}(${describeOptions(options)}) threw ${err.wire.name}: ${err.wire.message}`,
         );
@@ -455,7 +455,7 @@ export class CaseRun implements CaseContext, Channel {
       return { ok: true, agent: handle };
     } catch (err) {
       this.agents.delete(handle.id);
-      if (err instanceof SubjectCommandError) return { ok: false, error: err.wire };
+      if (err instanceof SubjectCommandError && !err.hostFault) return { ok: false, error: err.wire };
       throw err;
     }
   }

@@ -29,9 +29,6 @@ export class BudgetExceeded extends Error {
   override name = 'BudgetExceeded';
 }
 
-/** Codes the host uses for its own bookkeeping errors (the harness's fault, not the subject's). */
-const HOST_CODES = new Set(['ERR_UNKNOWN_AGENT', 'ERR_UNKNOWN_REQUEST', 'ERR_BAD_BATCH', 'ERR_NOT_LOADED']);
-
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -69,7 +66,8 @@ export function classify(err: unknown): { status: Status; message: string } {
     return { status: err.kind === 'hung' ? 'timeout' : 'error', message: oneLine(err.message) };
   }
   if (err instanceof SubjectCommandError) {
-    if (err.code && HOST_CODES.has(err.code)) return { status: 'error', message: oneLine(err.message) };
+    if (err.hostFault) return { status: 'error', message: oneLine(err.message) };
+    if (err.unsupported) return { status: 'unsupported', message: oneLine(err.wire.message) };
     return { status: 'fail', message: `the subject threw: ${oneLine(err.message)}` };
   }
   const e = err as Error;

@@ -53,7 +53,9 @@ export interface Driver {
   action(reqId: string, action: RequestAction): boolean;
 }
 
+/** The error as it crosses the protocol; a HostError is marked `host` (subject errors never are). */
 export function toWireError(err: unknown): WireError {
+  if (err instanceof HostError) return { name: err.name, code: err.code, message: err.message, host: true };
   if (err && typeof err === 'object') {
     const e = err as { name?: unknown; code?: unknown; message?: unknown };
     return {
