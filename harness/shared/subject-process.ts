@@ -84,6 +84,11 @@ export class SubjectProcess extends EventEmitter<{ event: [EventMessage]; exit: 
   private stderr = '';
   /** Why the process is no longer usable, once it is not. */
   deadReason: string | null = null;
+  /**
+   * How it was lost: it exited or crashed (`exited`), or the harness killed it because it stopped
+   * answering (`hung`: a command, a case's budget or its clean-up ran out of time).
+   */
+  lostAs: 'exited' | 'hung' | null = null;
 
   private constructor(child: ChildProcess) {
     super();
@@ -144,13 +149,14 @@ export class SubjectProcess extends EventEmitter<{ event: [EventMessage]; exit: 
     else pending.reject(new SubjectCommandError(pending.op, message.error));
   }
 
-  private die(reason: string): void {
+  private die(reason: string, as: 'exited' | 'hung' = 'exited'): void {
     if (this.deadReason) return;
     this.deadReason = reason;
+    this.lostAs = as;
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       clearTimeout(p.timer);
-      p.reject(new SubjectUnavailableError('exited', reason));
+      p.reject(new SubjectUnavailableError(as, reason));
     }
     this.emit('exit', reason);
   }
@@ -164,7 +170,7 @@ export class SubjectProcess extends EventEmitter<{ event: [EventMessage]; exit: 
         this.pending.delete(id);
         const reason = `the subject did not answer "${command.op}" within ${timeoutMs} ms (hung?)`;
         reject(new SubjectUnavailableError('hung', reason));
-        this.kill(reason);
+        this.kill(reason, 'hung');
       }, timeoutMs);
       this.pending.set(id, { op: command.op, resolve, reject, timer });
       this.child.stdin!.write(`${JSON.stringify({ ...command, id })}\n`);
@@ -176,8 +182,9 @@ export class SubjectProcess extends EventEmitter<{ event: [EventMessage]; exit: 
     return (await this.call({ op: 'batch', commands }, timeoutMs)) as unknown as Outcome[];
   }
 
-  kill(reason = 'stopped by the harness'): void {
-    if (!this.deadReason) this.die(reason);
+  /** Stops the process; `hung` when it is killed because it stopped answering. */
+  kill(reason = 'stopped by the harness', as: 'exited' | 'hung' = 'exited'): void {
+    if (!this.deadReason) this.die(reason, as);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 }

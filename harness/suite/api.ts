@@ -18,7 +18,7 @@ export type { CreateConnectionHook } from '../shared/protocol.ts';
 export { HOOK_CONNECT_ERROR } from '../shared/protocol.ts';
 export type { AgentHandle, Snapshot } from './agent.ts';
 export { defineCase } from './case.ts';
-export type { CaseBody, CaseContext, OriginSpec, ProxyAgentOptions } from './context.ts';
+export type { CaseBody, CaseContext, OriginSpec, ProxyAgentOptions, StepOutcome } from './context.ts';
 export type { FaultProxy } from './fault-proxy.ts';
 export { type AccessEntry, peakOf, type RealServer, sampleConnections } from './real-server.ts';
 export type { RequestHandle, RequestOptions, Target } from './request.ts';

@@ -42,7 +42,7 @@ import { createFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { RealServer } from './real-server.ts';
 import type { Channel, RequestHandle } from './request.ts';
 import type { Session } from './session.ts';
-import { BudgetExceeded, CaseFailure, Skip, Unsupported } from './verdict.ts';
+import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './verdict.ts';
 
 const MAX_TRACE = 500;
 
@@ -68,6 +68,18 @@ let caseSeq = 0;
 
 /** A case's body: it gets the context and throws (or fails a wait) when the subject does not conform. */
 export type CaseBody = (ctx: CaseContext) => Promise<void>;
+
+/**
+ * What `ctx.mayFail(step)` gives: the step's value, or how it failed as far as the case is concerned
+ * (`message`; `code`: the error code when subject code threw, else null).
+ */
+export type StepOutcome<T> = { ok: true; value: T } | { ok: false; message: string; code: string | null };
+
+/** How a case lost its subject process: it exited or crashed, or was killed for not answering. */
+export interface SubjectLoss {
+  reason: string;
+  hung: boolean;
+}
 
 /** Everything a case body can use. */
 export interface CaseContext {
@@ -121,6 +133,14 @@ export interface CaseContext {
   /** Lets time pass on purpose, to see that something does NOT happen. */
   observeFor(ms: number): Promise<void>;
   /**
+   * Awaits a step the case allows to fail (a wait that may run out, a request the subject may refuse)
+   * and says how it went: `{ok: true, value}`, or `{ok: false, message, code}` when it failed as a
+   * case failure (an assertion, `ctx.fail`, a `waitFor` that ran out, an error the subject threw).
+   * Anything else is rethrown, so the case ends there: the subject process lost or hung, a host or
+   * harness error, `unsupported`, `skip`. The only way a body lets a step fail: never `catch` in a case.
+   */
+  mayFail<T>(step: Promise<T>): Promise<StepOutcome<T>>;
+  /**
    * A round trip to the subject: everything sent before has been processed by it. Called after an
    * origin saw a pooled connection close, it lets the subject's event loop take in that close before
    * the next request goes out (both arrive in the same poll at worst), so the next request tests the
@@ -164,6 +184,8 @@ export class CaseRun implements CaseContext, Channel {
   private readonly waiters = new Set<() => void>();
   private proc: SubjectProcess | null = null;
   private restarted = false;
+  /** The subject process this case used was lost (exited, crashed, killed for not answering). */
+  private lost: SubjectLoss | null = null;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(spec: CaseSpec, session: Session) {
@@ -329,12 +351,19 @@ export class CaseRun implements CaseContext, Channel {
     return server;
   }
 
+  /**
+   * The subject process of this case. Once the case has lost one, it gets no other: its agents and
+   * requests died with it, so whatever it asks next fails as the loss itself.
+   */
   private async subject(): Promise<SubjectProcess> {
+    if (this.lost) throw this.lossError(this.lost);
     const proc = await this.session.subject();
+    if (this.lost) throw this.lossError(this.lost);
     if (proc !== this.proc) {
       this.proc = proc;
       const onEvent = (e: EventMessage) => this.onSubjectEvent(e);
       const onExit = (reason: string) => {
+        this.lost ??= { reason, hung: proc.lostAs === 'hung' };
         this.note('harness', 'subject-exit', { reason });
         this.changed();
       };
@@ -479,11 +508,12 @@ export class CaseRun implements CaseContext, Channel {
         if (value) {
           finish();
           resolve(value);
-        } else if (this.proc && !this.proc.alive) {
-          finish();
-          reject(
-            new SubjectUnavailableError('exited', this.proc.deadReason ?? 'the subject process is gone'),
-          );
+        } else {
+          const loss = this.currentLoss();
+          if (loss) {
+            finish();
+            reject(this.lossError(loss));
+          }
         }
       };
       timer = setTimeout(() => {
@@ -498,8 +528,33 @@ export class CaseRun implements CaseContext, Channel {
   async observeFor(ms: number): Promise<void> {
     this.note('harness', 'observe', { ms });
     await new Promise((r) => setTimeout(r, ms));
-    if (this.proc && !this.proc.alive)
-      throw new SubjectUnavailableError('exited', this.proc.deadReason ?? 'subject gone');
+    const loss = this.currentLoss();
+    if (loss) throw this.lossError(loss);
+  }
+
+  async mayFail<T>(step: Promise<T>): Promise<StepOutcome<T>> {
+    try {
+      return { ok: true, value: await step };
+    } catch (err) {
+      const { status, message } = classify(err);
+      if (status !== 'fail') throw err;
+      const code = err instanceof SubjectCommandError ? err.code : null;
+      this.note('harness', 'step-failed', { message, code });
+      return { ok: false, message, code };
+    }
+  }
+
+  /** The loss of the subject process this case used, if it was lost (seen even before its exit event). */
+  private currentLoss(): SubjectLoss | null {
+    if (this.lost) return this.lost;
+    const proc = this.proc;
+    if (proc && !proc.alive)
+      this.lost = { reason: proc.deadReason ?? 'the subject process is gone', hung: proc.lostAs === 'hung' };
+    return this.lost;
+  }
+
+  private lossError(loss: SubjectLoss): SubjectUnavailableError {
+    return new SubjectUnavailableError(loss.hung ? 'hung' : 'exited', loss.reason);
   }
 
   observe(text: string): void {
@@ -549,22 +604,30 @@ export class CaseRun implements CaseContext, Channel {
     }
   }
 
-  /** Stops the case's origins and forgets its agents. Returns true when the subject was lost. */
-  async cleanup(status: Status): Promise<boolean> {
+  /**
+   * Stops the case's origins and forgets its agents. Returns how the subject was lost, when it was at
+   * any moment of the case (its body or this clean-up): the runner then does not trust the body's
+   * verdict.
+   */
+  async cleanup(status: Status): Promise<SubjectLoss | null> {
     this.waiters.clear();
     const proc = this.proc;
-    let lost = this.restarted || (proc !== null && !proc.alive);
-    if (proc?.alive && this.agents.size > 0) {
+    if (this.restarted) this.lost ??= { reason: `the case exceeded its budget`, hung: true };
+    if (proc?.alive && !this.lost && this.agents.size > 0) {
       try {
         await proc.batch(
           [...this.agents.keys()].map((agent) => ({ op: 'forget', agent })),
           2000,
         );
-      } catch {
-        lost = true;
-        this.session.restart(`cleanup after ${this.spec.id} failed`);
+      } catch (err) {
+        // only a lost process rejects (a hung one was killed by the call's own timeout)
+        this.lost ??= {
+          reason: `cleanup failed: ${(err as Error).message}`,
+          hung: !(err instanceof SubjectUnavailableError) || err.kind === 'hung',
+        };
       }
     }
+    const lost = this.currentLoss();
     for (const off of this.unsubscribe) off();
     await this.removeProxies();
     await Promise.all(this.forwardProxies.map((p) => p.stop()));

@@ -1,13 +1,17 @@
 /**
  * Runs one case body: waits for its turn (cases overlap freely, except one that must run alone),
  * checks its capabilities, enforces its budget, classifies what it threw, cleans up, and returns the
- * verdict. Cases share one subject process, so evidence that belongs to the whole process — the
- * subject crashed or hung, an error escaped to its top level — cannot be pinned on one case while
- * others ran beside it: such a case is run again alone, and that run's verdict is the verdict.
+ * verdict. A case during which its subject process was lost (it exited, crashed or stopped
+ * answering, whoever's step caused it) gets no verdict from its body: what the body saw of a dying
+ * subject proves nothing, and a body may have let the loss pass as an allowed failure. Cases share
+ * one subject process, so evidence that belongs to the whole process — the subject was lost, an error
+ * escaped to its top level — cannot be pinned on one case while others ran beside it: such a case is
+ * run again alone, and that run's verdict is the verdict. Alone, a lost subject is `error` (`timeout`
+ * when it stopped answering), whatever the body concluded.
  */
 import type { CaseSpec } from '../shared/case-spec.ts';
 import type { CaseVerdict, Status } from '../shared/verdict.ts';
-import { type CaseBody, CaseRun } from './context.ts';
+import { type CaseBody, CaseRun, type SubjectLoss } from './context.ts';
 import { session } from './session.ts';
 import { classify } from './verdict.ts';
 
@@ -76,7 +80,7 @@ async function attempt(
     const run = new CaseRun(spec, s);
     let status: Status = 'pass';
     let message: string | null = null;
-    let lost = false;
+    let loss: SubjectLoss | null = null;
     const missing = (spec.requires ?? []).filter((cap) => s.capabilities[cap] === false);
     if (missing.length > 0) {
       status = 'unsupported';
@@ -92,9 +96,15 @@ async function attempt(
         } catch (err) {
           ({ status, message } = classify(err));
         }
-        lost = await run.cleanup(status);
+        loss = await run.cleanup(status);
       }
     }
+    if (loss && status !== 'error' && status !== 'timeout') {
+      const said = `${status}${message ? `: ${message}` : ''}`;
+      status = loss.hung ? 'timeout' : 'error';
+      message = `the subject was lost during the case (${loss.reason}); its verdict (${said}) does not count`;
+    }
+    const lost = loss !== null;
     const verdict: CaseVerdict = {
       id: spec.id,
       status,
@@ -105,9 +115,7 @@ async function attempt(
     const variant = run.variantText();
     if (variant) verdict.variant = variant;
     if (keepTrace || (status !== 'pass' && status !== 'unsupported')) verdict.trace = run.traceEntries();
-    const processWide =
-      ((status === 'error' || status === 'timeout') && lost) ||
-      (status === 'fail' && run.uncaught.length > 0);
+    const processWide = lost || (status === 'fail' && run.uncaught.length > 0);
     return { verdict, ambiguous: processWide && ticket.overlapped, lost };
   } finally {
     gate.leave(ticket);

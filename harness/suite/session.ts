@@ -78,7 +78,7 @@ export class Session {
 
   /** Kills the subject (after a hang or a blown budget); the next case starts a fresh one. */
   restart(reason: string): void {
-    this.proc?.kill(reason);
+    this.proc?.kill(reason, 'hung');
     this.proc = null;
   }
 
