@@ -223,9 +223,7 @@ defineCase(
     const origin = await ctx.origin();
     const agent = await hooked(ctx, { maxSockets: 1 }, { form: 'error-later', delayMs: LATER_MS });
     const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/q${i}` })));
-    await ctx
-      .waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 1500)
-      .catch(() => undefined);
+    await ctx.mayFail(ctx.waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 1500));
     ctx.observe(
       `${requests.map((r) => `${r.id.split('.').at(-1)}: ${r.error ? r.error.code : r.settled ? 'settled' : 'pending'}`).join(', ')}; ${agent.connects.length} createConnection call(s)`,
     );
@@ -254,9 +252,7 @@ defineCase(
     );
     const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/q${i}` })));
     const [first, ...queued] = requests as [RequestHandle, ...RequestHandle[]];
-    await ctx
-      .waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 2000)
-      .catch(() => undefined);
+    await ctx.mayFail(ctx.waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 2000));
     ctx.observe(
       `${requests.map((r) => `${r.id.split('.').at(-1)}: ${r.error ? r.error.code : r.ended ? 'served' : 'pending'}`).join(', ')}; ${describeConnections(origin)}`,
     );
@@ -283,7 +279,7 @@ defineCase(
     const agent = await hooked(ctx, { maxSockets: 1 }, { form: 'error', failures: 1 });
     const first = await (await agent.request({ origin, path: '/one' })).done(1500);
     const second = await agent.request({ origin, path: '/two' });
-    await second.done(1500).catch(() => undefined);
+    await ctx.mayFail(second.done(1500));
     ctx.observe(
       `first: ${first.error?.code ?? 'no error'}; second: ${second.error ? second.error.code : second.ended ? 'served' : 'still waiting'}`,
     );

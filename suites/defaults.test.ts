@@ -35,16 +35,13 @@ async function holdAtOnce(
     Array.from({ length: n }, (_, i) => ({ origin, path: `/h${i + 1}`, behaviour: { hold: 'h' } })),
   );
   const { requests } = await agent.issue(list);
-  const heldAtOnce = await ctx
-    .waitFor(
+  const { ok: heldAtOnce } = await ctx.mayFail(
+    ctx.waitFor(
       `the origins to hold ${list.length} requests at once`,
       () => spread.every(([origin, n]) => origin.heldCount('h') === n),
       waitMs,
-    )
-    .then(
-      () => true,
-      () => false,
-    );
+    ),
+  );
   // Release everything held, including requests an agent queued and sends only now.
   await releaseAll(
     ctx,
@@ -73,7 +70,8 @@ defineCase(
     const first = await agent.request({ origin, path: '/one' });
     await released(ctx, agent, first, 0);
     const second = await (await agent.request({ origin, path: '/two' })).completed();
-    const c1 = await closed(ctx, connectionOf(ctx, first), 1000).catch(() => connectionOf(ctx, first));
+    await ctx.mayFail(closed(ctx, connectionOf(ctx, first), 1000));
+    const c1 = connectionOf(ctx, first);
     const rec1 = arrived(ctx, origin, '/one');
     const rec2 = arrived(ctx, origin, '/two');
     const snap = await agent.optionalSnapshot();
@@ -188,9 +186,9 @@ defineCase(
     const n = FREE_DEFAULT + 1;
     const { heldAtOnce } = await holdAtOnce(ctx, agent, [[origin, n]], 3000);
     await ctx.waitFor(`${n} 'free' events`, () => agent.frees.length >= n, 2000);
-    await ctx
-      .waitFor('a connection to close', () => origin.connections.some((c) => c.closedAt !== null), 500)
-      .catch(() => undefined);
+    await ctx.mayFail(
+      ctx.waitFor('a connection to close', () => origin.connections.some((c) => c.closedAt !== null), 500),
+    );
     // Nothing else may close: give a second close the time to show up.
     await ctx.observeFor(150);
     const closedByClient = origin.connections.filter((c) => c.closedBy === 'client').length;
@@ -407,8 +405,10 @@ defineCase(
     const second = await (await agent.request({ origin, path: '/two', useAgent: false })).completed();
     const rec1 = arrived(ctx, origin, '/one');
     const rec2 = arrived(ctx, origin, '/two');
-    const c1 = await closed(ctx, connectionOf(ctx, first), 1000).catch(() => connectionOf(ctx, first));
-    const c2 = await closed(ctx, connectionOf(ctx, second), 1000).catch(() => connectionOf(ctx, second));
+    await ctx.mayFail(closed(ctx, connectionOf(ctx, first), 1000));
+    await ctx.mayFail(closed(ctx, connectionOf(ctx, second), 1000));
+    const c1 = connectionOf(ctx, first);
+    const c2 = connectionOf(ctx, second);
     const after = (c: typeof c1, rec: typeof rec1) =>
       c.closedAt === null ? null : c.closedAt - (rec.respondedAt ?? 0);
     ctx.observe(
@@ -497,13 +497,13 @@ defineCase(
     const origin = await ctx.origin();
     const agent = await ctx.agent({ keepAlive: true }, { assign: { maxFreeSockets: 1 } });
     await heldPeak(ctx, agent, [[origin, 3]], 3);
-    await ctx
-      .waitFor(
+    await ctx.mayFail(
+      ctx.waitFor(
         '2 connections to close',
         () => origin.connections.filter((c) => c.closedAt !== null).length >= 2,
         600,
-      )
-      .catch(() => undefined);
+      ),
+    );
     await ctx.observeFor(100);
     const byClient = origin.connections.filter((c) => c.closedBy === 'client').length;
     ctx.observe(
@@ -643,10 +643,8 @@ defineCase(
       ctx.skip("about http.Agent's 'http:' protocol; https/defaults checks an https agent's");
     const origin = await ctx.origin();
     const agent = await ctx.agent({});
-    const r = await agent
-      .request({ origin })
-      .catch((err: Error) => ctx.fail(`http.request threw: ${err.message}`));
-    await r.completed();
+    const sent = await ctx.mayFail(agent.request({ origin }));
+    const r = await (sent.ok ? sent.value : ctx.fail(`http.request threw: ${sent.message}`)).completed();
     const snap = await agent.optionalSnapshot();
     ctx.observe(`served with status ${r.response?.status}; agent.protocol ${show(snap?.fields.protocol)}`);
     assert.equal(r.response?.status, 200, 'the response');
@@ -671,14 +669,9 @@ defineCase(
       ctx.skip("about http.Agent's 'http:' protocol; https/defaults checks an https agent's");
     const origin = await ctx.origin();
     const agent = await ctx.agent({ protocol: 'https:' });
-    let code: string | null = null;
-    try {
-      const r = await agent.request({ origin });
-      await r.done(1500);
-      code = r.error?.code ?? null;
-    } catch (err) {
-      code = (err as { code?: string | null }).code ?? null;
-    }
+    // refused by http.request() itself (the command throws) or by the request's 'error'
+    const sent = await ctx.mayFail(agent.request({ origin }));
+    const code = sent.ok ? ((await sent.value.done(1500)).error?.code ?? null) : sent.code;
     ctx.observe(`${code ? `refused: ${code}` : 'not refused'}; ${origin.connections.length} connection(s)`);
     assert.equal(code, 'ERR_INVALID_PROTOCOL', 'the request was refused');
     assert.equal(origin.connections.length, 0, 'connections the origin saw');

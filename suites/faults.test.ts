@@ -56,12 +56,10 @@ async function warm(
  * got (a request handed a dead socket can hang without an error).
  */
 async function settled(ctx: CaseContext, r: RequestHandle, ms: number): Promise<RequestHandle> {
-  await ctx
-    .waitFor(`${r.id} to settle`, () => r.settled, ms)
-    .catch(() =>
-      ctx.fail(
-        `${r.id} neither completed nor failed within ${ms} ms (socket: ${r.socket ? `reusedSocket ${r.socket.reusedSocket}, local port ${r.socket.localPort}` : 'none'}; ${outcome(r)})`,
-      ),
+  const settled = await ctx.mayFail(ctx.waitFor(`${r.id} to settle`, () => r.settled, ms));
+  if (!settled.ok)
+    ctx.fail(
+      `${r.id} neither completed nor failed within ${ms} ms (socket: ${r.socket ? `reusedSocket ${r.socket.reusedSocket}, local port ${r.socket.localPort}` : 'none'}; ${outcome(r)})`,
     );
   return r;
 }
@@ -331,15 +329,15 @@ defineCase(
     const { requests } = await agent.issue(
       ['/one', '/two', '/three'].map((path) => ({ origin, via: proxy, path })),
     );
-    await ctx
-      .waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 1000)
-      .catch(() =>
-        ctx.fail(
-          `stranded after 1000 ms: ${requests
-            .filter((r) => !r.settled)
-            .map((r) => `${r.id} (${r.socket ? 'had a socket' : 'never got a socket'})`)
-            .join(', ')}`,
-        ),
+    const settled = await ctx.mayFail(
+      ctx.waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 1000),
+    );
+    if (!settled.ok)
+      ctx.fail(
+        `stranded after 1000 ms: ${requests
+          .filter((r) => !r.settled)
+          .map((r) => `${r.id} (${r.socket ? 'had a socket' : 'never got a socket'})`)
+          .join(', ')}`,
       );
     const snap = await agent.optionalSnapshot();
     ctx.observe(

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import {
   type AgentHandle,
   type CaseContext,
-  CaseFailure,
   type ConnectionRecord,
   defineCase,
   type Origin,
@@ -58,16 +57,14 @@ function lastResponse(origin: Origin, conn: ConnectionRecord): number {
  * itself: the case's assertions then say what the origin saw.
  */
 async function closedCount(ctx: CaseContext, origin: Origin, n: number, ms: number): Promise<void> {
-  try {
-    await ctx.waitFor(
+  // fewer closes than expected: reported by the assertions that follow
+  await ctx.mayFail(
+    ctx.waitFor(
       `${n} connection(s) of ${origin.label} to close`,
       () => origin.connections.filter((c) => c.closedAt !== null).length >= n,
       ms,
-    );
-  } catch (err) {
-    // fewer closes than expected: reported by the assertions that follow
-    if (!(err instanceof CaseFailure)) throw err;
-  }
+    ),
+  );
 }
 
 defineCase(

@@ -153,12 +153,7 @@ defineCase(
     await (await agent.request({ origin: a, path: '/a' })).completed();
     await ctx.waitFor('A’s socket to be pooled', () => agent.frees.length === 1, 1000);
     const rb = await agent.request({ origin: b, path: '/b' });
-    let served = true;
-    try {
-      await rb.responded(500);
-    } catch {
-      served = false;
-    }
+    const { ok: served } = await ctx.mayFail(rb.responded(500));
     const snap = await agent.optionalSnapshot();
     ctx.observe(
       `B ${served ? `answered ${Math.round((rb.response?.t ?? 0) - (rb.socket?.t ?? 0))} ms after its socket` : 'not served within 500 ms'}; B saw ${b.requests.length} request(s); A's connection ${a.connections[0]?.closedAt === null ? 'still open' : `closed by ${a.connections[0]?.closedBy}`}; queued ${snap?.queued(nameOf(b)) ?? 'n/a'}, free ${snap?.free(nameOf(a)) ?? 'n/a'}`,

@@ -43,10 +43,7 @@ async function pooled(ctx: CaseContext, agent: AgentHandle, n: number): Promise<
 
 /** Like `pooled`, for cases where an agent that does not pool is an observation, not a failure. */
 async function maybePooled(ctx: CaseContext, agent: AgentHandle, n: number): Promise<boolean> {
-  return pooled(ctx, agent, n).then(
-    () => true,
-    () => false,
-  );
+  return (await ctx.mayFail(pooled(ctx, agent, n))).ok;
 }
 
 function header(r: RequestHandle, name: string): string {
@@ -243,7 +240,8 @@ for (const kind of ['httpd', 'nginx', 'haproxy'] as const) {
       const a = await get(agent, server, 'a');
       if (!(await maybePooled(ctx, agent, 1))) ctx.observe('the agent did not pool the socket');
       await until(ctx, a.ended?.t ?? ctx.now(), IDLE_MS + 500);
-      const snapshot = await agent.optionalSnapshot().catch(() => null);
+      const read = await ctx.mayFail(agent.optionalSnapshot());
+      const snapshot = read.ok ? read.value : null;
       const r = await agent.request({ origin: server, path: server.path('b') });
       await r.done(3000);
       const ea = await server.entry('a');
@@ -259,23 +257,26 @@ for (const kind of ['httpd', 'nginx', 'haproxy'] as const) {
   );
 }
 
-/** Reads every held response as it comes, until all have ended. */
+/** Reads every held response as it comes (one `resume` each), until all have ended, within 6 s. */
 async function drain(ctx: CaseContext, requests: RequestHandle[]): Promise<void> {
   const resumed = new Set<string>();
-  await ctx.waitFor(
-    'every held response to be read',
-    () => {
-      for (const r of requests) {
-        if (r.error) ctx.fail(`request ${r.id} failed: ${r.error.code ?? ''} ${r.error.message}`);
-        if (r.response && !resumed.has(r.id)) {
-          resumed.add(r.id);
-          void r.act('resume').catch(() => {});
-        }
-      }
-      return requests.every((r) => r.ended !== null);
-    },
-    6000,
-  );
+  const deadline = ctx.now() + 6000;
+  for (;;) {
+    const next = await ctx.waitFor(
+      'every held response to be read',
+      () => {
+        const failed = requests.find((r) => r.error);
+        if (failed?.error)
+          ctx.fail(`request ${failed.id} failed: ${failed.error.code ?? ''} ${failed.error.message}`);
+        const unread = requests.find((r) => r.response && !resumed.has(r.id));
+        return unread ?? (requests.every((r) => r.ended !== null) && 'all read');
+      },
+      Math.max(1, deadline - ctx.now()),
+    );
+    if (next === 'all read') return;
+    resumed.add(next.id);
+    await next.act('resume');
+  }
 }
 
 /** The agent's client ports: the server's log of this case, and the host's 'socket' events. */

@@ -5,7 +5,9 @@
  *   code (harness/suite, suites/, fixtures/) or the subject host statically, the subject host
  *   imports only harness/shared and itself, and the suite side never imports the parent;
  * - `compare` over report files loads none of the suite process's code (what compare.ts reaches by
- *   static imports; the suite side is only ever loaded on demand).
+ *   static imports; the suite side is only ever loaded on demand);
+ * - no case catches an error: a step a case lets fail goes through `ctx.mayFail`, which rethrows a
+ *   lost subject, a host or a harness error (a `catch` would swallow those too).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -120,4 +122,28 @@ test('the npm package ships the run-time fixtures but none of our own test agent
     'harness/subject/host.ts',
   ])
     assert.ok(paths.includes(needed), `${needed} is packed`);
+});
+
+/** Where suites/ would swallow a rejection: `.catch(`, `catch (…)` / `catch {`, a `.then(` handler. */
+const SWALLOWING = /\.catch\(|\bcatch\s*[({]|\.then\(/g;
+
+test('no case catches an error: a step that may fail goes through ctx.mayFail', () => {
+  const found: string[] = [];
+  for (const file of files(join(ROOT, 'suites'))) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (SWALLOWING.test(line)) found.push(`${rel(file)}:${i + 1}: ${line.trim()}`);
+        SWALLOWING.lastIndex = 0;
+      });
+  }
+  assert.deepEqual(found, []);
+  // the pattern finds the three forms it is there for
+  for (const form of [
+    'p.catch(() => undefined);',
+    '} catch {',
+    '} catch (err) {',
+    'p.then(() => true, () => false)',
+  ])
+    assert.match(form, new RegExp(SWALLOWING.source), form);
 });
