@@ -24,12 +24,23 @@ export function tempDir(prefix = 'acp-test-'): string {
 /** `agent-conformance ...args --out <tmp>`; the report is read back when one was written. */
 export function runCli(
   args: string[],
-  options: { out?: string | false; cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+  options: {
+    out?: string | false;
+    cwd?: string;
+    timeoutMs?: number;
+    env?: Record<string, string>;
+    /** Run under this limit on open files (`ulimit -n`, soft and hard; POSIX shells). */
+    openFiles?: number;
+  } = {},
 ): Promise<CliRun> {
   const out = options.out === false ? '' : (options.out ?? tempDir());
   const argv = [BIN, ...args, ...(out ? ['--out', out] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {
+    const [command, commandArgs] =
+      options.openFiles === undefined
+        ? [process.execPath, argv]
+        : ['/bin/sh', ['-c', `ulimit -n ${options.openFiles} && exec "$@"`, 'sh', process.execPath, ...argv]];
+    const child = spawn(command, commandArgs, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
