@@ -24,9 +24,9 @@ export const CAUGHT_ELSEWHERE: Record<string, string> = {
   'proxy/no-proxy-exact-host': 'undici EnvHttpProxyAgent (a.test also matches sub.a.test, nodejs/node#65616)',
   'proxy/no-proxy-ip-range': 'undici EnvHttpProxyAgent (no IP ranges)',
   'proxy/refused-connect-403-settles':
-    'proxy-agents (https-proxy-agent replays the 403 as a response on a fake socket that keeps its maxSockets slot: the queued requests hang)',
+    "proxy-agents (https-proxy-agent replays the 403 as a response, not an 'error', on a fake socket that keeps its maxSockets slot: the queued requests hang)",
   'proxy/refused-connect-502-settles':
-    'proxy-agents (https-proxy-agent replays the 502 as a response on a fake socket that keeps its maxSockets slot: the queued requests hang)',
+    "proxy-agents (https-proxy-agent replays the 502 as a response, not an 'error', on a fake socket that keeps its maxSockets slot: the queued requests hang)",
 };
 
 /** `must`/`should` cases no seeded agent catches, each with the reason (at most 5). */
