@@ -4,7 +4,8 @@
  * subject is broken by the clean-up of the case before (`createConnection/options-host-port`, run
  * first with `--concurrency 1`), and its process goes down in the middle of the next case's wait.
  * Each of these cases used to come out `fail`, blaming the subject for what a dead process could not
- * do.
+ * do. Last, the subject of issue 16 (exit 5 ms after any destroy()) under two areas at the default
+ * concurrency, where the runner also runs cases again alone: no case is blamed.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -48,5 +49,25 @@ describe('a subject lost in the middle of a case', { concurrency: 2 }, () => {
     assert.match(verdict?.message ?? '', /the subject was lost during the case .*did not answer/);
     assert.match(verdict?.message ?? '', /its verdict \(fail: .*\) does not count/);
     assert.equal(code, 2);
+  });
+
+  test('a process that exits 5 ms after any destroy(), cases side by side: none is fail', async () => {
+    // The agent is Node's own otherwise, which passes both areas: a `fail` here could only blame the
+    // subject for its crash (before: faults/upstream-down-queue "stranded after 1000 ms").
+    const r = await runCli([
+      'test/agents/bad/exits-after-destroy.ts',
+      '--only',
+      'faults',
+      '--only',
+      'lifecycle',
+    ]);
+    assert.ok(r.report, r.stderr);
+    const failed = r.report.results.filter((x) => x.status === 'fail').map((x) => `${x.id}: ${x.message}`);
+    assert.deepEqual(failed, []);
+    assert.ok(
+      r.report.results.some((x) => x.status === 'error' && /exited with code 7/.test(x.message ?? '')),
+      'cases lost the subject',
+    );
+    assert.equal(r.code, 2);
   });
 });
