@@ -3,11 +3,14 @@
  * 20, Bun and Deno; every other built-in subject under Node) through `agent-conformance compare` and
  * writes docs/results.md (the implementations, a summary table per area, every case whose results
  * differ with the documentation sentence it checks, and the cases that agree) and docs/results.html
- * (the compare page). Both are committed; test/results.test.ts fails when they no longer name every
- * case or the current suite version.
+ * (the compare page), docs/results.json (the matrix itself, compare.json), then the findings
+ * (scripts/findings.ts: docs/findings.md and .html, their timelines from this run's reports). All are
+ * committed; test/results.test.ts fails when they no longer name every case or the current suite
+ * version, and test/findings.test.ts when a failure has no finding.
  *
  *   node scripts/results.ts                       run the matrix (a few minutes), then write the docs
  *   node scripts/results.ts --from compare.json   write the docs from a matrix already computed
+ *                                                 (docs/results.json is one; the timelines stay)
  *
  * Run it niced on a shared machine: `nice -n 10 npm run results`.
  */
@@ -21,14 +24,25 @@ import { type Matrix, type MatrixRow, renderCompareHtml } from '../harness/paren
 import { loadCatalog, type PlannedCase } from '../harness/parent/plan.ts';
 import { mdCode, mdText, mdUrl, STATUS_EMOJI } from '../harness/parent/report/markdown.ts';
 import { SUITE } from '../harness/parent/results.ts';
+import { RESULTS_JSON, writeFindings } from './findings.ts';
 import { MATRIX } from './matrix.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const RESULTS_MD = join(ROOT, 'docs/results.md');
 export const RESULTS_HTML = join(ROOT, 'docs/results.html');
+/** The matrix itself (compare.json), committed beside the pages: the findings check reads it. */
+export { RESULTS_JSON };
+
 const COMMAND = 'npm run results';
 
-function runMatrix(): Matrix {
+/** The matrix run: its compare.json, and the directory holding each implementation's report. */
+export interface MatrixRun {
+  matrix: Matrix;
+  /** `<dir>/<subject>[@runtime]/report.json`, as the check command writes them. */
+  reportsDir: string | null;
+}
+
+function runMatrix(): MatrixRun {
   const cwd = mkdtempSync(join(tmpdir(), 'acp-results-'));
   const out = join(cwd, 'compare');
   const args = [
@@ -45,7 +59,9 @@ function runMatrix(): Matrix {
   const run = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   process.stderr.write(`results: matrix in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   if (run.status !== 0) throw new Error(`compare exited with ${run.status ?? run.signal}`);
-  return JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as Matrix;
+  process.stderr.write(`results: the implementations' reports are in ${join(cwd, 'reports')}\n`);
+  const matrix = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as Matrix;
+  return { matrix, reportsDir: join(cwd, 'reports') };
 }
 
 function cell(status: MatrixRow['cells'][number]): string {
@@ -164,9 +180,15 @@ export function renderResultsHtml(m: Matrix): string {
 
 if (import.meta.main) {
   const { values } = parseArgs({ options: { from: { type: 'string' } } });
-  const matrix = values.from ? (JSON.parse(readFileSync(values.from, 'utf8')) as Matrix) : runMatrix();
+  const { matrix, reportsDir } = values.from
+    ? { matrix: JSON.parse(readFileSync(values.from, 'utf8')) as Matrix, reportsDir: null }
+    : runMatrix();
   const catalog = await loadCatalog();
   writeFileSync(RESULTS_MD, renderResultsMarkdown(matrix, catalog));
   writeFileSync(RESULTS_HTML, renderResultsHtml(matrix));
-  process.stderr.write(`results: wrote ${RESULTS_MD} and ${RESULTS_HTML}\n`);
+  writeFileSync(RESULTS_JSON, `${JSON.stringify(matrix, null, 2)}\n`);
+  process.stderr.write(`results: wrote ${RESULTS_MD}, ${RESULTS_HTML} and ${RESULTS_JSON}\n`);
+  // The findings follow the matrix: their versions, and (from this run's reports) their timelines.
+  const { lines } = await writeFindings({ matrix, reportsDir });
+  for (const l of lines) process.stderr.write(`results: findings: ${l}\n`);
 }
