@@ -6,7 +6,7 @@
 import http from 'node:http';
 import Agent from 'agentkeepalive';
 
-const server = http.createServer((req, res) => setTimeout(() => res.end('late'), 500));
+const server = http.createServer((_req, res) => setTimeout(() => res.end('late'), 500));
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 
 const agent = new Agent({ timeout: 200 });

@@ -9,7 +9,7 @@ import Agent from 'agentkeepalive';
 
 let closedAt = null;
 const t0 = performance.now();
-const server = http.createServer((req, res) => res.end('ok'));
+const server = http.createServer((_req, res) => res.end('ok'));
 server.on('connection', (s) => s.on('close', () => (closedAt = Math.round(performance.now() - t0))));
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 

@@ -10,7 +10,7 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 
 let connects = 0;
 const proxy = http.createServer();
-proxy.on('connect', (req, client) => {
+proxy.on('connect', (_req, client) => {
   connects++;
   client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
 });

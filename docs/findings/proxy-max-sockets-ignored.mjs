@@ -8,7 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { HttpProxyAgent } from 'hpagent';
 
-const origin = http.createServer((req, res) => setTimeout(() => res.end('ok'), 150));
+const origin = http.createServer((_req, res) => setTimeout(() => res.end('ok'), 150));
 await new Promise((r) => origin.listen(0, '127.0.0.1', r));
 
 let open = 0;
