@@ -8,7 +8,7 @@
  *   node scripts/findings-repros.ts                  every runtime
  *   node scripts/findings-repros.ts --runtime deno   one runtime (repeatable)
  *
- * Exit 0 when every repro gave its expected code in time, 1 otherwise.
+ * Exit 0 when every repro gave its expected code in time with nothing on stderr, 1 otherwise.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -35,7 +35,8 @@ if (import.meta.main) {
       const t0 = performance.now();
       const r = spawnSync(command, [...args, reproFile(f)], { encoding: 'utf8', timeout: LIMIT_MS * 2 });
       const ms = Math.round(performance.now() - t0);
-      const ok = r.status === expected && ms < LIMIT_MS;
+      // nothing on stderr: a crash exits 1 too, and must not pass for the deviation
+      const ok = r.status === expected && ms < LIMIT_MS && r.stderr === '';
       if (!ok) failed++;
       const evidence = `${r.stdout}${r.stderr}`.trim().split('\n').slice(-2).join(' | ');
       process.stdout.write(

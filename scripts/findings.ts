@@ -176,12 +176,15 @@ function casesOf(f: Finding): string[] {
   return [...new Set(f.where.flatMap((w) => w.cases))];
 }
 
+/** The command a maintainer types, and (as a comment) under which runtime and what it exits with. */
 export function reproCommand(f: Finding, runtime: ReproRuntime): string {
   const file = `docs/findings/${f.slug}.mjs`;
-  if (runtime === 'bun') return `bun ${file}`;
-  if (runtime === 'deno') return `deno run -A ${file}`;
-  if (runtime === 'node') return `node ${file}`;
-  return `node ${file}  # under Node ${runtime.slice(5)}`;
+  const code = f.repro?.expect[runtime];
+  const label = { node: 'Node 24', 'node@22': 'Node 22', 'node@20': 'Node 20', bun: 'Bun', deno: 'Deno' }[
+    runtime
+  ];
+  const cmd = runtime === 'bun' ? `bun ${file}` : runtime === 'deno' ? `deno run -A ${file}` : `node ${file}`;
+  return `${cmd.padEnd(70)} # ${label}: exits ${code}`;
 }
 
 const SELF = 'node scripts/findings.ts';
@@ -208,7 +211,8 @@ export function renderFindingsMarkdown(
     '',
     'Every repro (docs/findings/<slug>.mjs) starts its own server on 127.0.0.1, does what the case does, prints',
     'what the server saw and exits **1 when the deviation showed** and **0 when the implementation behaved as',
-    'documented** (2: it could not run, e.g. a package is missing). `npm test` runs those for the pinned Node;',
+    'documented** (2: a package it needs is missing; anything on stderr: the repro itself broke). `npm test`',
+    'runs those for the pinned Node;',
     '`node scripts/findings-repros.ts` runs the ones for Node 22 and 20, Bun and Deno.',
     '',
     '| finding | implementations | cases | upstream | status |',
@@ -248,9 +252,7 @@ export function renderFindingsMarkdown(
         '',
       );
     if (f.repro) {
-      const cmds = (Object.keys(f.repro.expect) as ReproRuntime[]).map(
-        (r) => `${reproCommand(f, r)}   # exits ${f.repro!.expect[r]}`,
-      );
+      const cmds = (Object.keys(f.repro.expect) as ReproRuntime[]).map((r) => reproCommand(f, r));
       out.push(
         `**Repro.** [${f.slug}.mjs](findings/${f.slug}.mjs)${f.repro.packages ? ` (install ${f.repro.packages.map((p) => mdCode(p)).join(', ')} first)` : ''}:`,
         '',
@@ -313,7 +315,7 @@ export function renderFindingsHtml(
             .join('; ')
         : 'not reported upstream';
       const repro = f.repro
-        ? `<pre>${(Object.keys(f.repro.expect) as ReproRuntime[]).map((r) => esc(`${reproCommand(f, r)}   # exits ${f.repro!.expect[r]}`)).join('\n')}</pre>`
+        ? `<pre>${(Object.keys(f.repro.expect) as ReproRuntime[]).map((r) => esc(reproCommand(f, r))).join('\n')}</pre>`
         : '<p>none yet</p>';
       const svg = svgOf(f);
       return `<section id="${f.slug}"><h2>${esc(f.title)} <span class="muted">${f.slug}</span></h2>

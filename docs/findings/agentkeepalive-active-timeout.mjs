@@ -1,10 +1,15 @@
 // Finding agentkeepalive-active-timeout (agent-conformance, docs/findings.md).
 // 'timeout' "only notifies that the socket has been idle. The request must be destroyed manually."
 // agentkeepalive destroys an active request that has no 'timeout' listener.
-// Needs: npm install agentkeepalive. Run: node agentkeepalive-active-timeout.mjs
+// Needs: npm install agentkeepalive (without it the repro exits 2).
+// Run: node agentkeepalive-active-timeout.mjs
 // Exit 1: the request was destroyed by the agent; 0: its response arrived.
 import http from 'node:http';
-import Agent from 'agentkeepalive';
+
+const { default: Agent } = await import('agentkeepalive').catch(() => {
+  console.error('this repro needs agentkeepalive: npm install agentkeepalive');
+  process.exit(2);
+});
 
 const server = http.createServer((_req, res) => setTimeout(() => res.end('late'), 500));
 await new Promise((r) => server.listen(0, '127.0.0.1', r));

@@ -2,10 +2,15 @@
 // "Sockets in the freeSockets list will be automatically destroyed and removed from the array on
 // 'timeout'." With timeout 300, a pooled socket must be closed about 300 ms after its request;
 // agentkeepalive keeps it until freeSocketTimeout (4000 ms by default).
-// Needs: npm install agentkeepalive. Run: node agentkeepalive-free-socket-timeout.mjs
+// Needs: npm install agentkeepalive (without it the repro exits 2).
+// Run: node agentkeepalive-free-socket-timeout.mjs
 // Exit 1: the pooled connection was still open after 1200 ms; 0: the client had closed it.
 import http from 'node:http';
-import Agent from 'agentkeepalive';
+
+const { default: Agent } = await import('agentkeepalive').catch(() => {
+  console.error('this repro needs agentkeepalive: npm install agentkeepalive');
+  process.exit(2);
+});
 
 let closedAt = null;
 const t0 = performance.now();

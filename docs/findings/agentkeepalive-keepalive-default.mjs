@@ -1,10 +1,15 @@
 // Finding agentkeepalive-keepalive-default (agent-conformance, docs/findings.md).
 // Node's keepAlive defaults to false: "Keep sockets around even when there are no outstanding
 // requests". agentkeepalive turns it on when it is not given.
-// Needs: npm install agentkeepalive. Run: node agentkeepalive-keepalive-default.mjs
+// Needs: npm install agentkeepalive (without it the repro exits 2).
+// Run: node agentkeepalive-keepalive-default.mjs
 // Exit 1: without keepAlive the second request reused the first connection; 0: it got a new one.
 import http from 'node:http';
-import Agent from 'agentkeepalive';
+
+const { default: Agent } = await import('agentkeepalive').catch(() => {
+  console.error('this repro needs agentkeepalive: npm install agentkeepalive');
+  process.exit(2);
+});
 
 let connections = 0;
 const seen = [];

@@ -2,11 +2,16 @@
 // A request with a timeout through a proxy that accepts the connection and never answers: the
 // request must emit 'timeout' ("only notifies that the socket has been idle"). hpagent fails it with
 // its own 'Proxy timeout' error instead.
-// Needs: npm install hpagent. Run: node hpagent-proxy-timeout.mjs
+// Needs: npm install hpagent (without it the repro exits 2).
+// Run: node hpagent-proxy-timeout.mjs
 // Exit 1: no 'timeout' event; 0: 'timeout' was emitted.
 import http from 'node:http';
 import net from 'node:net';
-import { HttpProxyAgent } from 'hpagent';
+
+const { HttpProxyAgent } = await import('hpagent').catch(() => {
+  console.error('this repro needs hpagent: npm install hpagent');
+  process.exit(2);
+});
 
 const held = [];
 const proxy = net.createServer((s) => held.push(s.on('error', () => {}))); // silent

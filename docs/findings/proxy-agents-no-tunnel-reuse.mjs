@@ -1,12 +1,17 @@
 // Finding proxy-agents-no-tunnel-reuse (agent-conformance, docs/findings.md).
 // keepAlive: two https requests one after the other through the proxy should share one CONNECT
 // tunnel, as Node's built-in proxy support does. https-proxy-agent opens a tunnel per request.
-// Needs: npm install https-proxy-agent. Run: node proxy-agents-no-tunnel-reuse.mjs
+// Needs: npm install https-proxy-agent (without it the repro exits 2).
+// Run: node proxy-agents-no-tunnel-reuse.mjs
 // Exit 1: more than one CONNECT; 0: one.
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+
+const { HttpsProxyAgent } = await import('https-proxy-agent').catch(() => {
+  console.error('this repro needs https-proxy-agent: npm install https-proxy-agent');
+  process.exit(2);
+});
 
 // A throwaway self-signed certificate for 127.0.0.1, made for this repro only.
 const key =

@@ -2,11 +2,16 @@
 // The proxy refuses the CONNECT with 403. Every request must settle (a response or an 'error');
 // https-proxy-agent (agent-base) strands the requests queued behind maxSockets
 // (TooTallNate/proxy-agents#427).
-// Needs: npm install https-proxy-agent. Run: node proxy-agents-refused-connect-stranded.mjs
+// Needs: npm install https-proxy-agent (without it the repro exits 2).
+// Run: node proxy-agents-refused-connect-stranded.mjs
 // Exit 1: some requests never settled; 0: all settled.
 import http from 'node:http';
 import https from 'node:https';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+
+const { HttpsProxyAgent } = await import('https-proxy-agent').catch(() => {
+  console.error('this repro needs https-proxy-agent: npm install https-proxy-agent');
+  process.exit(2);
+});
 
 let connects = 0;
 const proxy = http.createServer();

@@ -2,11 +2,16 @@
 // maxSockets 1 on hpagent's HttpProxyAgent: three concurrent requests must share one tunnel at a
 // time; hpagent opens its CONNECT tunnels in an asynchronous createConnection that Node's limit does
 // not count (delvedor/hpagent#12).
-// Needs: npm install hpagent. Run: node proxy-max-sockets-ignored.mjs
+// Needs: npm install hpagent (without it the repro exits 2).
+// Run: node proxy-max-sockets-ignored.mjs
 // Exit 1: more than one connection to the proxy at once; 0: at most one.
 import http from 'node:http';
 import net from 'node:net';
-import { HttpProxyAgent } from 'hpagent';
+
+const { HttpProxyAgent } = await import('hpagent').catch(() => {
+  console.error('this repro needs hpagent: npm install hpagent');
+  process.exit(2);
+});
 
 const origin = http.createServer((_req, res) => setTimeout(() => res.end('ok'), 150));
 await new Promise((r) => origin.listen(0, '127.0.0.1', r));

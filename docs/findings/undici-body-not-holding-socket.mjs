@@ -1,10 +1,15 @@
 // Finding undici-body-not-holding-socket (agent-conformance, docs/findings.md).
 // With one connection per origin, Node sends a queued request only once the previous response body
 // has been read. undici sends it while the caller has not read the first body yet.
-// Needs: npm install undici. Run: node undici-body-not-holding-socket.mjs
+// Needs: npm install undici (without it the repro exits 2).
+// Run: node undici-body-not-holding-socket.mjs
 // Exit 1: the origin got the second request while the first body was unread; 0: it did not.
 import http from 'node:http';
-import { Agent, request } from 'undici';
+
+const { Agent, request } = await import('undici').catch(() => {
+  console.error('this repro needs undici: npm install undici');
+  process.exit(2);
+});
 
 let received = 0;
 const server = http.createServer((_req, res) => {

@@ -1,10 +1,15 @@
 // Finding undici-destroy-semantics (agent-conformance, docs/findings.md).
 // Node's agent.destroy() destroys the sockets in use; requests still queued go out on a new
 // connection afterwards. undici's destroy() fails the queued requests and ends the dispatcher.
-// Needs: npm install undici. Run: node undici-destroy-semantics.mjs
+// Needs: npm install undici (without it the repro exits 2).
+// Run: node undici-destroy-semantics.mjs
 // Exit 1: the queued request failed; 0: it was served.
 import http from 'node:http';
-import { Agent, request } from 'undici';
+
+const { Agent, request } = await import('undici').catch(() => {
+  console.error('this repro needs undici: npm install undici');
+  process.exit(2);
+});
 
 let held;
 const server = http.createServer((req, res) => {

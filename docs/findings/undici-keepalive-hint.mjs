@@ -3,10 +3,15 @@
 // agentKeepAliveTimeoutBuffer (1 s by default), so a request 300 ms later reuses it. undici subtracts
 // keepAliveTimeoutThreshold (2 s by default) and closes it at once. It also reads the hint out of
 // `max=5, timeout=1`, which Node does not take as a hint.
-// Needs: npm install undici. Run: node undici-keepalive-hint.mjs
+// Needs: npm install undici (without it the repro exits 2).
+// Run: node undici-keepalive-hint.mjs
 // Exit 1: a request 300 ms later did not reuse the connection; 0: it did, in both cases.
 import http from 'node:http';
-import { Agent, request } from 'undici';
+
+const { Agent, request } = await import('undici').catch(() => {
+  console.error('this repro needs undici: npm install undici');
+  process.exit(2);
+});
 
 const server = http.createServer((req, res) => {
   res.setHeader('Keep-Alive', req.url === '/parse' ? 'max=5, timeout=1' : 'timeout=2');

@@ -3,10 +3,15 @@
 // are queued and hands each finished socket to the next request: 5 requests, 2 connections. undici
 // has no keepAlive option (it points to pipelining: 0), and with pipelining 0 every request says
 // `Connection: close` and gets a connection of its own.
-// Needs: npm install undici. Run: node undici-keepalive-model.mjs
+// Needs: npm install undici (without it the repro exits 2).
+// Run: node undici-keepalive-model.mjs
 // Exit 1: more than 2 connections for the 5 requests; 0: at most 2.
 import http from 'node:http';
-import { Agent, request } from 'undici';
+
+const { Agent, request } = await import('undici').catch(() => {
+  console.error('this repro needs undici: npm install undici');
+  process.exit(2);
+});
 
 let connections = 0;
 const headers = new Set();

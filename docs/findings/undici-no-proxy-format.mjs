@@ -1,10 +1,15 @@
 // Finding undici-no-proxy-format (agent-conformance, docs/findings.md).
 // Node's NO_PROXY format: a bare host ("a.test") matches that host only, so a request to sub.a.test
 // goes through the proxy. undici's EnvHttpProxyAgent also bypasses the proxy for subdomains.
-// Needs: npm install undici. Run: node undici-no-proxy-format.mjs
+// Needs: npm install undici (without it the repro exits 2).
+// Run: node undici-no-proxy-format.mjs
 // Exit 1: sub.a.test did not reach the proxy; 0: it did.
 import http from 'node:http';
-import { EnvHttpProxyAgent, request } from 'undici';
+
+const { EnvHttpProxyAgent, request } = await import('undici').catch(() => {
+  console.error('this repro needs undici: npm install undici');
+  process.exit(2);
+});
 
 const proxied = [];
 const proxy = http.createServer((req, res) => {

@@ -1,10 +1,15 @@
 // Finding undici-tls-sessions (agent-conformance, docs/findings.md).
 // Node's https.Agent resumes the TLS session on its next connection to an origin. undici's connector
 // keeps a session cache too (maxCachedSessions, default 100): does its second connection resume?
-// Needs: npm install undici. Run: node undici-tls-sessions.mjs
+// Needs: npm install undici (without it the repro exits 2).
+// Run: node undici-tls-sessions.mjs
 // Exit 1: the second connection made a full handshake; 0: it resumed the session.
 import https from 'node:https';
-import { Agent, request } from 'undici';
+
+const { Agent, request } = await import('undici').catch(() => {
+  console.error('this repro needs undici: npm install undici');
+  process.exit(2);
+});
 
 // A throwaway self-signed certificate for 127.0.0.1, made for this repro only.
 const key =
