@@ -2,15 +2,24 @@
  * The published results (docs/results.md, docs/results.html, written by `npm run results`) are
  * current: they name every case the suites define, the suite version, and every implementation of
  * the matrix. Checked from the committed files, without running the matrix again: when this fails,
- * run `nice -n 10 npm run results` and commit docs/results.*.
+ * run `nice -n 10 npm run results` and commit docs/results.*. docs/results.json (the matrix the
+ * findings are checked against) is the very matrix results.md and results.html were rendered from.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import type { Matrix } from '../harness/parent/compare.ts';
 import { loadCatalog } from '../harness/parent/plan.ts';
 import { SUITE } from '../harness/parent/results.ts';
 import { MATRIX } from '../scripts/matrix.ts';
-import { RESULTS_HTML, RESULTS_MD, sentenceUrl } from '../scripts/results.ts';
+import {
+  RESULTS_HTML,
+  RESULTS_JSON,
+  RESULTS_MD,
+  renderResultsHtml,
+  renderResultsMarkdown,
+  sentenceUrl,
+} from '../scripts/results.ts';
 
 const md = readFileSync(RESULTS_MD, 'utf8');
 const html = readFileSync(RESULTS_HTML, 'utf8');
@@ -47,4 +56,10 @@ test('a differing case links to the sentence of the documentation it checks', as
       sentenceUrl(c),
       /^https:\/\/(nodejs\.org\/api\/[^#]+|www\.rfc-editor\.org\/rfc\/rfc9112)#[^:]*:~:text=/,
     );
+});
+
+test('docs/results.json is the matrix results.md and results.html were rendered from', async () => {
+  const matrix = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Matrix;
+  assert.equal(renderResultsMarkdown(matrix, await loadCatalog()), md, `${STALE} (results.md)`);
+  assert.equal(renderResultsHtml(matrix), html, `${STALE} (results.html)`);
 });
