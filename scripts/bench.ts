@@ -4,11 +4,14 @@
  * cost (targets on 2 cores: the full suite ≤ 5 s wall for the 84 cases of the first areas, ≤ 15 s
  * for the whole suite, and ≤ 4× its longest case). A script, not a test: timings are reported, never
  * asserted in the test suite. Then the 7-implementation matrix (`compare`, target ≤ 60 s wall)
- * and the fault proxy's overhead; `--no-matrix` skips the matrix.
+ * and the fault proxy's overhead; `--no-matrix` skips the matrix. Exits 1 with one `bench: FAILED`
+ * line when the run measured nothing sound: no report, exit 2 (anything but 0 or 1), an incomplete
+ * report, a case in `error` or `timeout` (judge-runs.ts), or a matrix that did not exit 0.
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runCli, tempDir } from '../test/helpers/cli.ts';
+import { failureLine, judgeRuns } from './judge-runs.ts';
 import { MATRIX } from './matrix.ts';
 
 const TARGET_MS = 15_000;
@@ -30,7 +33,10 @@ function childCpuMs(): number | null {
 
 const cpu0 = childCpuMs();
 const t0 = performance.now();
-const run = await runCli(['node'], { timeoutMs: 300_000 });
+const run = await runCli(['node'], { timeoutMs: 300_000 }).catch((err: unknown) => {
+  console.error(`bench: FAILED, the suite run did not finish: ${(err as Error).message}`);
+  process.exit(1);
+});
 const wall = performance.now() - t0;
 const cpu1 = childCpuMs();
 const results = run.report?.results ?? [];
@@ -51,6 +57,12 @@ if (cpu0 !== null && cpu1 !== null)
   console.log(`  CPU              ${((cpu1 - cpu0) / 1000).toFixed(2)} s (all processes)`);
 console.log(`  verdicts         ${JSON.stringify(run.report?.summary.byStatus ?? {})}`);
 if (wall > TARGET_MS) console.log(`  over target by ${((wall - TARGET_MS) / 1000).toFixed(2)} s`);
+// a broken run measured nothing: no report, exit 2, incomplete, a case in error or timeout
+const failed = failureLine('bench', { ...judgeRuns([run]), unstable: [] });
+if (failed) {
+  console.error(failed);
+  process.exitCode = 1;
+}
 
 if (!process.argv.includes('--no-matrix')) {
   const m0 = performance.now();
@@ -67,6 +79,12 @@ if (!process.argv.includes('--no-matrix')) {
   console.log(`  runs             ${runs.map((r) => `${r[1]} ${r[2]} s`).join(', ')}`);
   if (matrixWall > MATRIX_TARGET_MS)
     console.log(`  over target by ${((matrixWall - MATRIX_TARGET_MS) / 1000).toFixed(2)} s`);
+  if (matrix.code !== 0) {
+    console.error(
+      `bench: FAILED, the matrix (compare) exited with ${matrix.code}: ${matrix.stderr.trim().split('\n').at(-1)}`,
+    );
+    process.exitCode = 1;
+  }
 }
 
 try {

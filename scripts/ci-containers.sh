@@ -2,9 +2,10 @@
 # The container lane: real nginx, Apache httpd and HAProxy (and the fault proxy) in Docker.
 #
 # Installs Docker from Debian's packages, starts an engine unless one already answers, builds the
-# offline base image and the images under docker/, runs the container tests, and stops the engine it
-# started. Where no engine can run, it prints one loud line and exits 0: the lane is skipped, not
-# failed. Needs root and `npm ci` done first (the pinned Node in node_modules/.bin).
+# offline base image and the images under docker/, runs the container tests, the servers area on node,
+# and the project's tests that need the engine (seeded agents' servers/ catches, can-pass and
+# CAUGHT_ELSEWHERE on servers/: every test named "[container lane]"), and stops the engine it started.
+# Where no engine can run, it prints one loud line and exits 0: the lane is skipped, not failed. Needs root and `npm ci` done first (the pinned Node in node_modules/.bin).
 #
 # The engine runs without a bridge network and without touching iptables: every container here uses
 # the host's network and listens on 127.0.0.1, and builds use `--network host`.
@@ -104,6 +105,28 @@ if ! "$NODE" -e '
 	console.log(`ci-containers: ${r.results.length} servers cases, none in error; ${r.containers.backend}; ` +
 		r.containers.images.map((i) => i.version).join(", "));
 ' "$lane_out/report.json"; then
+	exit 1
+fi
+
+# 5. What npm test could not run before the engine was up: the seeded agents' servers/ catches, the
+# subject that passes node's servers/ failure (can-pass) and node's catch of it (CAUGHT_ELSEWHERE),
+# i.e. every test named "... [container lane]" (test/helpers/lane.ts). Each must run and pass: a skip
+# here means the lane checked nothing.
+t=$(seconds)
+lane_tests="$state_dir/lane-tests.txt"
+set +e
+"$NODE" --import tsx --test --test-reporter=spec --test-name-pattern='\[container lane\]' \
+	test/seeded.test.ts test/can-pass.test.ts test/caught-elsewhere.test.ts >"$lane_tests" 2>&1
+tests_code=$?
+set -e
+grep -E '^\s*(✔|✖|﹣).*\[container lane\]' "$lane_tests" || true
+ran=$(awk '/^ℹ tests /{print $3}' "$lane_tests")
+passed=$(awk '/^ℹ pass /{print $3}' "$lane_tests")
+skipped=$(awk '/^ℹ skipped /{print $3}' "$lane_tests")
+echo "ci-containers: container-lane tests took $(took "$t"): ${ran:-?} run, ${passed:-?} passed, ${skipped:-?} skipped (exit $tests_code)"
+if [[ "$tests_code" != 0 || -z "$ran" || "$ran" -lt 7 || "$passed" != "$ran" || "$skipped" != 0 ]]; then
+	tail -40 "$lane_tests" >&2
+	echo "ci-containers: the container-lane tests did not all run and pass" >&2
 	exit 1
 fi
 

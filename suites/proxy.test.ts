@@ -19,7 +19,7 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { overlapPeak, requestAt } from './wire.ts';
+import { overlapPeak, requestAt, upstreamConnection } from './wire.ts';
 
 /** Made-up names the proxy serves from its `hosts` map and the subject resolves to loopback. */
 const NAMES = ['a.test', 'sub.a.test', 'bada.test', 'b.test', 'localhost'];
@@ -28,12 +28,17 @@ const HOSTS = Object.fromEntries(NAMES.map((n) => [n, '127.0.0.1']));
 /** Most client connections the proxy had open at the same time (a close 30 ms early is not an overlap). */
 const proxyPeak = (connections: readonly ProxyConnectionRecord[]): number => overlapPeak(connections, 30);
 
-/** How the request with this path reached the origin: through the proxy's upstream, or directly. */
+/**
+ * How the request with this path reached the origin: on a connection that was one of the proxy's
+ * upstream sockets (both ends and time match, `upstreamConnection`), or directly.
+ */
 function route(proxy: ForwardProxy, origin: Origin, path: string): 'proxy' | 'direct' | 'missing' {
   const rec = requestAt(origin, path);
   if (!rec) return 'missing';
-  const upstreamPorts = new Set(proxy.upstreams.map((u) => u.localPort));
-  return upstreamPorts.has(rec.remotePort) ? 'proxy' : 'direct';
+  const conn = origin.connections.find((c) => c.id === rec.connection);
+  return proxy.upstreams.some((u) => conn !== undefined && upstreamConnection(origin, u) === conn)
+    ? 'proxy'
+    : 'direct';
 }
 
 /** `absolute-form` when the proxy saw an absolute URL for the target, `connect` for a CONNECT. */

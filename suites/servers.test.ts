@@ -381,9 +381,15 @@ defineCase(
 
 /** The agent's outcome of one request sent at the server's idle timeout. */
 interface RaceOutcome {
+  i: number;
   delta: number;
   result: 'reused' | 'new' | 'ECONNRESET' | 'error';
   retried: boolean;
+  /** The warm-up request (its socket pooled) and the one sent at the idle timeout. */
+  warm: RequestHandle;
+  race: RequestHandle;
+  /** Ms from the warm-up response's end to the race request leaving. */
+  sentAfter: number;
 }
 
 async function raceOne(ctx: CaseContext, server: RealServer, delta: number, i: number): Promise<RaceOutcome> {
@@ -391,18 +397,64 @@ async function raceOne(ctx: CaseContext, server: RealServer, delta: number, i: n
   const warm = await get(agent, server, `w${i}`);
   await maybePooled(ctx, agent, 1);
   const warmPort = warm.socket?.localPort ?? null;
-  await until(ctx, warm.ended?.t ?? ctx.now(), IDLE_MS + delta);
+  const warmEnd = warm.ended?.t ?? ctx.now();
+  await until(ctx, warmEnd, IDLE_MS + delta);
+  const sentAfter = ctx.now() - warmEnd;
   const r = await agent.request({ origin: server, path: server.path(`s${i}`) });
   await r.done(4000);
+  const base = { i, delta, warm, race: r, sentAfter };
   if (r.error) {
     const reset = r.error.code === 'ECONNRESET' || /socket hang up|other side closed/i.test(r.error.message);
-    return { delta, result: reset ? 'ECONNRESET' : 'error', retried: r.sockets.length > 1 };
+    return { ...base, result: reset ? 'ECONNRESET' : 'error', retried: r.sockets.length > 1 };
   }
-  const port = r.sockets.at(-1)?.localPort ?? null;
+  const last = r.sockets.at(-1);
   const firstReused = r.socket?.reusedSocket === true && r.socket.localPort === warmPort;
+  // the pooled socket, not a new one that got the same port once the server closed the old one
+  const onPooled = last?.reusedSocket === true && last.localPort === warmPort;
   // a request that was handed the pooled socket but completed on another one was sent again
-  const retried = r.sockets.length > 1 || (firstReused && port !== warmPort);
-  return { delta, result: port === warmPort ? 'reused' : 'new', retried };
+  const retried = r.sockets.length > 1 || (firstReused && !onPooled);
+  return { ...base, result: onPooled ? 'reused' : 'new', retried };
+}
+
+/** How late a race request may leave after its instant (the case runs alone), and how early (a timer rounds). */
+const RACE_LATE_MS = 100;
+const RACE_EARLY_MS = 5;
+
+/**
+ * What the server's access log must show for one race: the warm-up as the 1st request of a
+ * connection from the agent's socket (the agent pooled one connection); a request the agent saw
+ * answered was served, on the pooled connection as its 2nd request ('reused') or as the 1st of a new
+ * one ('new', also after a retry); a request that failed was not served on the pooled connection.
+ */
+function checkRace(o: RaceOutcome, entries: readonly AccessEntry[], server: RealServer): void {
+  const at = (tag: string) => entries.find((e) => e.path === server.path(tag));
+  const w = at(`w${o.i}`);
+  const s = at(`s${o.i}`);
+  const who = `agent ${o.i} (${o.delta > 0 ? '+' : ''}${o.delta} ms)`;
+  assert.ok(w, `${who}: the server logged its warm-up request`);
+  assert.equal(w.clientPort, o.warm.socket?.localPort, `${who}: the warm-up came from the agent's socket`);
+  assert.equal(w.request, 1, `${who}: the warm-up was the 1st request of its connection`);
+  const lo = IDLE_MS + o.delta;
+  assert.ok(
+    o.sentAfter >= lo - RACE_EARLY_MS && o.sentAfter <= lo + RACE_LATE_MS,
+    `${who}: sent ${Math.round(o.sentAfter)} ms after the warm-up response, expected within [${lo - RACE_EARLY_MS}, ${lo + RACE_LATE_MS}]`,
+  );
+  if (o.result === 'reused') {
+    assert.ok(s, `${who}: answered on the pooled socket, so the server logged it`);
+    assert.deepEqual(
+      [s.clientPort, s.request],
+      [w.clientPort, 2],
+      `${who}: the 2nd request of the pooled connection`,
+    );
+  } else if (o.result === 'new') {
+    assert.ok(s, `${who}: answered on a new connection, so the server logged it`);
+    assert.equal(s.request, 1, `${who}: the 1st request of a new connection`);
+  } else if (s)
+    assert.notDeepEqual(
+      [s.clientPort, s.request],
+      [w.clientPort, 2],
+      `${who}: failed (${o.race.error?.code}) although the server served it on the pooled connection`,
+    );
 }
 
 /** Requests go out at the idle timeout − SPREAD_MS … + SPREAD_MS, STEP_MS apart. */
@@ -416,7 +468,7 @@ for (const kind of ['nginx', 'haproxy', 'httpd'] as const) {
       title: `${NAME[kind]}: requests sent at the server's idle timeout (the reuse race), measured`,
       level: 'info',
       doc: DOCS.reusedSocket,
-      expected: `${2 * (SPREAD_MS / STEP_MS) + 1} agents each pool one connection, then send a request ${IDLE_MS} ms ± ${SPREAD_MS} ms (${STEP_MS} ms apart) after their response, as ${NAME[kind]} closes the connection: how many fail with ECONNRESET, and whether the agent sent them again`,
+      expected: `${2 * (SPREAD_MS / STEP_MS) + 1} agents each pool one connection, then send a request ${IDLE_MS} ms ± ${SPREAD_MS} ms (${STEP_MS} ms apart) after their response, as ${NAME[kind]} closes the connection: how many fail with ECONNRESET, and whether the agent sent them again. The server's access log shows each warm-up as the 1st request of a connection from the agent's socket, each answered request served (as the pooled connection's 2nd, or a new one's 1st), and no failed request served on the pooled connection; each request left within ${RACE_LATE_MS} ms of its instant`,
       budgetMs: 20_000,
       alone: true,
     },
@@ -435,6 +487,11 @@ for (const kind of ['nginx', 'haproxy', 'httpd'] as const) {
             : '') +
           `; retried ${retried}; reused ${count('reused')}, new connection ${count('new')}, other errors ${count('error')}`,
       );
+      // the measurement stands on the server's log: every agent pooled one connection, every request
+      // left at its instant, and every outcome the agent reported is what the server served
+      const served = outcomes.filter((o) => o.result === 'reused' || o.result === 'new').length;
+      const entries = await server.logged(outcomes.length + served);
+      for (const o of outcomes) checkRace(o, entries, server);
     },
   );
 }

@@ -3,13 +3,15 @@
  * Not a suite file (the plan loads `*.test.ts` only).
  */
 import assert from 'node:assert/strict';
-import type {
-  AgentHandle,
-  CaseContext,
-  ConnectionRecord,
-  Origin,
-  RequestHandle,
-  RequestRecord,
+import {
+  type AgentHandle,
+  type CaseContext,
+  type ConnectionRecord,
+  type Origin,
+  type ProxyUpstreamRecord,
+  plainAddress,
+  type RequestHandle,
+  type RequestRecord,
 } from '../harness/suite/api.ts';
 
 /**
@@ -52,6 +54,24 @@ export function requestAt(origin: Origin, tag: string): RequestRecord | undefine
 /** The origin's record of the request sent with path `tag` (fails the case if it never arrived). */
 export function arrived(ctx: CaseContext, origin: Origin, tag: string): RequestRecord {
   return requestAt(origin, tag) ?? ctx.fail(`the origin never received ${tag}`);
+}
+
+/**
+ * The origin's record of the connection a forward proxy's upstream socket made, if it reached this
+ * origin: the one whose two ends are the upstream's two ends (the proxy's end is the origin's client,
+ * the upstream's peer is the origin's own end), open when the upstream connected. Never by the port
+ * alone: the kernel hands the same local port to the proxy's upstream to one origin and to an agent's
+ * direct connection to another.
+ */
+export function upstreamConnection(origin: Origin, up: ProxyUpstreamRecord): ConnectionRecord | undefined {
+  const conn = origin.connectionFrom(
+    { address: up.localAddress, port: up.localPort },
+    up.connectedAt ?? up.openedAt,
+  );
+  if (!conn || conn.localPort !== up.remotePort) return undefined;
+  return up.remoteAddress !== null && plainAddress(conn.localAddress) !== plainAddress(up.remoteAddress)
+    ? undefined
+    : conn;
 }
 
 /** The origin's record of the connection that carried `r` (fails the case if there is none). */

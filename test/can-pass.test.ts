@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadExpectations } from '../harness/parent/expectations.ts';
 import { ROOT, runCli, statuses } from './helpers/cli.ts';
+import { isLaneCase, LANE_TAG, laneUp } from './helpers/lane.ts';
 
 /** Case id → a subject that passes it. */
 const PASSED_BY: Record<string, string> = {
@@ -18,13 +19,12 @@ const PASSED_BY: Record<string, string> = {
   'createConnection/max-total-sockets-pending': 'test/agents/fixed/node-fixed.ts',
   // An implementation of its own (node-fixed passes it too).
   'keepAlive/request-close-origin-keeps-open': 'undici',
+  // Real nginx and HAProxy in Docker: run in the container lane (test/helpers/lane.ts).
+  'servers/nginx-haproxy-max-total-sockets': 'test/agents/fixed/node-fixed.ts',
 };
 
 const expected = loadExpectations(join(ROOT, 'expectations/node.json'));
-const failures = Object.keys(expected)
-  .filter((id) => expected[id]?.status === 'fail')
-  // The servers area needs Docker (--containers); it runs only in the container lane.
-  .filter((id) => !id.startsWith('servers/'));
+const failures = Object.keys(expected).filter((id) => expected[id]?.status === 'fail');
 
 test('every case node fails on purpose names a subject that passes it', () => {
   assert.deepEqual(
@@ -45,15 +45,28 @@ for (const id of failures) {
   if (subject) bySubject.set(subject, [...(bySubject.get(subject) ?? []), id]);
 }
 
-for (const [subject, ids] of bySubject) {
-  test(`${subject} passes ${ids.join(', ')}`, async () => {
-    const r = await runCli([subject, ...ids.flatMap((id) => ['--only', id])]);
-    assert.ok(r.report, r.stderr);
-    const got = statuses(r.report);
-    assert.deepEqual(
-      ids.filter((id) => got[id] !== 'pass').map((id) => `${id}: ${got[id] ?? 'missing'}`),
-      [],
-      r.stdout.slice(-3000),
-    );
-  });
+async function assertPasses(subject: string, ids: string[]): Promise<void> {
+  const lane = ids.some(isLaneCase) ? ['--containers'] : [];
+  const r = await runCli([subject, ...lane, ...ids.flatMap((id) => ['--only', id])]);
+  assert.ok(r.report, r.stderr);
+  const got = statuses(r.report);
+  assert.deepEqual(
+    ids.filter((id) => got[id] !== 'pass').map((id) => `${id}: ${got[id] ?? 'missing'}`),
+    [],
+    r.stdout.slice(-3000),
+  );
+}
+
+for (const [subject, all] of bySubject) {
+  const here = all.filter((id) => !isLaneCase(id));
+  const lane = all.filter(isLaneCase);
+  if (here.length > 0)
+    test(`${subject} passes ${here.join(', ')}`, async () => {
+      await assertPasses(subject, here);
+    });
+  // the servers cases need Docker: scripts/ci-containers.sh runs this in CI
+  if (lane.length > 0)
+    test(`${subject} passes ${lane.join(', ')} ${LANE_TAG}`, async (t) => {
+      if (laneUp(t)) await assertPasses(subject, lane);
+    });
 }

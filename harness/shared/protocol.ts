@@ -186,6 +186,8 @@ export type HostEvent =
   | {
       ev: 'socket';
       req: string;
+      /** The client's end of the socket (with the server's, it identifies the connection). */
+      localAddress?: string | null;
       localPort: number | null;
       reusedSocket: boolean;
       socketTimeout: number | null;

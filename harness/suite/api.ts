@@ -8,8 +8,10 @@ export type {
   ForwardProxy,
   ProxyConnectionRecord,
   ProxyRequestRecord,
+  ProxyUpstreamRecord,
 } from '../../fixtures/forward-proxy/server.ts';
 export { clientCert, testCa, untrustedCa } from '../../fixtures/origin/certs.ts';
+export { type Endpoint, plainAddress } from '../../fixtures/origin/identity.ts';
 export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
 export type { Origin, TlsOriginOptions } from '../../fixtures/origin/server.ts';
 export type { Capability } from '../shared/capabilities.ts';

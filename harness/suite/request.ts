@@ -3,6 +3,7 @@
  * (`socket`, `response`, `end`, `error`, `close`, `timeout`) as it happened, and waits on them.
  */
 import type { Behaviour } from '../../fixtures/origin/behaviour.ts';
+import type { Endpoint } from '../../fixtures/origin/identity.ts';
 import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import type { Command, EventMessage, Json, Outcome, RequestAction, RequestSpec } from '../shared/protocol.ts';
@@ -17,8 +18,11 @@ export interface Target {
   /** Set for an https origin (then `ca` is the certificate to trust); absent or null: plain http. */
   readonly tls?: object | null;
   readonly ca?: string;
-  /** The origin's record of a connection, by the client's port (instrumented origins only). */
-  connectionByPort?(localPort: number | null): ConnectionRecord | undefined;
+  /**
+   * The origin's record of the connection from this client end open at `at` (case clock), or the
+   * nearest in time (instrumented origins only): both ends and time, since a port alone is reused.
+   */
+  connectionFrom?(client: Endpoint, at: number): ConnectionRecord | undefined;
 }
 
 export interface RequestOptions extends Omit<RequestSpec, 'origin' | 'path'> {
@@ -48,6 +52,8 @@ export interface Channel {
 }
 
 export interface SocketEvent {
+  /** The client's end of the socket; `localAddress` null when the subject did not say. */
+  localAddress: string | null;
   localPort: number | null;
   reusedSocket: boolean;
   socketTimeout: number | null;
@@ -107,13 +113,15 @@ export class RequestHandle {
   }
 
   /**
-   * The origin's record of the connection that carried this request (by the client's port). Unknown
-   * through a proxy: the origin sees the proxy's port, not the client's.
+   * The origin's record of the connection that carried this request: the one from the socket's
+   * client end that was open when the request got it. Unknown through a proxy: the origin sees the
+   * proxy's end, not the client's.
    */
   get connection(): ConnectionRecord | undefined {
     if (this.via) return undefined;
-    const port = this.sockets.at(-1)?.localPort ?? null;
-    return this.origin.connectionByPort?.(port);
+    const s = this.sockets.at(-1);
+    if (!s) return undefined;
+    return this.origin.connectionFrom?.({ address: s.localAddress, port: s.localPort }, s.t);
   }
 
   /** Internal: the case routes the host's events for this request here. */
@@ -122,6 +130,7 @@ export class RequestHandle {
     switch (event.ev) {
       case 'socket':
         this.sockets.push({
+          localAddress: event.localAddress ?? null,
           localPort: event.localPort,
           reusedSocket: event.reusedSocket,
           socketTimeout: event.socketTimeout,

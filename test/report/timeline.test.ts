@@ -314,3 +314,20 @@ test('hasTimeline: only a trace with a server or client event', () => {
   assert.equal(hasTimeline([{ t: 1, source: 'harness', event: 'end' }]), false);
   assert.equal(hasTimeline([server(1, 'A:open', { connection: 1, port: 1 })]), true);
 });
+
+test("a client port shared by two origins' connections: the request goes to its own origin's lane", () => {
+  // the kernel gave port 47000 to a connection to A and, at the same time, to one to B
+  const svg = renderTimeline([
+    { t: 0, source: 'harness', event: 'issue', detail: { req: 'ra', path: '/a', origin: 'A' } },
+    server(10, 'A:open', { connection: 1, port: 47000 }),
+    server(12, 'B:open', { connection: 1, port: 47000 }),
+    client(12.5, 'socket', { req: 'ra', localPort: 47000, reusedSocket: false }),
+    server(13, 'A:request', { connection: 1, nth: 1, path: '/a' }),
+    server(40, 'A:response', { connection: 1, nth: 1, path: '/a' }),
+    client(41, 'response', { req: 'ra', status: 200 }),
+    client(42, 'end', { req: 'ra' }),
+  ]);
+  assert.deepEqual(lanes(svg), ['A#1', 'B#1']);
+  assert.match(lane(svg, 'A', '1'), /<g class="request" data-req="ra">/);
+  assert.doesNotMatch(lane(svg, 'B', '1'), /data-req="ra"/);
+});

@@ -8,7 +8,8 @@
  * connection carried: sent → first byte (light), first byte → end (dark), ticks where the origin
  * received the request and finished its response, a dashed line for the time the request waited in
  * the agent's queue (from the harness's `issue` entry to its `socket` event; absent without it).
- * A client request is put on a connection by the client's local port (= the port the origin saw);
+ * A client request is put on a connection of its origin (the `issue` entry names it) by the client's
+ * local port (= the port the origin saw) and time;
  * the origin's request records on that connection are matched to it by path, else in order.
  *
  * Partial traces are expected: a trace cut at its cap, connections that never close, requests that
@@ -340,13 +341,14 @@ function readTrace(trace: readonly TraceEntry[]): Model {
     }
   }
 
-  // The origin's connection that had this port at time t (ports are reused only after a close).
+  // The connection of the request's origin (when the trace names it) that had this client port at
+  // time t: the kernel reuses a port after a close, and at once towards another destination.
   const serverConnections = [...connections.values()];
-  const byPort = (port: number, t: number): Connection | null => {
+  const byPort = (port: number, t: number, origin: string | null = null): Connection | null => {
     let best: Connection | null = null;
     let bestGap = Number.POSITIVE_INFINITY;
     for (const c of serverConnections) {
-      if (c.port !== port) continue;
+      if (c.port !== port || (origin !== null && c.group !== origin)) continue;
       const open = c.open ?? c.firstSeen;
       const closedBefore = c.close !== null && c.close < t - 1;
       const gap = Math.abs(open - t) + (closedBefore ? 1e9 : 0);
@@ -366,7 +368,7 @@ function readTrace(trace: readonly TraceEntry[]): Model {
   for (const r of requests.values()) {
     for (const a of r.attempts) {
       if (a.port === null || a.socket === null) continue;
-      a.connection = byPort(a.port, a.socket) ?? clientOnly(a.port, a.socket);
+      a.connection = byPort(a.port, a.socket, r.origin) ?? clientOnly(a.port, a.socket);
       a.connection.attempts.push(a);
       const last = a.end ?? a.error?.t ?? a.close ?? a.response ?? a.socket;
       a.connection.lastSeen = Math.max(a.connection.lastSeen, last);

@@ -319,6 +319,7 @@ export class AgentDriver implements Driver {
         emit({
           ev: 'socket',
           req: id,
+          localAddress: typeof socket.localAddress === 'string' ? socket.localAddress : null,
           localPort: socketInfo(socket).localPort,
           reusedSocket,
           socketTimeout,

@@ -252,6 +252,7 @@ export class DispatcherDriver implements Driver {
     this.emit({
       ev: 'socket',
       req: live.id,
+      localAddress: typeof socket.localAddress === 'string' ? socket.localAddress : null,
       localPort: typeof socket.localPort === 'number' ? socket.localPort : null,
       reusedSocket: live.reusedSocket,
       socketTimeout: null,

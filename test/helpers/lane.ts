@@ -1,0 +1,50 @@
+/**
+ * The container lane's tests: the `servers/` cases need a Docker engine (`--containers`). A test that
+ * runs them ends its name with LANE_TAG; `npm test` skips it where no engine runs (in CI, `npm test`
+ * runs before the engine starts), and scripts/ci-containers.sh runs exactly these tests once the
+ * engine is up (`--test-name-pattern`), where a skip is a failure of the lane.
+ */
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import { dockerAvailable } from '../../fixtures/containers/docker.ts';
+import { type CliRun, runCli } from './cli.ts';
+
+/** The end of every container-lane test's name (the lane selects them by it). */
+export const LANE_TAG = '[container lane]';
+
+/** The ids of the container lane's area. */
+export const isLaneCase = (id: string): boolean => id.startsWith('servers/');
+
+const availability = await dockerAvailable();
+
+/** True when the lane's cases can run here; otherwise skips `t` and says why. */
+export function laneUp(t: TestContext): boolean {
+  if (availability.ok) return true;
+  t.skip(`${availability.reason}; scripts/ci-containers.sh runs it`);
+  return false;
+}
+
+/**
+ * Runs `subject` on `ids` (with `--containers` for lane cases) and asserts that each one fails by a
+ * failed assertion: `fail`, not `error`, not a pass, and not because the subject threw. Returns the run.
+ */
+export async function assertCaught(subject: string, ids: readonly string[]): Promise<CliRun> {
+  const lane = ids.some(isLaneCase) ? ['--containers'] : [];
+  const r = await runCli([subject, ...lane, ...ids.flatMap((id) => ['--only', id])]);
+  assert.ok(r.report, `${subject} wrote no report (exit ${r.code}): ${r.stderr}`);
+  const results = new Map(r.report.results.map((x) => [x.id, x]));
+  for (const id of ids) {
+    const got = results.get(id);
+    assert.equal(
+      got?.status,
+      'fail',
+      `${id} must fail for ${subject} (got ${got?.status}); output:\n${r.stdout}`,
+    );
+    assert.doesNotMatch(
+      got?.message ?? '',
+      /^the subject threw/,
+      `${id} must catch ${subject} by a failed assertion, not because the subject threw`,
+    );
+  }
+  return r;
+}
