@@ -26,6 +26,7 @@ import {
 import { compareReports, type Matrix } from '../parent/compare.ts';
 import { laneOptions } from '../parent/containers.ts';
 import { UsageError } from '../parent/errors.ts';
+import { compareToExpectations, type Unexpected } from '../parent/expectations.ts';
 import {
   CHECK_CONCURRENCY,
   executeCheck,
@@ -35,6 +36,7 @@ import {
   prepareCheck,
 } from '../parent/pipeline.ts';
 import { loadCatalog } from '../parent/plan.ts';
+import { unexpectedResults } from '../parent/report/github.ts';
 import { readJsonReport } from '../parent/report/json.ts';
 import type { Report } from '../parent/report/types.ts';
 import { exitCodeFor, SUITE } from '../parent/results.ts';
@@ -43,6 +45,7 @@ import { checkToxiproxyUrl } from '../parent/toxiproxy-url.ts';
 export type { ExpectationOutcome } from '../parent/commands/expectations.ts';
 export type { Matrix, MatrixArea, MatrixImplementation, MatrixRow } from '../parent/compare.ts';
 export { SetupError, UsageError } from '../parent/errors.ts';
+export type { Unexpected, UnexpectedKind } from '../parent/expectations.ts';
 export type { CaseResult, Report, Status } from '../parent/report/types.ts';
 
 /** The suite's name and version (`--version`). */
@@ -91,6 +94,11 @@ export interface RunResult {
   exitCode: 0 | 1 | 2 | 130 | 143;
   /** With `expectations`: the verdict against the file and its lines (null without one, or when interrupted). */
   expectations: ExpectationOutcome | null;
+  /**
+   * The results behind a non-zero exit code: with `expectations`, what the file did not expect
+   * (failures, passes, every error and timeout); without, every failed `must` case, error and timeout.
+   */
+  unexpected: Unexpected[];
 }
 
 /** A run checked and ready: everything that can be a usage error was; nothing has run yet. */
@@ -140,13 +148,22 @@ export async function prepareRun(subject: string, options: RunOptions = {}): Pro
     async execute() {
       const done = await executeCheck(prepared);
       const { report } = done;
+      // An interrupted run gates nothing and updates no expectation file.
       if (report.incomplete || !file || !expected)
-        return { ...done, exitCode: exitCodeFor(report), expectations: null };
-      // An interrupted run gates nothing and updates no expectation file (above).
-      const outcome = update
-        ? updateExpectationsFile(report, expected, file)
-        : checkExpectations(report, expected, file);
-      return { ...done, exitCode: outcome.code, expectations: outcome };
+        return {
+          ...done,
+          exitCode: exitCodeFor(report),
+          expectations: null,
+          unexpected: unexpectedResults(report),
+        };
+      if (update) {
+        const outcome = updateExpectationsFile(report, expected, file);
+        const unexpected = unexpectedResults(report).filter((u) => u.kind === 'unexpected-status');
+        return { ...done, exitCode: outcome.code, expectations: outcome, unexpected };
+      }
+      const outcome = checkExpectations(report, expected, file);
+      const { unexpected } = compareToExpectations(report, expected);
+      return { ...done, exitCode: outcome.code, expectations: outcome, unexpected };
     },
   };
 }

@@ -15,6 +15,7 @@ import { UsageError } from './errors.ts';
 import { catchSignals } from './interrupt.ts';
 import { CHECK_CONCURRENCY, type Io, parseConcurrency, parseProtocol } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
+import { emitGithub } from './report/github.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
@@ -37,8 +38,9 @@ const USAGE = `usage: agent-conformance <subject> [options]
                          reports/<subject>@<runtime>/ with --runtime; a path subject is named by its
                          file: ./myAgent.ts → reports/myAgent/)
   --reporter <name>[:path]
-                         terminal (default) | json | html | markdown | junit (repeatable); without a
-                         path: <out>/report.html, <out>/report.md, <out>/junit.xml; "-" is stdout
+                         terminal (default) | json | html | markdown | junit | github (repeatable);
+                         without a path: <out>/report.html, <out>/report.md, <out>/junit.xml; "-" is
+                         stdout; github: GitHub Actions annotations on stdout + the step summary
   --expectations <file>  known failures (a JSON file, or "node" for the shipped one): exit 1 only
                          on an unexpected failure or an unexpected pass
   --update-expectations  rewrite the --expectations file from this run
@@ -179,20 +181,22 @@ async function check(
     outDir: prepared.outDir,
     defaultFiles: CHECK_FILES,
     whenNone: ['terminal'],
+    github: true,
   });
 
-  const { report, file, exitCode, expectations } = await prepared.execute();
+  const { report, file, exitCode, expectations, unexpected } = await prepared.execute();
 
   // Every output is rendered from the report just written; stdout belongs to a `-` reporter if any.
   const chatter = stdoutTaken(targets) ? io.err : io.out;
   emitOutputs(
-    targets,
+    targets.filter((t) => t.name !== 'github'),
     (t) =>
       t.name === 'terminal' && t.to === 'stdout'
         ? renderTerminal(report, io.out.isTTY ? painter(io.out) : undefined)
         : reporters[t.name].render(report),
     { canonical: file, written: [`report: ${file}`], out: io.out, err: io.err },
   );
+  if (targets.some((t) => t.name === 'github')) emitGithub(report, unexpected, { out: io.out });
   if (report.fatal) io.err.write(`agent-conformance: ${report.fatal.message}\n`);
   // An interrupted run gates nothing and updates no expectation file.
   if (report.incomplete) io.err.write(`agent-conformance: ${interruptedLine(report, file)}\n`);

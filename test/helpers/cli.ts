@@ -24,14 +24,14 @@ export function tempDir(prefix = 'acp-test-'): string {
 /** `agent-conformance ...args --out <tmp>`; the report is read back when one was written. */
 export function runCli(
   args: string[],
-  options: { out?: string | false; cwd?: string; timeoutMs?: number } = {},
+  options: { out?: string | false; cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliRun> {
   const out = options.out === false ? '' : (options.out ?? tempDir());
   const argv = [BIN, ...args, ...(out ? ['--out', out] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
