@@ -28,6 +28,9 @@ const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance timeline <report.json> <case-id> [--out file.svg]   (one case's wire timeline as SVG)
        agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1] [--config proxies.json]
                                                  (the embedded fault proxy, in the foreground)
+       agent-conformance images [--offline-base] [nginx|httpd|haproxy|toxiproxy]…
+                                                 (build the container lane's images; --offline-base
+                                                 first makes their base without a registry)
        agent-conformance --list
 
   <subject>              node | agentkeepalive | undici | path to a module exporting createAgent(options)
@@ -124,6 +127,10 @@ export async function main(
   if (argv[0] === 'timeline') {
     const { timelineCommand } = await import('./commands/timeline.ts');
     return timelineCommand(argv.slice(1), io);
+  }
+  if (argv[0] === 'images') {
+    const { imagesCommand } = await import('./commands/images.ts');
+    return imagesCommand(argv.slice(1), io);
   }
   if (argv[0] === 'toxiproxy') {
     const { toxiproxyCommand } = await import('./commands/toxiproxy.ts');
