@@ -6,6 +6,11 @@
 # started. Where no engine can run, it prints one loud line and exits 0: the lane is skipped, not
 # failed. Needs root and `npm ci` done first (the pinned Node in node_modules/.bin).
 #
+#   bash scripts/ci-containers.sh [-- <command>…]
+# With `-- <command>`, the command runs after the lane (or after the SKIPPED line) while the engine
+# is still up, and its status is the script's: .ci/run runs pack-check so, which then finds the
+# engine this script started.
+#
 # The engine runs without a bridge network and without touching iptables: every container here uses
 # the host's network and listens on 127.0.0.1, and builds use `--network host`.
 set -euo pipefail
@@ -15,9 +20,20 @@ NODE=./node_modules/.bin/node
 state_dir=$(mktemp -d /tmp/agent-conformance-ci-containers.XXXXXX)
 dockerd_pid=""
 
+after=()
+if [[ "${1:-}" == -- ]]; then after=("${@:2}"); fi
+
+run_after() {
+	((${#after[@]})) || return 0
+	echo "ci-containers: with the engine up: ${after[*]}"
+	"${after[@]}"
+}
+
 skip() {
 	echo "!!!!! CONTAINER LANE SKIPPED: $* !!!!!"
-	exit 0
+	local code=0
+	run_after || code=$?
+	exit $code
 }
 
 stop_engine() {
@@ -111,3 +127,7 @@ if [[ "$leftover" != 0 ]]; then
 	echo "ci-containers: $leftover container(s) left running" >&2
 	exit 1
 fi
+
+code=0
+run_after || code=$?
+exit $code
