@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Loads the TypeScript sources through tsx (Node refuses to strip types inside node_modules), then
-// runs the CLI. Every expected failure is one line on stderr and exit code 2, never a stack dump.
+// Runs the CLI: the package's built JavaScript (dist/), or in a clone the TypeScript sources through
+// tsx. Every expected failure is one line on stderr and exit code 2, never a stack dump.
+import { existsSync } from 'node:fs';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 22)) {
   process.stderr.write(
@@ -9,10 +11,15 @@ if (major < 22 || (major === 22 && minor < 22)) {
   process.exit(2);
 }
 
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import('../harness/parent/cli.ts');
-const { exitCodeOf } = await import('../harness/parent/errors.ts');
+// A clone has the sources (the package ships only dist/): run them, so that no build is needed.
+const sources = existsSync(new URL('../harness/parent/cli.ts', import.meta.url));
+if (sources) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+const code = sources ? '../harness/parent' : '../dist/harness/parent';
+const { main } = await import(`${code}/cli.${sources ? 'ts' : 'js'}`);
+const { exitCodeOf } = await import(`${code}/errors.${sources ? 'ts' : 'js'}`);
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {

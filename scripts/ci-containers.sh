@@ -7,6 +7,11 @@
 # CAUGHT_ELSEWHERE on servers/: every test named "[container lane]"), and stops the engine it started.
 # Where no engine can run, it prints one loud line and exits 0: the lane is skipped, not failed. Needs root and `npm ci` done first (the pinned Node in node_modules/.bin).
 #
+#   bash scripts/ci-containers.sh [-- <command>…]
+# With `-- <command>`, the command runs after the lane (or after the SKIPPED line) while the engine
+# is still up, and its status is the script's: .ci/run runs pack-check so, which then finds the
+# engine this script started.
+#
 # The engine runs without a bridge network and without touching iptables: every container here uses
 # the host's network and listens on 127.0.0.1, and builds use `--network host`.
 set -euo pipefail
@@ -16,9 +21,20 @@ NODE=./node_modules/.bin/node
 state_dir=$(mktemp -d /tmp/agent-conformance-ci-containers.XXXXXX)
 dockerd_pid=""
 
+after=()
+if [[ "${1:-}" == -- ]]; then after=("${@:2}"); fi
+
+run_after() {
+	((${#after[@]})) || return 0
+	echo "ci-containers: with the engine up: ${after[*]}"
+	"${after[@]}"
+}
+
 skip() {
 	echo "!!!!! CONTAINER LANE SKIPPED: $* !!!!!"
-	exit 0
+	local code=0
+	run_after || code=$?
+	exit $code
 }
 
 stop_engine() {
@@ -70,13 +86,11 @@ else
 	echo "ci-containers: engine $(docker version --format '{{.Server.Version}}') started in $(took "$t")"
 fi
 
-# 3. The offline base (skipped when present), then the images (each skipped when up to date).
+# 3. The offline base (skipped when present), then the images (each skipped when up to date): the
+# documented command users run (docker/build-base.sh, then the builds).
 t=$(seconds)
-bash docker/build-base.sh
-echo "ci-containers: base image ready in $(took "$t")"
-t=$(seconds)
-"$NODE" --import tsx fixtures/containers/build.ts
-echo "ci-containers: images ready in $(took "$t")"
+"$NODE" bin/agent-conformance.mjs images --offline-base
+echo "ci-containers: base and images ready in $(took "$t")"
 
 # 4. The container tests, then the container lane on node: the servers area against the real servers.
 t=$(seconds)
@@ -136,3 +150,7 @@ if [[ "$leftover" != 0 ]]; then
 	echo "ci-containers: $leftover container(s) left running" >&2
 	exit 1
 fi
+
+code=0
+run_after || code=$?
+exit $code

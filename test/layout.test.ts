@@ -103,8 +103,10 @@ test('compare over report files loads none of the suite side', () => {
   }
 });
 
-test('the npm package ships the run-time fixtures but none of our own test agents or fixtures', async () => {
+test('the npm package ships the built code and the run-time fixtures but none of our own test agents or fixtures', async () => {
   const { execFileSync } = await import('node:child_process');
+  // prepack builds dist/ (scripts/build.ts); here the build runs first, so that the listing is quiet.
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.ts')], { cwd: ROOT, stdio: 'ignore' });
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -116,10 +118,25 @@ test('the npm package ships the run-time fixtures but none of our own test agent
     paths.filter((p) => p.startsWith('test/') || /seeded|correct-agent|bad\//.test(p)),
     [],
   );
+  // JavaScript and declarations only: Node strips no types under node_modules.
+  assert.deepEqual(
+    paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts')),
+    [],
+  );
   for (const needed of [
-    'fixtures/origin/server.ts',
-    'fixtures/toxiproxy/server.ts',
-    'harness/subject/host.ts',
+    'dist/fixtures/origin/server.js',
+    'dist/fixtures/toxiproxy/server.js',
+    'dist/harness/subject/host.js',
+    'dist/harness/suite/main.js',
+    'dist/suites/maxSockets.test.js',
+    'dist/harness/api/index.d.ts',
+    'dist/harness/api/subject.d.ts',
+    'dist/harness/api/report.d.ts',
+    'docker/build-base.sh',
+    'docker/nginx/Dockerfile',
+    'docker/toxiproxy/entry.mjs',
+    'reports/report.schema.json',
+    'expectations/node.json',
   ])
     assert.ok(paths.includes(needed), `${needed} is packed`);
 });
@@ -146,4 +163,17 @@ test('no case catches an error: a step that may fail goes through ctx.mayFail', 
     'p.then(() => true, () => false)',
   ])
     assert.match(form, new RegExp(SWALLOWING.source), form);
+});
+
+test('the pinned development Node never reaches users', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
+  for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies'])
+    assert.deepEqual(
+      Object.keys(pkg[field] ?? {}).filter((n) => /^node-(linux|darwin|win)/.test(n)),
+      [],
+      `${field} holds no Node binary package`,
+    );
 });

@@ -8,30 +8,18 @@
  */
 
 import { parseArgs } from 'node:util';
+import { prepareRun } from '../api/index.ts';
 import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './commands/compare-defaults.ts';
-import {
-  checkExpectations,
-  readExpectationsFor,
-  resolveExpectationsFile,
-  updateExpectationsFile,
-} from './commands/expectations.ts';
-import { LANE_OPTIONS, laneOptions } from './containers.ts';
+import { LANE_OPTIONS } from './containers.ts';
 import { UsageError } from './errors.ts';
 import { catchSignals } from './interrupt.ts';
-import {
-  CHECK_CONCURRENCY,
-  executeCheck,
-  type Io,
-  parseConcurrency,
-  parseProtocol,
-  prepareCheck,
-} from './pipeline.ts';
+import { CHECK_CONCURRENCY, type Io, parseConcurrency, parseProtocol } from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
+import { emitGithub } from './report/github.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
-import { exitCodeFor, interruptedLine, SUITE } from './results.ts';
-import { checkToxiproxyUrl } from './toxiproxy-url.ts';
+import { interruptedLine, SUITE } from './results.ts';
 
 export type { Io } from './pipeline.ts';
 
@@ -40,6 +28,9 @@ const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance timeline <report.json> <case-id> [--out file.svg]   (one case's wire timeline as SVG)
        agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1] [--config proxies.json]
                                                  (the embedded fault proxy, in the foreground)
+       agent-conformance images [--offline-base] [nginx|httpd|haproxy|toxiproxy]…
+                                                 (build the container lane's images; --offline-base
+                                                 first makes their base without a registry)
        agent-conformance --list
 
   <subject>              node | agentkeepalive | undici | path to a module exporting createAgent(options)
@@ -50,8 +41,9 @@ const USAGE = `usage: agent-conformance <subject> [options]
                          reports/<subject>@<runtime>/ with --runtime; a path subject is named by its
                          file: ./myAgent.ts → reports/myAgent/)
   --reporter <name>[:path]
-                         terminal (default) | json | html | markdown | junit (repeatable); without a
-                         path: <out>/report.html, <out>/report.md, <out>/junit.xml; "-" is stdout
+                         terminal (default) | json | html | markdown | junit | github (repeatable);
+                         without a path: <out>/report.html, <out>/report.md, <out>/junit.xml; "-" is
+                         stdout; github: GitHub Actions annotations on stdout + the step summary
   --expectations <file>  known failures (a JSON file, or "node" for the shipped one): exit 1 only
                          on an unexpected failure or an unexpected pass
   --update-expectations  rewrite the --expectations file from this run
@@ -136,6 +128,10 @@ export async function main(
     const { timelineCommand } = await import('./commands/timeline.ts');
     return timelineCommand(argv.slice(1), io);
   }
+  if (argv[0] === 'images') {
+    const { imagesCommand } = await import('./commands/images.ts');
+    return imagesCommand(argv.slice(1), io);
+  }
   if (argv[0] === 'toxiproxy') {
     const { toxiproxyCommand } = await import('./commands/toxiproxy.ts');
     return toxiproxyCommand(argv.slice(1), io);
@@ -168,61 +164,52 @@ async function check(
   subjectSpec: string,
   io: Io,
 ): Promise<number> {
-  const concurrency = parseConcurrency(values.concurrency);
-  if (values['update-expectations'] && values.expectations === undefined)
-    throw new UsageError('--update-expectations needs --expectations <file>');
-  const toxiproxyUrl =
-    values['toxiproxy-url'] === undefined ? undefined : checkToxiproxyUrl(values['toxiproxy-url']);
-
-  const lane = laneOptions(values);
-  const prepared = await prepareCheck({
+  const toxiproxy = values.toxiproxy;
+  if (toxiproxy !== undefined && toxiproxy !== 'embedded' && toxiproxy !== 'container')
+    throw new UsageError(`--toxiproxy takes embedded or container (got ${toxiproxy})`);
+  // The run itself is the API's (harness/api); this layer parses and renders.
+  const prepared = await prepareRun(subjectSpec, {
     protocol: parseProtocol(values.protocol),
-    subjectSpec,
     runtime: values.runtime,
     only: values.only,
-    out: values.out,
+    ...(values.out === undefined ? {} : { out: values.out }),
     trace: values.trace,
-    concurrency,
+    concurrency: parseConcurrency(values.concurrency),
+    ...(values.expectations === undefined ? {} : { expectations: values.expectations }),
+    updateExpectations: values['update-expectations'],
+    ...(values['toxiproxy-url'] === undefined ? {} : { toxiproxyUrl: values['toxiproxy-url'] }),
+    containers: values.containers,
+    ...(toxiproxy === undefined ? {} : { toxiproxy }),
+    ...(values['toxiproxy-image'] === undefined ? {} : { toxiproxyImage: values['toxiproxy-image'] }),
     io,
-    ...(toxiproxyUrl === undefined ? {} : { toxiproxyUrl }),
-    ...lane,
   });
   // Everything that can be a usage error is checked before the run.
   const targets = resolveTargets(values.reporter, {
     outDir: prepared.outDir,
     defaultFiles: CHECK_FILES,
     whenNone: ['terminal'],
+    github: true,
   });
-  const expectationsFile =
-    values.expectations === undefined ? null : resolveExpectationsFile(values.expectations);
-  const expectations = expectationsFile
-    ? readExpectationsFor(expectationsFile, values['update-expectations'])
-    : null;
 
-  const { report, file } = await executeCheck(prepared);
+  const { report, file, exitCode, expectations, unexpected } = await prepared.execute();
 
   // Every output is rendered from the report just written; stdout belongs to a `-` reporter if any.
   const chatter = stdoutTaken(targets) ? io.err : io.out;
   emitOutputs(
-    targets,
+    targets.filter((t) => t.name !== 'github'),
     (t) =>
       t.name === 'terminal' && t.to === 'stdout'
         ? renderTerminal(report, io.out.isTTY ? painter(io.out) : undefined)
         : reporters[t.name].render(report),
     { canonical: file, written: [`report: ${file}`], out: io.out, err: io.err },
   );
+  if (targets.some((t) => t.name === 'github')) emitGithub(report, unexpected, { out: io.out });
   if (report.fatal) io.err.write(`agent-conformance: ${report.fatal.message}\n`);
-  if (report.incomplete) {
-    // An interrupted run gates nothing and updates no expectation file.
-    io.err.write(`agent-conformance: ${interruptedLine(report, file)}\n`);
-    return exitCodeFor(report);
+  // An interrupted run gates nothing and updates no expectation file.
+  if (report.incomplete) io.err.write(`agent-conformance: ${interruptedLine(report, file)}\n`);
+  if (expectations) {
+    if (expectations.lines.length) chatter.write(`${expectations.lines.join('\n')}\n`);
+    for (const w of expectations.warnings) io.err.write(`agent-conformance: ${w}\n`);
   }
-
-  if (!expectationsFile || !expectations) return exitCodeFor(report);
-  const outcome = values['update-expectations']
-    ? updateExpectationsFile(report, expectations, expectationsFile)
-    : checkExpectations(report, expectations, expectationsFile);
-  if (outcome.lines.length) chatter.write(`${outcome.lines.join('\n')}\n`);
-  for (const w of outcome.warnings) io.err.write(`agent-conformance: ${w}\n`);
-  return outcome.code;
+  return exitCode;
 }

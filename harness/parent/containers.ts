@@ -38,9 +38,12 @@ function testcontainersVersion(): string {
 export async function prepareLane(req: LaneRequest): Promise<ContainerLane> {
   const fx = await import('../../fixtures/containers/index.ts');
   const { docker, imageExists } = await import('../../fixtures/containers/docker.ts');
+  const { explain } = await import('../../fixtures/containers/diagnose.ts');
   const avail = await fx.dockerAvailable();
   const flag = req.servers ? '--containers' : '--toxiproxy container';
-  if (!avail.ok) throw new SetupError(`${flag} needs a Docker engine: ${avail.reason}`, 'ERR_NO_DOCKER');
+  // One line: what broke (read from all of Docker's output, not its first line) and what fixes it.
+  if (!avail.ok)
+    throw new SetupError(`${flag} needs a Docker engine: ${explain(avail.reason)}`, 'ERR_NO_DOCKER');
   const backend = `docker ${avail.engine} via testcontainers ${testcontainersVersion()}`;
   const build = async (kind: ServerKind | 'toxiproxy'): Promise<string> => {
     try {
@@ -50,7 +53,7 @@ export async function prepareLane(req: LaneRequest): Promise<ContainerLane> {
       );
       return img.tag;
     } catch (err) {
-      throw new SetupError(`the ${kind} image did not build: ${firstLine(err)}`, 'ERR_CONTAINER_IMAGE');
+      throw new SetupError(`the ${kind} image did not build: ${explain(err)}`, 'ERR_CONTAINER_IMAGE');
     }
   };
 

@@ -22,6 +22,7 @@ import type { Report } from './report/types.ts';
 import { buildReport } from './results.ts';
 import { runPlan } from './run.ts';
 import { resolveRuntime } from './runtime/index.ts';
+import { needsTypeScript } from './runtime/node.ts';
 import type { RuntimeLauncher } from './runtime/types.ts';
 import { type ResolvedSubject, resolveSubject } from './subjects.ts';
 
@@ -113,6 +114,7 @@ export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck
   const plan = await makePlan(options.only);
   const launcher = await resolveRuntime(options.runtime, {
     onInstall: (msg) => options.io.err.write(`${msg}\n`),
+    typescript: needsTypeScript(subject.module),
   });
   const outDir = resolve(
     options.out ??

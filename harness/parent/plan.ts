@@ -5,12 +5,13 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { areaOf, type CaseSpec, DEFAULT_BUDGET_MS } from '../shared/case-spec.ts';
 import { LIST_ENV, selected } from '../shared/config.ts';
+import { CODE_ROOT, EXT } from '../shared/paths.ts';
 import { UsageError } from './errors.ts';
 
-export const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
+export const SUITES_DIR = join(CODE_ROOT, 'suites');
 
 export interface PlannedCase extends CaseSpec {
   area: string;
@@ -24,7 +25,7 @@ export interface Plan {
 
 export function suiteFiles(): string[] {
   return readdirSync(SUITES_DIR)
-    .filter((f) => f.endsWith('.test.ts'))
+    .filter((f) => f.endsWith(`.test${EXT}`))
     .sort()
     .map((f) => join(SUITES_DIR, f));
 }

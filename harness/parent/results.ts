@@ -1,5 +1,7 @@
 /** Joins the plan (what each case is) with the verdicts (how it went) into the canonical report. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../shared/paths.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
 import type { PlannedCase } from './plan.ts';
 import {
@@ -10,7 +12,7 @@ import {
   summarize,
 } from './report/types.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
 };

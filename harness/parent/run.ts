@@ -1,13 +1,13 @@
 /**
  * Runs the planned suite files in ONE suite process (harness/suite/main.ts, forked with the tsx
- * loader), whose node:test runs the selected cases up to `--concurrency` at a time, and gathers one
+ * loader in a clone; the package's built main.js needs none), whose node:test runs the selected cases up to `--concurrency` at a time, and gathers one
  * verdict per case from its messages. A case that produced none (node:test's backstop fired, its
  * file failed to load, the suite process died) still gets a verdict here.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { RUN_ENV, type RunConfig } from '../shared/config.ts';
 import type { ContainerStarted } from '../shared/containers.ts';
+import { codeFile, FROM_SOURCES } from '../shared/paths.ts';
 import type { SuiteMessage } from '../shared/suite-messages.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
 import { removeContainersOf } from './containers.ts';
@@ -21,8 +21,7 @@ export interface RunOutcome {
   unfinished: string[] | null;
 }
 
-const TSX_LOADER = import.meta.resolve('tsx');
-const SUITE_MAIN = fileURLToPath(new URL('../suite/main.ts', import.meta.url));
+const SUITE_MAIN = codeFile('harness/suite/main');
 const STDERR_TAIL = 2000;
 const FINISH_GRACE_MS = 1000;
 /** After an abort, how long the suite process and the subject host get to end before SIGKILL. */
@@ -68,7 +67,7 @@ export async function runPlan(
   // Its own process group (the subject host it starts joins it), so that an abort stops them all,
   // and a Ctrl-C at the terminal reaches only the CLI, which decides.
   const child = fork(SUITE_MAIN, plan.files, {
-    execArgv: ['--import', TSX_LOADER],
+    execArgv: FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [],
     env,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     detached: process.platform !== 'win32',

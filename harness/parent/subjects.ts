@@ -7,15 +7,15 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { codeFile } from '../shared/paths.ts';
 import { UsageError } from './errors.ts';
 
 export const BUILTIN_SUBJECTS: Record<string, string> = {
-  node: fileURLToPath(new URL('../subject/builtins/node.ts', import.meta.url)),
-  agentkeepalive: fileURLToPath(new URL('../subject/builtins/agentkeepalive.ts', import.meta.url)),
-  undici: fileURLToPath(new URL('../subject/builtins/undici.ts', import.meta.url)),
-  'proxy-agents': fileURLToPath(new URL('../subject/builtins/proxy-agents.ts', import.meta.url)),
-  hpagent: fileURLToPath(new URL('../subject/builtins/hpagent.ts', import.meta.url)),
+  node: codeFile('harness/subject/builtins/node'),
+  agentkeepalive: codeFile('harness/subject/builtins/agentkeepalive'),
+  undici: codeFile('harness/subject/builtins/undici'),
+  'proxy-agents': codeFile('harness/subject/builtins/proxy-agents'),
+  hpagent: codeFile('harness/subject/builtins/hpagent'),
 };
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { codeFile } from './paths.ts';
 import {
   type Command,
   type EventMessage,
@@ -19,7 +19,7 @@ import {
   type WireError,
 } from './protocol.ts';
 
-export const HOST_FILE = fileURLToPath(new URL('../subject/host.ts', import.meta.url));
+export const HOST_FILE = codeFile('harness/subject/host');
 
 /** How to start a program under a runtime (see harness/runtime). */
 export interface Launcher {

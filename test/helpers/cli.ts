@@ -28,7 +28,7 @@ export function runCli(
     out?: string | false;
     cwd?: string;
     timeoutMs?: number;
-    env?: Record<string, string>;
+    env?: NodeJS.ProcessEnv;
     /** Run under this limit on open files (`ulimit -n`, soft and hard; POSIX shells). */
     openFiles?: number;
   } = {},

@@ -117,7 +117,7 @@ describe('--reporter', { concurrency: 1 }, () => {
   const bad: [string[], RegExp][] = [
     [
       ['--reporter', 'xml'],
-      /unknown reporter "xml" in --reporter; use one of terminal, json, html, markdown, junit/,
+      /unknown reporter "xml" in --reporter; use one of terminal, json, html, markdown, junit, github/,
     ],
     [['--reporter', 'html:-'], /html cannot go to stdout/],
     [['--reporter', 'json:-', '--reporter', 'markdown:-'], /only one reporter can write to stdout/],

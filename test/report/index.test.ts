@@ -24,7 +24,10 @@ test('parseReporterFlag: an unknown name is a one-line ERR_USAGE naming the choi
       (e: Error & { code?: string }) => {
         assert.equal(e.code, 'ERR_USAGE');
         assert.doesNotMatch(e.message, /\n/);
-        assert.match(e.message, /unknown reporter .* use one of terminal, json, html, markdown, junit/);
+        assert.match(
+          e.message,
+          /unknown reporter .* use one of terminal, json, html, markdown, junit, github/,
+        );
         return true;
       },
       bad,

@@ -9,7 +9,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../shared/paths.ts';
 import { UsageError } from '../errors.ts';
 import {
   compareToExpectations,
@@ -23,7 +23,7 @@ import type { Report } from '../report/types.ts';
 import { exitCodeFor } from '../results.ts';
 
 /** The expectation files shipped with the package (`--expectations node`). */
-export const SHIPPED_DIR = fileURLToPath(new URL('../../../expectations/', import.meta.url));
+export const SHIPPED_DIR = join(PACKAGE_ROOT, 'expectations');
 
 export interface ExpectationsFile {
   /** Absolute path. */

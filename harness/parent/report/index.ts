@@ -4,14 +4,22 @@
  * no path is given, as the CLI decides) is the caller's job.
  */
 import { UsageError } from '../errors.ts';
+import { renderGithub, unexpectedResults } from './github.ts';
 import { renderHtml } from './html.ts';
 import { renderJUnit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import { plain, renderTerminal } from './terminal.ts';
 import type { Report } from './types.ts';
 
-export type ReporterName = 'terminal' | 'json' | 'html' | 'markdown' | 'junit';
-export const REPORTER_NAMES: readonly ReporterName[] = ['terminal', 'json', 'html', 'markdown', 'junit'];
+export type ReporterName = 'terminal' | 'json' | 'html' | 'markdown' | 'junit' | 'github';
+export const REPORTER_NAMES: readonly ReporterName[] = [
+  'terminal',
+  'json',
+  'html',
+  'markdown',
+  'junit',
+  'github',
+];
 
 export interface Reporter {
   /** The file name used when the reporter is written to the output directory without a path. */
@@ -25,6 +33,9 @@ export const reporters: Record<ReporterName, Reporter> = {
   html: { defaultFile: 'report.html', render: renderHtml },
   markdown: { defaultFile: 'report.md', render: (report) => renderMarkdown(report) },
   junit: { defaultFile: 'junit.xml', render: renderJUnit },
+  // Always stdout, beside the terminal reporter; the CLI passes what the expectation file found
+  // unexpected (./github.ts).
+  github: { defaultFile: '', render: (report) => renderGithub(report, unexpectedResults(report)) },
 };
 
 export function isReporterName(name: string): name is ReporterName {

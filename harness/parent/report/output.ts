@@ -22,10 +22,12 @@ export interface TargetOptions {
   whenNone: ReporterName[];
   /** Names the command in errors (`compare`). */
   command?: string;
+  /** The command has the `github` reporter (workflow commands on stdout, beside the terminal's). */
+  github?: boolean;
   cwd?: string;
 }
 
-/** Reporters whose output can go to stdout with `-`: text a pipe or a CI step can use. */
+/** Reporters whose output can go to stdout with `-`: text a pipe or a CI step can use (and github). */
 const STDOUT_OK: ReadonlySet<ReporterName> = new Set(['terminal', 'json', 'markdown', 'junit']);
 
 export function resolveTargets(flags: readonly string[], options: TargetOptions): OutputTarget[] {
@@ -35,6 +37,11 @@ export function resolveTargets(flags: readonly string[], options: TargetOptions)
     : options.whenNone.map((name) => ({ name, path: null }));
   const targets = parsed.map((flag): OutputTarget => {
     const { name, path } = flag;
+    if (name === 'github' && options.github) {
+      if (path !== null)
+        throw new UsageError('--reporter github writes workflow commands to stdout: give no path');
+      return { name, to: 'stdout' };
+    }
     if (name !== 'terminal' && options.defaultFiles[name] === undefined) {
       const has = ['terminal', ...Object.keys(options.defaultFiles)].join(', ');
       throw new UsageError(`${options.command ?? 'this command'} has no ${name} reporter; use one of ${has}`);
@@ -48,7 +55,7 @@ export function resolveTargets(flags: readonly string[], options: TargetOptions)
       path === null ? resolve(options.outDir, options.defaultFiles[name] ?? '') : resolve(cwd, path);
     return { name, to: 'file', path: file };
   });
-  const toStdout = targets.filter((t) => t.to === 'stdout').map((t) => t.name);
+  const toStdout = targets.filter((t) => t.to === 'stdout' && t.name !== 'github').map((t) => t.name);
   if (toStdout.length > 1) {
     throw new UsageError(
       `only one reporter can write to stdout (got ${toStdout.join(', ')}); give the others a file path`,
@@ -59,7 +66,7 @@ export function resolveTargets(flags: readonly string[], options: TargetOptions)
 
 /** Whether a reporter other than the terminal one owns stdout (then the chatter goes to stderr). */
 export function stdoutTaken(targets: readonly OutputTarget[]): boolean {
-  return targets.some((t) => t.to === 'stdout' && t.name !== 'terminal');
+  return targets.some((t) => t.to === 'stdout' && t.name !== 'terminal' && t.name !== 'github');
 }
 
 export function writeOutputFile(path: string, text: string): void {

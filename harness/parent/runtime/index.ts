@@ -74,7 +74,7 @@ async function resolveExecutable(spec: string, opts: ResolveOptions): Promise<Ru
       `cannot tell which runtime ${file} is (--version printed "${line.slice(0, 80)}"): give a node, bun or deno executable`,
     );
   }
-  if (kind.name === 'node') return nodeLauncher(file, kind.version);
+  if (kind.name === 'node') return nodeLauncher(file, kind.version, opts.typescript ?? true);
   if (kind.name === 'bun') return bunLauncher(file, kind.version);
   return denoLauncher(file, kind.version, opts);
 }

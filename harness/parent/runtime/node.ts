@@ -1,12 +1,14 @@
 /**
  * Node: the harness's own binary (`node`), a line from the npm registry (`node@22`, `node@22.23.3`,
- * package `node-<os>-<arch>`), or a given executable. TypeScript goes through tsx's loader
- * (`--import <file URL>`), not Node's type stripping: a user's module may use enums, parameter
+ * package `node-<os>-<arch>`), or a given executable. The host is JavaScript in the installed package;
+ * a TypeScript subject (and the sources, in a clone) goes through tsx's loader (`--import <file URL>`),
+ * not Node's type stripping: a user's module may use enums, parameter
  * properties or namespaces, and may live under node_modules, where Node refuses to strip types.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
+import { FROM_SOURCES } from '../../shared/paths.ts';
 import { installError, UsageError } from '../errors.ts';
 import { installRuntime } from './install.ts';
 import type { ResolveOptions, RuntimeLauncher } from './types.ts';
@@ -23,18 +25,23 @@ export function tsxLoaderUrl(): string {
   return tsxLoader;
 }
 
-export function nodeLauncher(executable: string, version: string): RuntimeLauncher {
+/** Whether the subject host needs tsx: a TypeScript subject module, or the harness run from its sources. */
+export function needsTypeScript(module: string): boolean {
+  return FROM_SOURCES || /\.[cm]?ts$/.test(module);
+}
+
+export function nodeLauncher(executable: string, version: string, typescript = true): RuntimeLauncher {
   if (!versionAtLeast(version, NODE_MIN_VERSION)) {
     throw new UsageError(
       `node ${version} (${executable}) is too old to run TypeScript through tsx: use Node ${NODE_MIN_VERSION} or newer`,
     );
   }
-  const loader = tsxLoaderUrl();
+  const loader = typescript ? ['--import', tsxLoaderUrl()] : [];
   return {
     name: 'node',
     version,
     executable,
-    argsFor: (file, args = []) => ['--import', loader, file, ...args],
+    argsFor: (file, args = []) => [...loader, file, ...args],
   };
 }
 
@@ -54,7 +61,8 @@ export async function resolveNode(
   version: string | null,
   opts: ResolveOptions = {},
 ): Promise<RuntimeLauncher> {
-  if (version === null) return nodeLauncher(process.execPath, process.versions.node);
+  const ts = opts.typescript ?? true;
+  if (version === null) return nodeLauncher(process.execPath, process.versions.node, ts);
   const { executable, versionLine } = await installRuntime({
     pkg: nodePackage(),
     version,
@@ -68,5 +76,5 @@ export async function resolveNode(
   const parsed = parseVersionOutput(versionLine);
   if (parsed?.name !== 'node')
     throw installError(`${executable} does not look like node (--version: ${versionLine})`);
-  return nodeLauncher(executable, parsed.version);
+  return nodeLauncher(executable, parsed.version, ts);
 }

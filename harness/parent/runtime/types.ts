@@ -16,4 +16,6 @@ export interface ResolveOptions {
   cacheDir?: string;
   /** Progress lines while a runtime is installed (one line each, for stderr). */
   onInstall?: (msg: string) => void;
+  /** Node: start programs with tsx's loader (a TypeScript subject; default true). */
+  typescript?: boolean;
 }
