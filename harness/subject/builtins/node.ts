@@ -14,6 +14,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
+import { documentedAgentOptions } from './node-release.ts';
+
+/**
+ * What this release of the runtime documents decides the options whose cases run: `defaultPort`
+ * and `protocol` (Node ≥ 24.5.0 / 22.21.0) and `agentKeepAliveTimeoutBuffer` (≥ 24.7.0 / 22.20.0).
+ * A documented option is never excused: if the agent ignores it, its cases fail.
+ */
+export const capabilities = documentedAgentOptions();
 
 export function createAgent(options?: http.AgentOptions): http.Agent {
   return new http.Agent(options);
