@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 
 export const seeded = {
-  catches: ['keepAlive/hint-lowers-free-timeout', 'keepAlive/hint-buffer'],
+  catches: ['keepAlive/hint-lowers-free-timeout', 'keepAlive/hint-buffer', 'servers/httpd-hint-expiry'],
   rule: 'the Keep-Alive hint minus the default buffer of 1000 ms is a pooled socket’s timeout',
 };
 
