@@ -31,9 +31,9 @@ import {
 } from './wire.ts';
 
 /** The agent timeout of the timed fault cases: long enough that twice it is outside its window (wire.ts timerWindow). */
-const AGENT_TIMEOUT_MS = 300;
+const AGENT_TIMEOUT_MS = 400;
 /** active-timeout: the responses are held back past twice AGENT_TIMEOUT_MS, so a late 'timeout' still comes first. */
-const LATENCY_MS = 800;
+const LATENCY_MS = 1000;
 /** slow-close: how long the toxic holds the server's close back (the wrong moment to free the queue). */
 const SLOW_CLOSE_MS = 600;
 
@@ -301,7 +301,7 @@ defineCase(
     );
     for (const r of requests) {
       // the caller's part, as the docs ask: destroy the request on 'timeout'
-      await ctx.waitFor(`${r.id} to get a socket and time out`, () => r.timeouts.length > 0, 1000);
+      await ctx.waitFor(`${r.id} to get a socket and time out`, () => r.timeouts.length > 0, 2000);
       await r.act('destroy');
       await r.done(1000);
     }

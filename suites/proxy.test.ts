@@ -543,14 +543,14 @@ defineCase(
     level: 'should',
     doc: DOCS.requestTimeoutOption,
     requires: ['proxy', 'perRequestTimeout'],
-    expected: `a proxy that accepts and never answers, request \`timeout: 300\`: \`'timeout'\` on the request 300 ms after it was issued (within [${timerWindow(300).join(', ')}]: twice the timeout is out), the origin untouched`,
+    expected: `a proxy that accepts and never answers, request \`timeout: 400\`: \`'timeout'\` on the request 400 ms after it was issued (within [${timerWindow(400).join(', ')}]: twice the timeout is out), the origin untouched`,
   },
   async (ctx) => {
     const origin = await ctx.origin();
     const proxy = await ctx.forwardProxy({ silent: true });
     const agent = await ctx.proxyAgent({ proxy: proxy.url });
     const issued = ctx.now();
-    const r = await agent.request({ origin, path: '/x', timeout: 300 });
+    const r = await agent.request({ origin, path: '/x', timeout: 400 });
     await ctx.waitFor("the request's 'timeout'", () => r.timeouts.length > 0 || r.settled, 1500);
     const at = r.timeouts[0];
     // from the moment the request was issued: its socket (and timer) cannot start earlier
@@ -562,7 +562,7 @@ defineCase(
     );
     await r.act('destroy');
     assert.ok(at !== undefined, "the request emitted 'timeout'");
-    withinTimer(at - from, 300, "'timeout' after the request was issued");
+    withinTimer(at - from, 400, "'timeout' after the request was issued");
     assert.equal(origin.connections.length, 0, 'the origin is never contacted');
   },
 );

@@ -8,14 +8,14 @@ import { defineCase } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
 
 /**
- * The agent timeouts the timed cases use. Each is at least 300 ms, so that the window around it
- * (wire.ts timerWindow: up to 1.5 × the value + 100 ms) ends before twice the value.
+ * The agent timeouts the timed cases use. Each is 400 ms, so that the window around it (wire.ts
+ * timerWindow: up to 1.5 × the value + 150 ms = 750 ms) ends before twice the value.
  */
-const CREATION_MS = 300;
-/** The origin's answer in active-not-destroyed comes after the window of CREATION_MS (550 ms) and after twice it. */
-const SLOW_ANSWER_MS = 800;
-const FREE_MS = 300;
-const PER_REQUEST_MS = 300;
+const CREATION_MS = 400;
+/** The origin's answer in active-not-destroyed comes after the window of CREATION_MS (750 ms) and after twice it. */
+const SLOW_ANSWER_MS = 1000;
+const FREE_MS = 400;
+const PER_REQUEST_MS = 400;
 
 /**
  * The idle timeouts agents commonly arm without being asked: undici's keepAliveTimeout and

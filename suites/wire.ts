@@ -80,14 +80,17 @@ export const RELEASE_CLOSE_MS = 250;
  */
 export const TIMER_EARLY_MS = 25;
 
-/** How late a timer may be seen to fire beyond the midpoint to the nearest wrong value (a loaded machine). */
-export const TIMER_LATE_MS = 100;
+/**
+ * How late a timer may be seen to fire beyond the midpoint to the nearest wrong value: a loaded
+ * machine (two cores shared by several test runs have shown 250 ms and more).
+ */
+export const TIMER_LATE_MS = 150;
 
 /**
  * The window `[lo, hi]` in which a timer of `nominal` ms is seen to fire, placed between the right
  * value and the nearest wrong one (`wrong`: twice the value unless the case names a nearer one, such
  * as a hint less a 500 ms buffer): `lo` is the value less TIMER_EARLY_MS, `hi` the midpoint plus
- * TIMER_LATE_MS (for ×2 that is 1.5 × nominal + 100 ms). A window that would take in the wrong value
+ * TIMER_LATE_MS (for ×2 that is 1.5 × nominal + 150 ms). A window that would take in the wrong value
  * (it is seen no earlier than `wrong − TIMER_EARLY_MS`) is a mistake in the case, and throws: pick a
  * longer nominal value.
  */
