@@ -3,8 +3,16 @@
  * history of `new Agent([options])`), never from a probe of the agent.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { documentedAgentOptions, documentedIn } from '../harness/subject/builtins/node-release.ts';
+import {
+  documentedAgentOptions,
+  documentedIn,
+  proxyEnvDocumented,
+} from '../harness/subject/builtins/node-release.ts';
+import { runCli, statuses } from './helpers/cli.ts';
 
 test('documentedIn reads Node YAML history: first release per line, later major lines included', () => {
   const lines = ['24.5.0', '22.21.0'];
@@ -38,4 +46,29 @@ test('Node 20 and 24.4.1 document none of the three options; 22.20 only the buff
     protocol: true,
     agentKeepAliveTimeoutBuffer: true,
   });
+});
+
+test('proxyEnv: documented from 24.5.0 / 22.21.0', () => {
+  assert.deepEqual(
+    ['20.20.2', '22.20.0', '22.21.0', '24.4.1', '24.5.0', '26.3.0'].map((v) => proxyEnvDocumented(v)),
+    [false, false, true, false, true, true],
+  );
+});
+
+test('a module exporting proxyCapabilities = null makes no proxy agents: the proxy cases are unsupported', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acp-null-proxy-'));
+  const file = join(dir, 'null-proxy.mjs');
+  writeFileSync(
+    file,
+    [
+      "import http from 'node:http';",
+      'export const createAgent = (o) => new http.Agent(o);',
+      'export const createProxyAgent = ({ agentOptions }) => new http.Agent(agentOptions);',
+      'export const proxyCapabilities = null;',
+    ].join('\n'),
+  );
+  const r = await runCli([file, '--only', 'proxy/http-through-proxy', '--out', join(dir, 'out')]);
+  assert.ok(r.report, r.stderr);
+  assert.equal(r.report.subject.capabilities.proxy, false);
+  assert.deepEqual(statuses(r.report), { 'proxy/http-through-proxy': 'unsupported' });
 });

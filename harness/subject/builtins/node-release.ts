@@ -46,6 +46,14 @@ export function documentedIn(version: string, lines: readonly string[]): boolean
   return same !== undefined && atLeast(v, same);
 }
 
+/** `proxyEnv` ("Add support for `proxyEnv`.", nodejs/node#58980): Node's own proxy support. */
+const PROXY_ENV_ADDED_IN = ['24.5.0', '22.21.0'];
+
+/** Whether the release documents the `proxyEnv` agent option. */
+export function proxyEnvDocumented(version: string = process.versions.node): boolean {
+  return documentedIn(version, PROXY_ENV_ADDED_IN);
+}
+
 /** The capabilities of the runtime's http.Agent that depend on the release: false = not documented. */
 export function documentedAgentOptions(version: string = process.versions.node): Record<string, boolean> {
   return Object.fromEntries(
