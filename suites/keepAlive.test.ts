@@ -24,8 +24,22 @@ import {
   RELEASE_CLOSE_MS,
   released,
   requestAt,
+  timerWindow,
   within,
+  withinTimer,
 } from './wire.ts';
+
+/** A Keep-Alive hint less the default 1000 ms buffer; with a 500 ms buffer it would be 500 ms longer. */
+const HINT_2S_MS = 2000 - 1000;
+const HINT_2S_BUFFER_500_MS = 2000 - 500;
+/**
+ * hint-buffer: `timeout=2` less a 1600 ms buffer leaves 400 ms. A buffer off by a few hundred ms
+ * moves the close as much (a buffer 400 ms shorter → 800 ms; a fixed 500 → 1500 ms; the default
+ * 1000 → 1000 ms), so the window ends before 800 ms.
+ */
+const BUFFER_MS = 1600;
+const HINT_LESS_BUFFER_MS = 2000 - BUFFER_MS;
+const BUFFER_OFF_MS = 400;
 
 defineCase(
   {
@@ -444,8 +458,7 @@ defineCase(
     title: "`Keep-Alive: timeout=N` minus the buffer shortens a pooled socket's life",
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
-    expected:
-      'agent timeout 5000, response `Keep-Alive: timeout=2`, default buffer 1000: the client closes the pooled connection 1000 ms after the response (within [950, 1350] ms; a 500 ms buffer would give 1500)',
+    expected: `agent timeout 5000, response \`Keep-Alive: timeout=2\`, default buffer 1000: the client closes the pooled connection ${HINT_2S_MS} ms after the response (within [${timerWindow(HINT_2S_MS, HINT_2S_BUFFER_500_MS).join(', ')}] ms; a 500 ms buffer would give ${HINT_2S_BUFFER_500_MS})`,
   },
   async (ctx) => {
     const origin = await ctx.origin();
@@ -455,8 +468,8 @@ defineCase(
     const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
     ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
-    // 2000 − 1000 from the release; +350 ms absorbs a loaded machine, and stays below 2000 − 500
-    within(idle, 950, 1350, 'idle time before the close');
+    // 2000 − 1000 from the release; the window ends before 2000 − 500
+    withinTimer(idle, HINT_2S_MS, 'idle time before the close', HINT_2S_BUFFER_500_MS);
   },
 );
 
@@ -466,18 +479,17 @@ defineCase(
     title: "a longer Keep-Alive hint does not extend the agent's shorter timeout",
     level: 'should',
     doc: DOCS.freeSocketsTimeout,
-    expected:
-      'agent timeout 300, response `Keep-Alive: timeout=2` (2000 − 1000 = 1000 ms): the client closes the pooled connection ≈300 ms after the response',
+    expected: `agent timeout 400, response \`Keep-Alive: timeout=2\` (2000 − 1000 = 1000 ms): the client closes the pooled connection 400 ms after the response (within [${timerWindow(400).join(', ')}]: twice the timeout, or the hint's 1000 ms, is out)`,
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const agent = await ctx.agent({ keepAlive: true, timeout: 300 });
+    const agent = await ctx.agent({ keepAlive: true, timeout: 400 });
     const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
     const conn = await closed(ctx, connectionOf(ctx, r), 1500);
     const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
     ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
-    within(idle, 250, 800, 'idle time before the close');
+    withinTimer(idle, 400, 'idle time before the close');
   },
 );
 
@@ -515,18 +527,17 @@ defineCase(
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
     requires: ['agentKeepAliveTimeoutBuffer'],
-    expected:
-      'agent timeout 5000, buffer 600, response `Keep-Alive: timeout=1`: the socket is pooled and the client closes it ≈400 ms after the response',
+    expected: `agent timeout 5000, buffer ${BUFFER_MS}, response \`Keep-Alive: timeout=2\`: the socket is pooled and the client closes it ${HINT_LESS_BUFFER_MS} ms after the response (within [${timerWindow(HINT_LESS_BUFFER_MS, HINT_LESS_BUFFER_MS + BUFFER_OFF_MS).join(', ')}]: a buffer ${BUFFER_OFF_MS} ms shorter, the default 1000 or a fixed 500 is out)`,
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const agent = await ctx.agent({ keepAlive: true, timeout: 5000, agentKeepAliveTimeoutBuffer: 600 });
-    const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 1 } })).completed();
-    const conn = await closed(ctx, connectionOf(ctx, r), 1500);
+    const agent = await ctx.agent({ keepAlive: true, timeout: 5000, agentKeepAliveTimeoutBuffer: BUFFER_MS });
+    const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
+    const conn = await closed(ctx, connectionOf(ctx, r), 2500);
     const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
     ctx.observe(`connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
-    within(idle, 330, 1000, 'idle time before the close');
+    withinTimer(idle, HINT_LESS_BUFFER_MS, 'idle time before the close', HINT_LESS_BUFFER_MS + BUFFER_OFF_MS);
   },
 );
 
@@ -536,8 +547,7 @@ defineCase(
     title: 'only a Keep-Alive header that starts with `timeout=N` is taken as a hint (as Node parses it)',
     level: 'should',
     doc: DOCS.keepAliveTimeoutBufferOption,
-    expected:
-      'agent timeout 5000, three origins answer `timeout=1, max=5`, `max=5, timeout=1` and `Timeout=1`: the first connection is closed right after its response; the other two stay pooled (300 ms) and carry the next request',
+    expected: `agent timeout 5000, three origins answer \`timeout=1, max=5\`, \`max=5, timeout=1\` and \`Timeout=1\`: the first connection is closed right after its response (within ${RELEASE_CLOSE_MS} ms); the other two stay pooled (300 ms) and carry the next request`,
   },
   async (ctx) => {
     const variants = ['timeout=1, max=5', 'max=5, timeout=1', 'Timeout=1'];
@@ -570,7 +580,7 @@ defineCase(
       'client',
       `"${variants[0]}" is a hint of 1 s: the client closes the connection`,
     );
-    within(after, 0, 600, `close after the "${variants[0]}" response`);
+    within(after, 0, RELEASE_CLOSE_MS, `close after the "${variants[0]}" response`);
     variants.slice(1).forEach((v, i) => {
       assert.ok(stillOpen[i], `"${v}" was taken as a hint: the pooled connection was closed`);
       assert.equal(nths[i], 2, `"${v}": the next request reuses the pooled connection`);

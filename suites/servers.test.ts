@@ -174,6 +174,12 @@ for (const kind of ['nginx', 'haproxy'] as const) {
   );
 }
 
+/**
+ * httpd-hint-expiry probes between the right expiry (2000 − 1000 ms) and the nearest wrong one (a
+ * 500 ms buffer: 1500 ms), halfway: 250 ms of lateness either way.
+ */
+const HINT_PROBE_MS = 1250;
+
 defineCase(
   {
     id: 'servers/httpd-hint-expiry',
@@ -181,8 +187,7 @@ defineCase(
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
     requires: ['agentKeepAliveTimeoutBuffer'],
-    expected:
-      'Keep-Alive: timeout=2, agent timeout 5000 and agentKeepAliveTimeoutBuffer 1000: a request 300 ms after a response reuses its connection; one 1500 ms after (past 2000 − 1000, before the server closes at 2000) goes on a new connection',
+    expected: `Keep-Alive: timeout=2, agent timeout 5000 and agentKeepAliveTimeoutBuffer 1000: a request 300 ms after a response reuses its connection; one ${HINT_PROBE_MS} ms after (past 2000 − 1000, before 2000 − 500, where a 500 ms buffer would expire it, and before the server closes at 2000) goes on a new connection`,
     budgetMs: 12_000,
   },
   async (ctx) => {
@@ -194,15 +199,19 @@ defineCase(
     await ctx.observeFor(300);
     const b = await get(agent, server, 'b');
     await pooled(ctx, agent, 2);
-    await until(ctx, b.ended?.t ?? ctx.now(), 1500);
+    await until(ctx, b.ended?.t ?? ctx.now(), HINT_PROBE_MS);
     await get(agent, server, 'c');
     const [ea, eb, ec] = [await server.entry('a'), await server.entry('b'), await server.entry('c')];
     ctx.observe(
-      `${server.version} Keep-Alive: ${header(b, 'keep-alive')}; ${fmt(ea)} ${fmt(eb)} then 1500 ms idle, ${fmt(ec)}`,
+      `${server.version} Keep-Alive: ${header(b, 'keep-alive')}; ${fmt(ea)} ${fmt(eb)} then ${HINT_PROBE_MS} ms idle, ${fmt(ec)}`,
     );
     assert.match(header(b, 'keep-alive'), /timeout=2\b/, 'the server announced timeout=2');
     assert.equal(eb.clientPort, ea.clientPort, 'after 300 ms idle the socket is reused');
-    assert.notEqual(ec.clientPort, ea.clientPort, 'after 1500 ms idle (expired at 1000) a new connection');
+    assert.notEqual(
+      ec.clientPort,
+      ea.clientPort,
+      `after ${HINT_PROBE_MS} ms idle (expired at 1000) a new connection`,
+    );
     assert.equal(ec.request, 1, 'the last request is the 1st on its connection');
   },
 );

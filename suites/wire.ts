@@ -88,9 +88,45 @@ export function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Pr
 
 /**
  * How long after its response a socket the agent does not keep may take to be closed by the client.
- * Node destroys it in the same tick as the release; the bound only absorbs a loaded machine.
+ * Node destroys it in the same tick as the release; the bound only absorbs a loaded machine, and
+ * stays below the nearest wrong value: a buffer of 500 ms, or a sweep a few hundred ms later.
  */
 export const RELEASE_CLOSE_MS = 250;
+
+/**
+ * How early a timer may be seen to fire. Timers never fire early, but both ends of a measured
+ * interval are stamped in the suite process when the news arrives (an origin's accept, a host's
+ * event), so the start can be stamped a little late: a few ms, more on a busy machine.
+ */
+export const TIMER_EARLY_MS = 25;
+
+/**
+ * How late a timer may be seen to fire beyond the midpoint to the nearest wrong value: a loaded
+ * machine (two cores shared by several test runs have shown 250 ms and more).
+ */
+export const TIMER_LATE_MS = 150;
+
+/**
+ * The window `[lo, hi]` in which a timer of `nominal` ms is seen to fire, placed between the right
+ * value and the nearest wrong one (`wrong`: twice the value unless the case names a nearer one, such
+ * as a hint less a 500 ms buffer): `lo` is the value less TIMER_EARLY_MS, `hi` the midpoint plus
+ * TIMER_LATE_MS (for ×2 that is 1.5 × nominal + 150 ms). A window that would take in the wrong value
+ * (it is seen no earlier than `wrong − TIMER_EARLY_MS`) is a mistake in the case, and throws: pick a
+ * longer nominal value.
+ */
+export function timerWindow(nominal: number, wrong = 2 * nominal): [number, number] {
+  const lo = Math.max(0, nominal - TIMER_EARLY_MS);
+  const hi = (nominal + wrong) / 2 + TIMER_LATE_MS;
+  if (hi >= wrong - TIMER_EARLY_MS)
+    throw new Error(`a ${nominal} ms timer cannot be told from ${wrong} ms with these tolerances`);
+  return [lo, hi];
+}
+
+/** Asserts that a timer of `nominal` ms was seen to fire after `value` ms (see timerWindow). */
+export function withinTimer(value: number, nominal: number, what: string, wrong = 2 * nominal): void {
+  const [lo, hi] = timerWindow(nominal, wrong);
+  within(value, lo, hi, what);
+}
 
 /**
  * Waits until `r` completed and its socket was released: the agent's `'free'` (its `frees` count

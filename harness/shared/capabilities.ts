@@ -1,6 +1,8 @@
 /**
- * What a subject can do, by name: probed or declared in the subject process (harness/subject), read
- * by cases in the suite process (`requires`, where a missing one makes the case `unsupported`).
+ * What a subject can do, by name: declared by its module (or by the driver, for what no dispatcher
+ * has) or, for structure only, probed in the subject process (harness/subject); read by cases in the
+ * suite process (`requires`, where a missing one makes the case `unsupported`). Never probed from
+ * the behaviour a case checks: an agent that ignores an option it does not declare missing fails.
  * A union type, so that a misspelt capability is a type error rather than a case that silently never
  * reports `unsupported`.
  */
@@ -9,7 +11,7 @@ export const CAPABILITIES = [
   'agentState',
   /** `agent.getName(options)`. */
   'getName',
-  /** The agent is an EventEmitter with `'free'`. */
+  /** The agent is an EventEmitter with `'free'` (declared false by a module whose agent is not). */
   'events',
   /** keepSocketAlive / reuseSocket / createConnection can be spied on or replaced. */
   'agentHooks',
@@ -24,15 +26,15 @@ export const CAPABILITIES = [
   'maxTotalSockets',
   'maxFreeSockets',
   'scheduling',
-  /** `agent.defaultPort` reflects the option. */
+  /** The `defaultPort` option (declared false where unsupported; built-ins: by release). */
   'defaultPort',
-  /** `agent.protocol` reflects the option. */
+  /** The `protocol` option (declared false where unsupported; built-ins: by release). */
   'protocol',
-  /** `agent.totalSocketCount`. */
+  /** `agent.totalSocketCount` (declared false by a module that keeps none). */
   'totalSocketCount',
   /** `agent.freeSockets` exists. */
   'freeSockets',
-  /** `agentKeepAliveTimeoutBuffer` is honoured. */
+  /** The `agentKeepAliveTimeoutBuffer` option (declared false where unsupported; built-ins: by release). */
   'agentKeepAliveTimeoutBuffer',
   /** Makes agents that go through a forward proxy (`createProxyAgent` / `createProxyDispatcher`). */
   'proxy',

@@ -108,7 +108,9 @@ function findProxy(
   mod: Record<string, unknown>,
 ): { driver: Driver; kind: 'agent' | 'dispatcher'; capabilities: Record<string, boolean> } | null {
   const def = mod.default as Record<string, unknown> | undefined;
-  const pick = (name: string) => mod[name] ?? (def && typeof def === 'object' ? def[name] : undefined);
+  // a named export wins even when it is null (`proxyCapabilities = null`: no proxy support)
+  const pick = (name: string) =>
+    name in mod ? mod[name] : def && typeof def === 'object' ? def[name] : undefined;
   const candidates: [unknown, 'agent' | 'dispatcher'][] = [
     [pick('createProxyAgent'), 'agent'],
     [pick('createProxyDispatcher'), 'dispatcher'],

@@ -64,6 +64,8 @@ export interface SocketEvent {
    * agent's socket timers start here, not at the connect (which a loaded machine can delay).
    */
   assignedAt: number;
+  /** The same moment on the subject process's clock (see RequestHandle.timeoutAfterSocket). */
+  assignedAtSubject: number;
 }
 
 export class RequestHandle {
@@ -82,6 +84,8 @@ export class RequestHandle {
   error: { code: string | null; message: string; reusedSocket: boolean; t: number } | null = null;
   closed: { t: number } | null = null;
   readonly timeouts: number[] = [];
+  /** The same `'timeout'` events on the subject process's clock. */
+  private readonly timeoutsSubject: number[] = [];
   /** What the client saw of each new TLS connection's handshake (https requests). */
   readonly secure: {
     sessionReused: boolean;
@@ -100,6 +104,19 @@ export class RequestHandle {
     this.id = id;
     this.origin = origin;
     this.via = via;
+  }
+
+  /**
+   * Ms from when the request got its first socket to its first `'timeout'`, both read on the subject
+   * process's clock, so the delays of the messages that report them (uneven on a loaded machine)
+   * do not shorten or stretch the interval; null without both. The agent's socket timer starts
+   * when the socket is created, a tick before the request gets it: this is never less than the timer
+   * by more than that tick.
+   */
+  timeoutAfterSocket(): number | null {
+    const from = this.sockets[0]?.assignedAtSubject;
+    const at = this.timeoutsSubject[0];
+    return from === undefined || at === undefined ? null : at - from;
   }
 
   /** The first socket the request was given. */
@@ -136,6 +153,7 @@ export class RequestHandle {
           socketTimeout: event.socketTimeout,
           t,
           assignedAt: t - (event.connectMs ?? 0),
+          assignedAtSubject: event.t - (event.connectMs ?? 0),
         });
         break;
       case 'response':
@@ -152,6 +170,7 @@ export class RequestHandle {
         break;
       case 'timeout':
         this.timeouts.push(t);
+        this.timeoutsSubject.push(event.t);
         break;
       case 'secure': {
         const { ev: _ev, req: _req, type: _type, t: _t, ...seen } = event;

@@ -5,15 +5,23 @@
  * Node's built-in proxy support, `new http.Agent({ proxyEnv })` / `new https.Agent({ proxyEnv })`
  * (Node ≥ 24.5 / 22.21). Node sends http: targets in absolute-form and opens a CONNECT tunnel for
  * https: targets, reads credentials from the proxy URL (percent-decoded) and applies NO_PROXY itself.
- * A runtime without `proxyEnv` would ignore the unknown option and connect directly, so the support is
- * probed once (an agent given `proxyEnv` keeps a proxy configuration under a `kProxyConfig` symbol)
- * and `proxyCapabilities` is null without it: the proxy cases are then `unsupported`.
+ * As for the other options, the release decides (./node-release.ts): `proxyCapabilities` is null on a
+ * release that does not document `proxyEnv` (the proxy cases are then `unsupported`), and a release
+ * that documents it runs them, and fails them if it connects directly.
  *
  * https cases (`createHttpsAgent`): the runtime's `https.Agent`.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
+import { documentedAgentOptions, proxyEnvDocumented } from './node-release.ts';
+
+/**
+ * What this release of the runtime documents decides the options whose cases run: `defaultPort`
+ * and `protocol` (Node ≥ 24.5.0 / 22.21.0) and `agentKeepAliveTimeoutBuffer` (≥ 24.7.0 / 22.20.0).
+ * A documented option is never excused: if the agent ignores it, its cases fail.
+ */
+export const capabilities = documentedAgentOptions();
 
 export function createAgent(options?: http.AgentOptions): http.Agent {
   return new http.Agent(options);
@@ -32,16 +40,7 @@ export function createProxyAgent({ agentOptions, proxy, protocol }: ProxySubject
     : new http.Agent({ ...agentOptions, proxyEnv });
 }
 
-function hasProxyEnv(): boolean {
-  try {
-    const probe = new http.Agent({ proxyEnv: { HTTP_PROXY: 'http://127.0.0.1:9' } });
-    return Object.getOwnPropertySymbols(probe).some((s) => s.description === 'kProxyConfig');
-  } catch {
-    return false;
-  }
-}
-
-export const proxyCapabilities: ProxyCapabilities | null = hasProxyEnv()
+export const proxyCapabilities: ProxyCapabilities | null = proxyEnvDocumented()
   ? { noProxy: true, env: true, modes: { 'http:': 'absolute-form', 'https:': 'connect' } }
   : null;
 export function createHttpsAgent(options?: https.AgentOptions): https.Agent {

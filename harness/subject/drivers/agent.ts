@@ -124,33 +124,29 @@ export class AgentDriver implements Driver {
     return agent;
   }
 
-  /** What the module declares, completed by probing two throwaway agents. */
+  /**
+   * What the module declares, completed by structural probes of a throwaway agent. No probe reads
+   * how the agent treats an option or whether it has the thing a case checks: an agent that ignores
+   * `defaultPort`, `protocol` or `agentKeepAliveTimeoutBuffer`, emits no `'free'` or keeps no
+   * `totalSocketCount` runs those cases and fails them, unless its module declares the capability
+   * false (the built-ins declare what their release does not document: builtins/node-release.ts).
+   * `freeSockets` is probed only because no case requires it (it names what a snapshot can show).
+   */
   capabilities(declared: Record<string, boolean>): Record<string, boolean> {
     const caps: Record<string, boolean> = {};
     let plain: AnyAgent = null;
-    let tuned: AnyAgent = null;
-    const reflected = (agent: AnyAgent, key: string, value: unknown) =>
-      agent !== null && typeof agent === 'object' && agent[key] === value;
     // a module with only createHttpsAgent is probed through it
     const secure = this.factory === null;
     try {
       plain = this.make({}, secure);
-      tuned = this.make({ agentKeepAliveTimeoutBuffer: 600, defaultPort: 8080, protocol: 'https:' }, secure);
-      caps.agentKeepAliveTimeoutBuffer = reflected(tuned, 'agentKeepAliveTimeoutBuffer', 600);
-      caps.defaultPort = reflected(tuned, 'defaultPort', 8080);
-      caps.protocol = reflected(tuned, 'protocol', 'https:');
-      caps.totalSocketCount = typeof plain.totalSocketCount === 'number';
       caps.freeSockets = plain.freeSockets !== null && typeof plain.freeSockets === 'object';
-      caps.events = typeof plain.on === 'function';
       caps.https = this.httpsFactory !== null && (secure || this.probeHttps());
       caps.requestTlsOptions = caps.https;
     } finally {
-      for (const a of [plain, tuned]) {
-        try {
-          a?.destroy?.();
-        } catch {
-          // a probe agent that cannot be destroyed is the subject's business, not the probe's
-        }
+      try {
+        plain?.destroy?.();
+      } catch {
+        // a probe agent that cannot be destroyed is the subject's business, not the probe's
       }
     }
     return { ...caps, ...declared };

@@ -1,7 +1,7 @@
 /**
  * Seeded bug: the agent forwards every option but `defaultPort`, so its defaultPort is always 80,
- * while it declares the capability (so the cases run instead of being `unsupported`). As on
- * Node 20, which ignores the option.
+ * and it declares nothing (the option is not stored: nothing may excuse that as `unsupported`). As
+ * Node 20 and Node 24.4.1 behave, whose releases do not document the option.
  */
 import http from 'node:http';
 
@@ -9,8 +9,6 @@ export const seeded = {
   catches: ['defaults/default-port-host-header', 'defaults/default-port'],
   rule: "a request without a port uses the agent's defaultPort",
 };
-
-export const capabilities = { defaultPort: true };
 
 class IgnoresDefaultPort extends http.Agent {
   constructor(options?: http.AgentOptions & { defaultPort?: number }) {

@@ -1,7 +1,7 @@
 /**
- * Seeded bug: the agent does not keep the `protocol` option (agent.protocol is unset), while it
- * declares the capability. http.request() then has nothing to check a request's protocol
- * against, and an http request goes out through an agent configured for 'https:'.
+ * Seeded bug: the agent does not keep the `protocol` option (agent.protocol is unset), and it
+ * declares nothing. http.request() then has nothing to check a request's protocol against, and an
+ * http request goes out through an agent configured for 'https:'.
  */
 import http from 'node:http';
 
@@ -9,8 +9,6 @@ export const seeded = {
   catches: ['defaults/protocol-mismatch'],
   rule: "a request whose protocol differs from the agent's protocol is refused",
 };
-
-export const capabilities = { protocol: true };
 
 class NoProtocol extends http.Agent {
   constructor(options?: http.AgentOptions) {
