@@ -435,7 +435,8 @@ defineCase(
     title: "an https agent's defaultPort is 443 and its protocol 'https:'",
     level: 'must',
     doc: DOCS.httpsRequestDefaults,
-    requires: ['https', 'agentState'],
+    // a request without a port goes to the agent's defaultPort option, documented from 24.5.0/22.21.0
+    requires: ['https', 'agentState', 'defaultPort'],
     expected:
       "createHttpsAgent({}): defaultPort 443, protocol 'https:'; with defaultPort = the origin's port, a request to https://127.0.0.1 (no port) reaches the origin",
   },
