@@ -1,6 +1,7 @@
 /**
- * An agent living in the subject process, as the case sees it: requests through it, its `'free'`
- * events, spied calls, and its bookkeeping (`snapshot`) as secondary evidence.
+ * An agent living in the subject process, behind the `AgentHandle` a case sees (./case-context.ts):
+ * requests through it, its `'free'` events, spied calls, and its bookkeeping (`snapshot`) as
+ * secondary evidence.
  */
 import { pathFor } from '../../fixtures/origin/behaviour.ts';
 import {
@@ -14,18 +15,9 @@ import {
   type SocketInfo,
 } from '../shared/protocol.ts';
 import { SubjectCommandError } from '../shared/subject-process.ts';
-import { type Channel, RequestHandle, type RequestOptions } from './request.ts';
+import type { AgentHandle, RequestHandle, RequestOptions, Snapshot } from './case-context.ts';
+import { type Channel, SubjectRequest } from './request.ts';
 import { Unsupported } from './verdict.ts';
-
-/** Agent state as the subject reports it, with counts per pool key for convenience. */
-export interface Snapshot extends Omit<AgentSnapshot, 'fields' | 'options'> {
-  fields: Record<string, unknown>;
-  options: Record<string, unknown> | null;
-  /** Sockets per key in `sockets` / `freeSockets`, queued requests per key. */
-  active(name?: string): number;
-  free(name?: string): number;
-  queued(name?: string): number;
-}
 
 function total(map: Record<string, SocketInfo[] | number>, name?: string): number {
   const count = (v: SocketInfo[] | number | undefined) => (typeof v === 'number' ? v : (v?.length ?? 0));
@@ -74,7 +66,8 @@ export function unsupportedOr(err: unknown): unknown {
   return err;
 }
 
-export class AgentHandle {
+/** The `AgentHandle` of ./case-context.ts, and the routing of the host's events for the agent. */
+export class SubjectAgent implements AgentHandle {
   readonly id: string;
   readonly frees: { localPort: number | null; t: number }[] = [];
   readonly calls: Record<string, number> = {};
@@ -102,10 +95,10 @@ export class AgentHandle {
       this.connects.push({ options: decodeValue(event.options as Json) as Record<string, unknown>, t });
   }
 
-  private prepare(options: RequestOptions): { handle: RequestHandle; command: Command } {
+  private prepare(options: RequestOptions): { handle: SubjectRequest; command: Command } {
     const { origin, behaviour, path, via, ...rest } = options;
     const id = `${this.id}.r${this.nextRequest++}`;
-    const handle = new RequestHandle(this.channel, id, origin, via ?? null);
+    const handle = new SubjectRequest(this.channel, id, origin, via ?? null);
     this.channel.registerRequest(handle);
     // an https origin: trust its CA unless the case says otherwise; through a fault proxy (TCP
     // level), TLS still runs end to end

@@ -1,27 +1,51 @@
 /**
- * Everything a suite file needs, in one import: `defineCase`, the context a body gets, the handles
- * it works with and the wire records it asserts on. Suites import from here and from ../../suites/
- * helpers only; the runner, the session and the protocol stay out of their sight.
+ * Everything a suite file needs, in one import: `defineCase`, the context a body gets and the
+ * handles it works with (./case-context.ts: `CaseContext`, `AgentHandle`, `RequestHandle`,
+ * `FaultProxy`, `RealServer`…), the fixtures a case runs against (`Origin`, `ForwardProxy`) and the
+ * wire records it asserts on. Suites import from here and from ../../suites/ helpers only; the
+ * runner, the session and the protocol stay out of their sight. suites/README.md is the reference.
  */
 
+// the fixtures: the forward proxy (`ctx.forwardProxy()`) and its records
 export type {
   ForwardProxy,
   ProxyConnectionRecord,
   ProxyRequestRecord,
   ProxyUpstreamRecord,
 } from '../../fixtures/forward-proxy/server.ts';
+// the test PKI, for TLS options
 export { clientCert, testCa, untrustedCa } from '../../fixtures/origin/certs.ts';
+// one end of a connection, as `Origin.connectionFrom` takes it
 export { type Endpoint, plainAddress } from '../../fixtures/origin/identity.ts';
+// the origin's records of connections and requests
 export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
+// the instrumented origin (`ctx.origin()`) and its TLS options
 export type { Origin, TlsOriginOptions } from '../../fixtures/origin/server.ts';
+// the case as data
 export type { Capability } from '../shared/capabilities.ts';
 export type { CaseSpec, DocRef } from '../shared/case-spec.ts';
+// the agent hooks' `createConnection` forms, and the error its `'error'` forms call back
 export type { CreateConnectionHook } from '../shared/protocol.ts';
 export { HOOK_CONNECT_ERROR } from '../shared/protocol.ts';
-export type { AgentHandle, Snapshot } from './agent.ts';
 export { defineCase } from './case.ts';
-export type { CaseBody, CaseContext, OriginSpec, ProxyAgentOptions, StepOutcome } from './context.ts';
-export type { FaultProxy } from './fault-proxy.ts';
-export { type AccessEntry, peakOf, type RealServer, sampleConnections } from './real-server.ts';
-export type { RequestHandle, RequestOptions, Target } from './request.ts';
+// the author's view: the context and the handles
+export type {
+  AgentHandle,
+  CaseBody,
+  CaseContext,
+  FaultProxy,
+  OriginSpec,
+  ProxyAgentOptions,
+  RealServer,
+  RequestHandle,
+  RequestOptions,
+  Snapshot,
+  SocketEvent,
+  StepOutcome,
+  Target,
+  ToxicOptions,
+} from './case-context.ts';
+// real servers' access logs and their connections as the kernel lists them (`servers` area)
+export { type AccessEntry, peakOf, sampleConnections } from './real-server.ts';
+// what a body throws to fail the case with a message (as `ctx.fail` does)
 export { CaseFailure } from './verdict.ts';

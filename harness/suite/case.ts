@@ -9,7 +9,7 @@ import { isCapability } from '../shared/capabilities.ts';
 import { AREAS, areaOf, type CaseSpec, DEFAULT_BUDGET_MS, DOC_SOURCES } from '../shared/case-spec.ts';
 import { isListing, readRunConfig, selected } from '../shared/config.ts';
 import { verdictLine } from '../shared/verdict.ts';
-import type { CaseBody } from './context.ts';
+import type { CaseBody } from './case-context.ts';
 
 /** Every case defined so far in this process (all of them when listing). */
 export const catalog: CaseSpec[] = [];

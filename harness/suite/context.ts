@@ -1,9 +1,9 @@
 /**
- * What a case body works with (`CaseContext`, the whole author API) and the run behind it
- * (`CaseRun`: the runner's and the protocol's side, which no case sees): origins on loopback that
- * record the wire, agents living in the subject process, requests whose events arrive as they
- * happen, and waits that re-check a condition on every observation instead of sleeping. Everything a
- * case starts is stopped by `cleanup`.
+ * The run behind a case body (`CaseRun`: the runner's and the protocol's side, which no case sees;
+ * the body's view of it, `CaseContext`, is in ./case-context.ts): origins on loopback that record
+ * the wire, agents living in the subject process, requests whose events arrive as they happen, and
+ * waits that re-check a condition on every observation instead of sleeping. Everything a case
+ * starts is stopped by `cleanup`.
  */
 import {
   type ForwardProxy,
@@ -16,7 +16,6 @@ import {
   type Origin,
   startOrigin,
   type TlsEvent,
-  type TlsOriginOptions,
   type WireEvent,
 } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
@@ -37,10 +36,18 @@ import {
   SubjectUnavailableError,
 } from '../shared/subject-process.ts';
 import type { Status, TraceEntry } from '../shared/verdict.ts';
-import { AgentHandle, unsupportedOr } from './agent.ts';
-import { createFaultProxy, type FaultProxy } from './fault-proxy.ts';
-import { RealServer } from './real-server.ts';
-import type { Channel, RequestHandle } from './request.ts';
+import { SubjectAgent, unsupportedOr } from './agent.ts';
+import type {
+  AgentHandle,
+  CaseContext,
+  OriginSpec,
+  ProxyAgentOptions,
+  RealServer,
+  StepOutcome,
+} from './case-context.ts';
+import { createFaultProxy, type ToxiproxyFaultProxy } from './fault-proxy.ts';
+import { ContainerServer } from './real-server.ts';
+import type { Channel, SubjectRequest } from './request.ts';
 import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './verdict.ts';
 
@@ -52,119 +59,12 @@ const MAX_TRACE = 500;
  */
 const OWN_PROTOCOL_AREAS: readonly string[] = ['proxy', 'https'];
 
-/** What `ctx.origin()` starts: a label, and TLS options for an https origin. */
-export interface OriginSpec {
-  label?: string;
-  tls?: TlsOriginOptions | boolean;
-  /** The origin ignores a request's `Connection: close` (see fixtures/origin/README.md). */
-  ignoreRequestClose?: boolean;
-  /**
-   * Listen on a Unix socket in a private temp directory instead of a TCP port (plain HTTP, whatever
-   * `--protocol` says): requests reach it with the request option `socketPath: origin.socketPath`.
-   */
-  socketPath?: true;
-}
 let caseSeq = 0;
-
-/** A case's body: it gets the context and throws (or fails a wait) when the subject does not conform. */
-export type CaseBody = (ctx: CaseContext) => Promise<void>;
-
-/**
- * What `ctx.mayFail(step)` gives: the step's value, or how it failed as far as the case is concerned
- * (`message`; `code`: the error code when subject code threw, else null).
- */
-export type StepOutcome<T> = { ok: true; value: T } | { ok: false; message: string; code: string | null };
 
 /** How a case lost its subject process: it exited or crashed, or was killed for not answering. */
 export interface SubjectLoss {
   reason: string;
   hung: boolean;
-}
-
-/** Everything a case body can use. */
-export interface CaseContext {
-  /** Connections open across all of this case's origins, and their peak. */
-  readonly wire: OpenCounter;
-  /** Errors that escaped to the subject process's top level while this case ran. */
-  readonly uncaught: readonly { name: string; code: string | null; message: string; t: number }[];
-  readonly capabilities: Capabilities;
-  readonly runtime: { name: string; version: string };
-  /** Milliseconds since the case started. */
-  now(): number;
-  /**
-   * Starts an instrumented origin on 127.0.0.1 (stopped at the end of the case); with `tls`, an https
-   * one (under `--protocol https` every origin is, unless `tls: false` or `socketPath`); with
-   * `socketPath`, a plain HTTP one on a Unix socket.
-   */
-  origin(spec?: string | OriginSpec): Promise<Origin>;
-  /** `'https'` under `--protocol https`: origins speak TLS and `agent()` makes https agents. */
-  readonly protocol: 'http' | 'https';
-  /** A fault proxy (Toxiproxy API) in front of `origin`; send requests through it with `via`. */
-  proxy(origin: Origin): Promise<FaultProxy>;
-  /**
-   * Starts an instrumented forward proxy on 127.0.0.1 (fixtures/forward-proxy, stopped at the end of
-   * the case, its requests traced). Its `now` is the case clock.
-   */
-  forwardProxy(options?: Omit<ForwardProxyOptions, 'now'>): Promise<ForwardProxy>;
-  /**
-   * Creates a proxy agent in the subject (`createProxyAgent` / `createProxyDispatcher`, see
-   * harness/subject/proxy-contract.ts). `unsupported` without capability `proxy`, or `proxyNoProxy`
-   * when `noProxy` is given, or `proxyEnv` when `env` is. A factory that throws fails the case.
-   */
-  proxyAgent(options: ProxyAgentOptions): Promise<AgentHandle>;
-  /**
-   * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run
-   * without the lane, `error` if it cannot start.
-   */
-  server(kind: ServerKind): Promise<RealServer>;
-  /** Creates an agent in the subject. A factory that throws fails the case. */
-  agent(options?: Record<string, unknown>, hooks?: AgentHooks): Promise<AgentHandle>;
-  /** Creates an https agent (`createHttpsAgent`); `unsupported` without capability `https`. */
-  httpsAgent(options?: Record<string, unknown>, hooks?: AgentHooks): Promise<AgentHandle>;
-  /** Creates an agent and reports whether the factory threw, for validation cases. */
-  tryAgent(
-    options: Record<string, unknown>,
-  ): Promise<{ ok: true; agent: AgentHandle } | { ok: false; error: WireError }>;
-  /**
-   * Resolves with the first truthy value of `check`, re-evaluated on every observation. Fails the
-   * case if nothing satisfies it within `timeoutMs`; `what` says what was expected.
-   */
-  waitFor<T>(what: string, check: () => T | false | null | undefined, timeoutMs: number): Promise<T>;
-  /** Lets time pass on purpose, to see that something does NOT happen. */
-  observeFor(ms: number): Promise<void>;
-  /**
-   * Awaits a step the case allows to fail (a wait that may run out, a request the subject may refuse)
-   * and says how it went: `{ok: true, value}`, or `{ok: false, message, code}` when it failed as a
-   * case failure (an assertion, `ctx.fail`, a `waitFor` that ran out, an error the subject threw).
-   * Anything else is rethrown, so the case ends there: the subject process lost or hung, a host or
-   * harness error, `unsupported`, `skip`. The only way a body lets a step fail: never `catch` in a case.
-   */
-  mayFail<T>(step: Promise<T>): Promise<StepOutcome<T>>;
-  /**
-   * A round trip to the subject: everything sent before has been processed by it. Called after an
-   * origin saw a pooled connection close, it lets the subject's event loop take in that close before
-   * the next request goes out (both arrive in the same poll at worst), so the next request tests the
-   * agent, not a race the docs concede.
-   */
-  settle(): Promise<void>;
-  /** Records an observation for the report (`observed`). */
-  observe(text: string): void;
-  /** Records an allowed variant the subject took (the report's `variant`), after checking it. */
-  variant(text: string): void;
-  fail(message: string): never;
-  unsupported(reason: string): never;
-  skip(reason: string): never;
-}
-
-/** What `ctx.proxyAgent` takes: the subject contract's options, flattened. */
-export interface ProxyAgentOptions {
-  agentOptions?: Record<string, unknown>;
-  /** The proxy URL (`proxy.url` / `proxy.urlWith(user, pass)`); with `env`, may be omitted. */
-  proxy?: string;
-  noProxy?: string;
-  env?: Record<string, string>;
-  /** Protocol of the targets (default `http:`). */
-  protocol?: 'http:' | 'https:';
 }
 
 export class CaseRun implements CaseContext, Channel {
@@ -175,10 +75,10 @@ export class CaseRun implements CaseContext, Channel {
   private readonly t0 = performance.now();
   private readonly seq = ++caseSeq;
   private readonly origins: Origin[] = [];
-  private readonly proxies: FaultProxy[] = [];
+  private readonly proxies: ToxiproxyFaultProxy[] = [];
   private readonly forwardProxies: ForwardProxy[] = [];
-  private readonly agents = new Map<string, AgentHandle>();
-  private readonly requests = new Map<string, RequestHandle>();
+  private readonly agents = new Map<string, SubjectAgent>();
+  private readonly requests = new Map<string, SubjectRequest>();
   private readonly observations: string[] = [];
   private readonly trace: TraceEntry[] = [];
   private readonly waiters = new Set<() => void>();
@@ -277,7 +177,7 @@ export class CaseRun implements CaseContext, Channel {
    * driven through toxiproxy-node-client: the embedded server, or `--toxiproxy-url`. An unreachable
    * Toxiproxy makes the case `error`, never `fail`.
    */
-  async proxy(origin: Origin): Promise<FaultProxy> {
+  async proxy(origin: Origin): Promise<ToxiproxyFaultProxy> {
     const proxy = await createFaultProxy(this.session.faults, origin, this.seq, (event, detail) =>
       this.note('harness', event, detail),
     );
@@ -346,7 +246,7 @@ export class CaseRun implements CaseContext, Channel {
   }
 
   async server(kind: ServerKind): Promise<RealServer> {
-    const server = new RealServer(await this.session.containers.server(kind), this.seq);
+    const server = new ContainerServer(await this.session.containers.server(kind), this.seq);
     this.note('harness', 'server', { kind, url: server.url, version: server.version });
     return server;
   }
@@ -395,7 +295,7 @@ export class CaseRun implements CaseContext, Channel {
     this.changed();
   }
 
-  registerRequest(handle: RequestHandle): void {
+  registerRequest(handle: SubjectRequest): void {
     this.requests.set(handle.id, handle);
   }
 
@@ -414,9 +314,9 @@ export class CaseRun implements CaseContext, Channel {
     await this.command({ op: 'hello' });
   }
 
-  private newAgent(trust: string | null = null): AgentHandle {
+  private newAgent(trust: string | null = null): SubjectAgent {
     const id = `c${this.seq}.a${this.agents.size + 1}`;
-    const handle = new AgentHandle(this, id, trust);
+    const handle = new SubjectAgent(this, id, trust);
     this.agents.set(id, handle);
     return handle;
   }

@@ -4,15 +4,10 @@
  * session closes. Every proxy and every fault goes through toxiproxy-node-client, whichever server
  * is behind it, so the same cases run against a real Toxiproxy unchanged.
  */
-import {
-  type Proxy as ClientProxy,
-  type Toxic,
-  type ToxicDirection,
-  type ToxicType,
-  Toxiproxy,
-} from 'toxiproxy-node-client';
+import { type Proxy as ClientProxy, type Toxic, type ToxicType, Toxiproxy } from 'toxiproxy-node-client';
 import type { Origin } from '../../fixtures/origin/server.ts';
 import { type StartedToxiproxy, startToxiproxy } from '../../fixtures/toxiproxy/server.ts';
+import type { FaultProxy, ToxicOptions } from './case-context.ts';
 import { EnvironmentError } from './verdict.ts';
 
 /** How long the first API call to an external Toxiproxy may take before it counts as unreachable. */
@@ -103,23 +98,13 @@ export class FaultProxyService {
   }
 }
 
-export interface ToxicOptions {
-  /** Default `<type>_<stream>` (Toxiproxy's own default). */
-  name?: string;
-  /** `downstream` (server → client, the default) or `upstream` (client → server). */
-  stream?: ToxicDirection;
-  /** 0..1, default 1. */
-  toxicity?: number;
-}
-
 type Note = (event: string, detail?: Record<string, unknown>) => void;
 
 /**
- * A proxy in front of one origin, for one case. Requests go through it with `via: proxy`; the origin
- * then sees connections from the proxy (one per client connection), so the client's local port does
- * not name an origin connection.
+ * The `FaultProxy` of ./case-context.ts (a proxy in front of one origin, for one case), and its
+ * removal at the end of the case.
  */
-export class FaultProxy {
+export class ToxiproxyFaultProxy implements FaultProxy {
   readonly name: string;
   readonly origin: Origin;
   /** `http://127.0.0.1:<port>`: where requests sent `via` this proxy go. */
@@ -200,7 +185,7 @@ export async function createFaultProxy(
   origin: Origin,
   caseSeq: number,
   note: Note,
-): Promise<FaultProxy> {
+): Promise<ToxiproxyFaultProxy> {
   const client = await service.client();
   const name = `agent-conformance-${process.pid}-c${caseSeq}-p${++proxySeq}`;
   let created: ClientProxy;
@@ -214,5 +199,5 @@ export async function createFaultProxy(
     throw new ToxiproxyUnavailable(`${service.describe()} could not create proxy ${name}: ${reason(err)}`);
   }
   note('proxy-created', { proxy: name, listen: created.listen, upstream: created.upstream });
-  return new FaultProxy(created, origin, note);
+  return new ToxiproxyFaultProxy(created, origin, note);
 }

@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import { type AccessEntry, parseAccessLog } from '../../fixtures/containers/access-log.ts';
 import type { StartedServer } from '../../fixtures/containers/servers.ts';
 import type { ServerKind } from '../shared/containers.ts';
+import type { RealServer } from './case-context.ts';
 import { CaseFailure } from './verdict.ts';
 
 export type { AccessEntry } from '../../fixtures/containers/access-log.ts';
 
-export class RealServer {
+/** The `RealServer` of ./case-context.ts: one container's server, narrowed to one case. */
+export class ContainerServer implements RealServer {
   readonly kind: ServerKind;
   /** Names the server in the transcript (as an origin's label does). */
   readonly label: string;

@@ -1,42 +1,9 @@
-/**
- * A request living in the subject process, as the case sees it: every event the host reported
- * (`socket`, `response`, `end`, `error`, `close`, `timeout`) as it happened, and waits on them.
- */
-import type { Behaviour } from '../../fixtures/origin/behaviour.ts';
-import type { Endpoint } from '../../fixtures/origin/identity.ts';
 import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
-import type { Command, EventMessage, Json, Outcome, RequestAction, RequestSpec } from '../shared/protocol.ts';
+import type { Command, EventMessage, Json, Outcome, RequestAction } from '../shared/protocol.ts';
 import type { TraceEntry } from '../shared/verdict.ts';
-import type { FaultProxy } from './fault-proxy.ts';
+import type { FaultProxy, RequestHandle, SocketEvent, Target } from './case-context.ts';
 import { CaseFailure } from './verdict.ts';
-
-/** Where a request goes: an instrumented origin, or a real server (`ctx.server()`), by its URL. */
-export interface Target {
-  readonly url: string;
-  readonly label: string;
-  /** Set for an https origin (then `ca` is the certificate to trust); absent or null: plain http. */
-  readonly tls?: object | null;
-  readonly ca?: string;
-  /**
-   * The origin's record of the connection from this client end open at `at` (case clock), or the
-   * nearest in time (instrumented origins only): both ends and time, since a port alone is reused.
-   */
-  connectionFrom?(client: Endpoint, at: number): ConnectionRecord | undefined;
-}
-
-export interface RequestOptions extends Omit<RequestSpec, 'origin' | 'path'> {
-  origin: Target;
-  /**
-   * Send the request through this fault proxy (`ctx.proxy(origin)`) instead of straight to the origin.
-   * The origin then sees the proxy's connections: `RequestHandle.connection` is unknown.
-   */
-  via?: FaultProxy;
-  /** What the origin does for this request (becomes the query string). */
-  behaviour?: Behaviour;
-  /** Path before the query string. */
-  path?: string;
-}
 
 /**
  * What agent and request handles need from the case that made them. Internal: a case body sees the
@@ -47,28 +14,12 @@ export interface Channel {
   command(command: Command): Promise<Json>;
   batch(commands: Command[]): Promise<Outcome[]>;
   waitFor<T>(what: string, check: () => T | false | null | undefined, timeoutMs: number): Promise<T>;
-  registerRequest(handle: RequestHandle): void;
+  registerRequest(handle: SubjectRequest): void;
   note(source: TraceEntry['source'], event: string, detail?: Record<string, unknown>): void;
 }
 
-export interface SocketEvent {
-  /** The client's end of the socket; `localAddress` null when the subject did not say. */
-  localAddress: string | null;
-  localPort: number | null;
-  reusedSocket: boolean;
-  socketTimeout: number | null;
-  /** When the event arrived (case clock). For a new socket that is after its connect. */
-  t: number;
-  /**
-   * When the request got the socket (case clock): `t` less the connect time the host measured. The
-   * agent's socket timers start here, not at the connect (which a loaded machine can delay).
-   */
-  assignedAt: number;
-  /** The same moment on the subject process's clock (see RequestHandle.timeoutAfterSocket). */
-  assignedAtSubject: number;
-}
-
-export class RequestHandle {
+/** The `RequestHandle` of ./case-context.ts, and the routing of the host's events for the request. */
+export class SubjectRequest implements RequestHandle {
   readonly id: string;
   readonly origin: Target;
   readonly events: EventMessage[] = [];

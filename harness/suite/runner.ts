@@ -11,7 +11,8 @@
  */
 import type { CaseSpec } from '../shared/case-spec.ts';
 import type { CaseVerdict, Status } from '../shared/verdict.ts';
-import { type CaseBody, CaseRun, type SubjectLoss } from './context.ts';
+import type { CaseBody } from './case-context.ts';
+import { CaseRun, type SubjectLoss } from './context.ts';
 import { session } from './session.ts';
 import { classify } from './verdict.ts';
 
