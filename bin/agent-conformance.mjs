@@ -19,7 +19,7 @@ if (sources) {
 }
 const code = sources ? '../harness/parent' : '../dist/harness/parent';
 const { main } = await import(`${code}/cli.${sources ? 'ts' : 'js'}`);
-const { exitCodeOf } = await import(`${code}/errors.${sources ? 'ts' : 'js'}`);
+const { exitCodeOf } = await import(`${code}/exit-codes.${sources ? 'ts' : 'js'}`);
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {

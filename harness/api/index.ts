@@ -26,6 +26,7 @@ import {
 import { compareReports, type Matrix } from '../parent/compare.ts';
 import { laneOptions } from '../parent/containers.ts';
 import { UsageError } from '../parent/errors.ts';
+import { type ExitCode, exitCodeFor } from '../parent/exit-codes.ts';
 import { compareToExpectations, type Unexpected } from '../parent/expectations.ts';
 import {
   CHECK_CONCURRENCY,
@@ -39,7 +40,7 @@ import { loadCatalog } from '../parent/plan.ts';
 import { unexpectedResults } from '../parent/report/github.ts';
 import { readJsonReport } from '../parent/report/json.ts';
 import type { Report } from '../parent/report/types.ts';
-import { exitCodeFor, SUITE } from '../parent/results.ts';
+import { SUITE } from '../parent/results.ts';
 import { checkToxiproxyUrl } from '../parent/toxiproxy-url.ts';
 
 export type { ExpectationOutcome } from '../parent/commands/expectations.ts';
@@ -91,7 +92,7 @@ export interface RunResult {
    * What the CLI exits with: 0 / 1 / 2 by the `must` cases (or, with `expectations`, by the
    * expectation file), 130 / 143 when interrupted.
    */
-  exitCode: 0 | 1 | 2 | 130 | 143;
+  exitCode: ExitCode;
   /** With `expectations`: the verdict against the file and its lines (null without one, or when interrupted). */
   expectations: ExpectationOutcome | null;
   /**

@@ -1,6 +1,6 @@
 /**
- * The errors the CLI turns into one line on stderr and exit code 2 (decided in `exitCodeOf`, used
- * by bin/agent-conformance.mjs): a bad argument or input given by the user (`UsageError`), and a run
+ * The errors the CLI turns into one line on stderr and exit code 2 (decided in `exitCodeOf` of
+ * ./exit-codes.ts, used by bin/agent-conformance.mjs): a bad argument or input given by the user (`UsageError`), and a run
  * that cannot start for a reason outside the arguments (`SetupError`: a runtime that cannot be
  * installed, a subject that cannot be loaded, a port already in use). Every command throws these two
  * and no other; anything else that escapes is an internal error, printed with its stack.
@@ -28,13 +28,6 @@ export class SetupError extends Error {
 
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-/** The exit status and the line for an error that escaped a command. */
-export function exitCodeOf(err: unknown): { code: 2; line: string } {
-  if (err instanceof UsageError || err instanceof SetupError) return { code: 2, line: err.message };
-  const e = err as Error | undefined;
-  return { code: 2, line: `internal error: ${e?.stack ?? String(err)}` };
 }
 
 /** Installing a runtime from the npm registry failed (offline, unknown version, broken package…). */

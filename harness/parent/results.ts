@@ -73,23 +73,6 @@ export function buildReport(input: ReportInput): Report {
   return report;
 }
 
-/** The exit status of a run stopped by a signal: 128 + its number, as a shell reports it. */
-export function interruptedExitCode(signal: string): 130 | 143 {
-  return signal === 'SIGTERM' ? 143 : 130;
-}
-
-/**
- * 0: every `must` case passed; 1: a `must` case failed; 2: the run itself broke (or the subject did);
- * 130/143: the run was interrupted by SIGINT/SIGTERM (the report is incomplete).
- */
-export function exitCodeFor(report: Report): 0 | 1 | 2 | 130 | 143 {
-  if (report.incomplete) return interruptedExitCode(report.incomplete.signal);
-  if (report.fatal) return 2;
-  const { byStatus, byLevel } = report.summary;
-  if (byStatus.error > 0 || byStatus.timeout > 0) return 2;
-  return byLevel.must.fail > 0 ? 1 : 0;
-}
-
 /** The one line an interrupted run prints: what stopped it, what was kept, where. */
 export function interruptedLine(report: Report, file: string): string {
   const { signal, unfinished } = report.incomplete ?? { signal: 'a signal', unfinished: [] };

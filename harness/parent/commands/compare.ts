@@ -27,6 +27,7 @@ import {
 } from '../compare.ts';
 import { LANE_OPTIONS, laneOptions } from '../containers.ts';
 import { UsageError } from '../errors.ts';
+import { compareExitCode, interruptedExitCode } from '../exit-codes.ts';
 import { catchSignals, interrupted } from '../interrupt.ts';
 import {
   CHECK_CONCURRENCY,
@@ -40,7 +41,6 @@ import {
 import { readJsonReport } from '../report/json.ts';
 import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';
 import { type Report, summarize } from '../report/types.ts';
-import { interruptedExitCode } from '../results.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
 import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './compare-defaults.ts';
 
@@ -295,5 +295,5 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     out: io.out,
     err: io.err,
   });
-  return couldNotRun > 0 ? 2 : 0;
+  return compareExitCode(couldNotRun);
 }

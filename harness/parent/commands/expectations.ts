@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../shared/paths.ts';
 import { UsageError } from '../errors.ts';
+import { expectationsExitCode, updateExitCode } from '../exit-codes.ts';
 import {
   compareToExpectations,
   type Expectations,
@@ -20,7 +21,6 @@ import {
 } from '../expectations.ts';
 import { writeOutputFile } from '../report/output.ts';
 import type { Report } from '../report/types.ts';
-import { exitCodeFor } from '../results.ts';
 
 /** The expectation files shipped with the package (`--expectations node`). */
 export const SHIPPED_DIR = join(PACKAGE_ROOT, 'expectations');
@@ -97,8 +97,7 @@ export function checkExpectations(
         `${u.actual}: ${u.id} (${u.actual === 'error' ? 'an error' : 'a timeout'} is never expected)`,
       );
   }
-  const harness = exitCodeFor(report) === 2;
-  return { code: harness ? 2 : surprises.length > 0 ? 1 : 0, lines, warnings };
+  return { code: expectationsExitCode(report, surprises.length), lines, warnings };
 }
 
 /** Rewrites the file from the run (only when its text changes); 0, or 2 when the run had errors. */
@@ -108,7 +107,11 @@ export function updateExpectationsFile(
   file: ExpectationsFile,
 ): ExpectationOutcome {
   if (report.fatal) {
-    return { code: 2, lines: [], warnings: [`${file.shown} not updated: the run measured nothing`] };
+    return {
+      code: updateExitCode(report),
+      lines: [],
+      warnings: [`${file.shown} not updated: the run measured nothing`],
+    };
   }
   const next = updateExpectations(existing, report);
   const text = formatExpectations(next);
@@ -139,5 +142,5 @@ export function updateExpectationsFile(
     );
     lines.push(...changes);
   }
-  return { code: exitCodeFor(report) === 2 ? 2 : 0, lines, warnings: [] };
+  return { code: updateExitCode(report), lines, warnings: [] };
 }
