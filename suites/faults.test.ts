@@ -1,6 +1,6 @@
 /**
  * `faults`: what an agent does when the network or the server misbehaves. Network faults go through
- * a Toxiproxy proxy in front of the origin (`ctx.proxy`, toxiproxy-node-client; the embedded server
+ * a Toxiproxy proxy in front of the origin (`ctx.faultProxy`, toxiproxy-node-client; the embedded server
  * or `--toxiproxy-url`): a connection cut mid-body (`limit_data`), a slow body (`bandwidth`),
  * latency past the timeout (`latency`), a blackhole (`timeout`), a delayed close (`slow_close`), a
  * reset of a reused socket (`reset_peer`), an upstream that is down (the proxy disabled) and back.
@@ -190,7 +190,7 @@ defineCase(
     const post = { method: 'POST', body: RETRY_BODY };
     // (1) cut before the origin: a retry is allowed, and graded
     const origin = await ctx.origin('A');
-    const proxy = await ctx.proxy(origin);
+    const proxy = await ctx.faultProxy(origin);
     const agent = await ctx.agent({ keepAlive: true });
     await warm(ctx, agent, origin, { via: proxy });
     await proxy.addToxic('reset_peer', { timeout: 0 }, { stream: 'upstream' });
@@ -252,7 +252,7 @@ defineCase(
     const check = async (timeoutListener: boolean) => {
       const how = timeoutListener ? "with a 'timeout' listener" : "without a 'timeout' listener";
       const origin = await ctx.origin(timeoutListener ? 'L' : 'N');
-      const proxy = await ctx.proxy(origin);
+      const proxy = await ctx.faultProxy(origin);
       await proxy.addToxic('latency', { latency: LATENCY_MS, jitter: 0 });
       const agent = await ctx.agent({ keepAlive: true, timeout: AGENT_TIMEOUT_MS });
       const r = await (await agent.request({ origin, via: proxy, path: '/slow', timeoutListener })).done(
@@ -291,7 +291,7 @@ defineCase(
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const proxy = await ctx.proxy(origin);
+    const proxy = await ctx.faultProxy(origin);
     await proxy.addToxic('timeout', { timeout: 0 });
     const agent = await ctx.agent({ keepAlive: true, maxSockets: 1, timeout: AGENT_TIMEOUT_MS });
     const { requests } = await agent.issue(
@@ -330,7 +330,7 @@ defineCase(
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const proxy = await ctx.proxy(origin);
+    const proxy = await ctx.faultProxy(origin);
     await proxy.disable();
     const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
     const t0 = ctx.now();
@@ -367,7 +367,7 @@ defineCase(
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const proxy = await ctx.proxy(origin);
+    const proxy = await ctx.faultProxy(origin);
     await proxy.addToxic('limit_data', { bytes: 400 });
     const agent = await ctx.agent({ keepAlive: true });
     const first = await (
@@ -401,7 +401,7 @@ defineCase(
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const proxy = await ctx.proxy(origin);
+    const proxy = await ctx.faultProxy(origin);
     await proxy.addToxic('bandwidth', { rate: 10 });
     const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
     const { requests } = await agent.issue([
@@ -441,7 +441,7 @@ defineCase(
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const proxy = await ctx.proxy(origin);
+    const proxy = await ctx.faultProxy(origin);
     await proxy.addToxic('slow_close', { delay: SLOW_CLOSE_MS });
     const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
     const { requests } = await agent.issue([
@@ -475,7 +475,7 @@ defineCase(
   },
   async (ctx) => {
     const origin = await ctx.origin();
-    const proxy = await ctx.proxy(origin);
+    const proxy = await ctx.faultProxy(origin);
     const agent = await ctx.agent({ keepAlive: true });
     await warm(ctx, agent, origin, { via: proxy });
     const c1 = origin.connections[0] ?? ctx.fail('the origin saw no connection');

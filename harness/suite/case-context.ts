@@ -76,7 +76,7 @@ export interface CaseContext {
   /** `'https'` under `--protocol https`: origins speak TLS and `agent()` makes https agents. */
   readonly protocol: 'http' | 'https';
   /** A fault proxy (Toxiproxy API) in front of `origin`; send requests through it with `via`. */
-  proxy(origin: Origin): Promise<FaultProxy>;
+  faultProxy(origin: Origin): Promise<FaultProxy>;
   /**
    * Starts an instrumented forward proxy on 127.0.0.1 (fixtures/forward-proxy, stopped at the end of
    * the case, its requests traced). Its `now` is the case clock.
@@ -203,7 +203,7 @@ export interface RequestOptions extends Omit<RequestSpec, 'origin' | 'path'> {
   /** The origin (or real server) the request goes to. */
   origin: Target;
   /**
-   * Send the request through this fault proxy (`ctx.proxy(origin)`) instead of straight to the origin.
+   * Send the request through this fault proxy (`ctx.faultProxy(origin)`) instead of straight to the origin.
    * The origin then sees the proxy's connections: `RequestHandle.connection` is unknown.
    */
   via?: FaultProxy;

@@ -177,7 +177,7 @@ export class CaseRun implements CaseContext, Channel {
    * driven through toxiproxy-node-client: the embedded server, or `--toxiproxy-url`. An unreachable
    * Toxiproxy makes the case `error`, never `fail`.
    */
-  async proxy(origin: Origin): Promise<ToxiproxyFaultProxy> {
+  async faultProxy(origin: Origin): Promise<ToxiproxyFaultProxy> {
     const proxy = await createFaultProxy(this.session.faults, origin, this.seq, (event, detail) =>
       this.note('harness', event, detail),
     );

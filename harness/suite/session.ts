@@ -15,7 +15,7 @@ const GIVE_UP_AFTER = 3;
 
 export class Session {
   readonly config: RunConfig;
-  /** The fault proxy (`ctx.proxy()`): external with `--toxiproxy-url`, else embedded, started on first use. */
+  /** The fault proxy (`ctx.faultProxy()`): external with `--toxiproxy-url`, else embedded, started on first use. */
   readonly faults: FaultProxyService;
   /** `--containers` / `--toxiproxy container`: the run's containers, started once, shared by cases. */
   readonly containers: ContainerService;
