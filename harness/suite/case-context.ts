@@ -309,7 +309,7 @@ export interface ToxicOptions {
 }
 
 /**
- * A Toxiproxy proxy in front of one origin, for one case. Requests go through it with `via: proxy`;
+ * A fault proxy (a Toxiproxy proxy) in front of one origin, for one case. Requests go through it with `via: proxy`;
  * the origin then sees connections from the proxy (one per client connection), so the client's
  * local port does not name an origin connection.
  */

@@ -173,7 +173,7 @@ export class CaseRun implements CaseContext, Channel {
   }
 
   /**
-   * A Toxiproxy proxy in front of `origin` (listening on 127.0.0.1, deleted at the end of the case),
+   * A fault proxy (a Toxiproxy proxy) in front of `origin` (listening on 127.0.0.1, deleted at the end of the case),
    * driven through toxiproxy-node-client: the embedded server, or `--toxiproxy-url`. An unreachable
    * Toxiproxy makes the case `error`, never `fail`.
    */
