@@ -275,6 +275,66 @@ defineCase(
 
 defineCase(
   {
+    id: 'keepAlive/replacement-pooled-after-close',
+    title: 'the connection that replaced one closed with requests queued is pooled once the queue drains',
+    level: 'must',
+    doc: DOCS.agentQueueDestroyedOrPooled,
+    expected:
+      'keepAlive, maxSockets 1: the first response carries `Connection: close` while two requests wait; both go on one new connection; once the queue drained, the next request reuses that connection as its 3rd request (2 connections in all, the second still open)',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', behaviour: { delay: 40, close: true } },
+      { origin, path: '/two' },
+      { origin, path: '/three' },
+    ]);
+    for (const r of requests) await r.done(2000);
+    const [, second, third] = requests as [RequestHandle, RequestHandle, RequestHandle];
+    const one = arrived(ctx, origin, '/one');
+    const two = requestAt(origin, '/two');
+    onNewConnection(second, two, one.connection, 'the first queued request');
+    assert.equal(
+      third.error,
+      null,
+      `the second queued request failed: ${third.error?.code} ${third.error?.message}`,
+    );
+    const replacement = origin.connections.find((c) => c.id === two.connection) as ConnectionRecord;
+    // Both queued requests released their socket (a hand-off, then the pool), or the client closed it.
+    await ctx.mayFail(
+      ctx.waitFor(
+        'the replacement socket to be released after the queue drained',
+        () => agent.frees.length >= 2 || replacement.closedAt !== null,
+        1000,
+      ),
+    );
+    const next = await agent.request({ origin, path: '/four' });
+    await next.done(2000);
+    const three = requestAt(origin, '/three');
+    const four = requestAt(origin, '/four');
+    ctx.observe(
+      `${describeConnections(origin)}; /two on #${two.connection} as #${two.nth}, /three ${three ? `on #${three.connection} as #${three.nth}` : 'never arrived'}, /four ${four ? `on #${four.connection} as #${four.nth}` : 'never arrived'}${next.error ? ` (failed: ${next.error.code})` : ''}`,
+    );
+    assert.equal(
+      three?.connection,
+      replacement.id,
+      'the second queued request went on the replacement connection',
+    );
+    assert.equal(next.error, null, `the next request failed: ${next.error?.code} ${next.error?.message}`);
+    assert.ok(four, 'the next request reached the origin');
+    assert.equal(
+      origin.connections.length,
+      2,
+      `the next request opened connection #${four.connection}: the replacement connection (#${replacement.id}, ${replacement.closedBy ? `closed by ${replacement.closedBy}` : 'open'}) was not pooled`,
+    );
+    assert.equal(four.connection, replacement.id, 'the next request reused the replacement connection');
+    assert.equal(four.nth, 3, 'it is the 3rd request on that connection');
+  },
+);
+
+defineCase(
+  {
     id: 'keepAlive/request-close-not-reused',
     title: 'a connection whose request said Connection: close is not reused',
     level: 'must',
