@@ -33,7 +33,7 @@ class DropsReplacement extends http.Agent {
   override keepSocketAlive(socket: Duplex): boolean {
     // called only once nothing is queued: the replacement is destroyed rather than pooled
     if (this.#replacements.has(socket)) return false;
-    return super.keepSocketAlive(socket as Socket);
+    return super.keepSocketAlive(socket as Socket) as unknown as boolean;
   }
 }
 
