@@ -533,6 +533,72 @@ defineCase(
   },
 );
 
+/**
+ * How long a hint case with no agent timeout waits for the close: past the window's upper end, so a
+ * late close is measured (and fails on the bound), not taken for a socket that never expires.
+ */
+const HINT_WAIT_SLACK_MS = 300;
+
+/**
+ * A Keep-Alive hint applied to a pooled socket whose agent has no timeout of its own: the client must
+ * close it `nominal` ms after the response (between the right value and `wrong`), not keep it for ever.
+ */
+async function hintWithoutAgentTimeout(
+  ctx: CaseContext,
+  agentOptions: Record<string, unknown>,
+  nominal: number,
+  wrong: number,
+): Promise<void> {
+  const origin = await ctx.origin();
+  const agent = await ctx.agent({ keepAlive: true, ...agentOptions });
+  const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
+  const conn = connectionOf(ctx, r);
+  const [, hi] = timerWindow(nominal, wrong);
+  await ctx.mayFail(closed(ctx, conn, hi + HINT_WAIT_SLACK_MS));
+  const respondedAt = arrived(ctx, origin, '/hint').respondedAt ?? 0;
+  if (conn.closedAt === null) {
+    const open = Math.round(ctx.now() - respondedAt);
+    ctx.observe(`pooled connection still open ${open} ms after the response`);
+    ctx.fail(`the pooled connection was still open ${open} ms after the response: the hint was not applied`);
+  }
+  const idle = conn.closedAt - respondedAt;
+  ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
+  assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
+  withinTimer(idle, nominal, 'idle time before the close', wrong);
+}
+
+defineCase(
+  {
+    id: 'keepAlive/hint-without-agent-timeout',
+    title: 'the Keep-Alive hint expires a pooled socket when the agent has no timeout of its own',
+    level: 'must',
+    doc: DOCS.keepAliveTimeoutBufferOption,
+    expected: `\`new Agent({ keepAlive: true })\` (no timeout), response \`Keep-Alive: timeout=2\`, default buffer 1000: the client closes the pooled connection ${HINT_2S_MS} ms after the response (within [${timerWindow(HINT_2S_MS, HINT_2S_BUFFER_500_MS).join(', ')}] ms; a 500 ms buffer would give ${HINT_2S_BUFFER_500_MS}, an ignored hint never)`,
+  },
+  async (ctx) => {
+    await hintWithoutAgentTimeout(ctx, {}, HINT_2S_MS, HINT_2S_BUFFER_500_MS);
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/hint-with-timeout-zero',
+    title: 'the Keep-Alive hint expires a pooled socket when the agent timeout is 0',
+    level: 'must',
+    doc: DOCS.keepAliveTimeoutBufferOption,
+    requires: ['agentKeepAliveTimeoutBuffer'],
+    expected: `agent timeout 0, buffer ${BUFFER_MS}, response \`Keep-Alive: timeout=2\`: the client closes the pooled connection ${HINT_LESS_BUFFER_MS} ms after the response (within [${timerWindow(HINT_LESS_BUFFER_MS, HINT_LESS_BUFFER_MS + BUFFER_OFF_MS).join(', ')}] ms; a buffer ${BUFFER_OFF_MS} ms shorter is out, an ignored hint never closes it)`,
+  },
+  async (ctx) => {
+    await hintWithoutAgentTimeout(
+      ctx,
+      { timeout: 0, agentKeepAliveTimeoutBuffer: BUFFER_MS },
+      HINT_LESS_BUFFER_MS,
+      HINT_LESS_BUFFER_MS + BUFFER_OFF_MS,
+    );
+  },
+);
+
 defineCase(
   {
     id: 'keepAlive/hint-agent-timeout-smaller',
