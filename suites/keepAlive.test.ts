@@ -454,6 +454,64 @@ defineCase(
   },
 );
 
+/**
+ * slow-body-holds-socket: the POST body goes on for 5 × 80 ms after the origin answered, so the
+ * response has ended long before the request has.
+ */
+const SLOW_CHUNK = 'x'.repeat(64);
+const SLOW_CHUNKS = 5;
+const SLOW_INTERVAL_MS = 80;
+
+defineCase(
+  {
+    id: 'keepAlive/slow-body-holds-socket',
+    title: 'a queued request is not written on a connection whose request body is still being sent',
+    level: 'should',
+    doc: DOCS.keepSocketAlive,
+    expected: `keepAlive, maxSockets 1: the origin answers a POST at once and its response ends while the subject still writes the body (${SLOW_CHUNKS} chunks, one every ${SLOW_INTERVAL_MS} ms); the queued GET reaches the origin either on that connection after the whole POST body (its 2nd request) or on a new connection once that one is closed, never inside the POST body`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const slowBody = { chunk: SLOW_CHUNK, chunks: SLOW_CHUNKS, intervalMs: SLOW_INTERVAL_MS };
+    const { requests } = await agent.issue([
+      { origin, path: '/upload', method: 'POST', body: 'head;', slowBody },
+      { origin, path: '/two' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    const ended = await ctx.waitFor('the POST response to end', () => first.ended, 1000);
+    for (const r of requests) await ctx.mayFail(r.done(3000));
+    const upload = arrived(ctx, origin, '/upload');
+    const two = requestAt(origin, '/two');
+    const bodyBytes = 'head;'.length + SLOW_CHUNKS * SLOW_CHUNK.length;
+    const postConn = origin.connections.find((c) => c.id === upload.connection) as ConnectionRecord;
+    ctx.observe(
+      `POST response ended ${Math.round(ended.t - upload.at)} ms after the POST arrived; POST body received: ${upload.bodyLength ?? 'unfinished'} of ${bodyBytes} bytes; ${describeConnections(origin)}; GET ${two ? `on #${two.connection} as #${two.nth}` : 'never arrived'}${second.error ? ` (failed: ${second.error.code} ${second.error.message})` : second.settled ? '' : ' (never settled)'}`,
+    );
+    assert.ok(
+      two,
+      `the queued GET never reached the origin (the POST body on connection #${postConn.id} ${upload.bodyLength === undefined ? 'was never finished' : 'was finished'})`,
+    );
+    assert.equal(second.error, null, `the queued GET failed: ${second.error?.code} ${second.error?.message}`);
+    assert.ok(second.ended, 'the queued GET completed');
+    if (two.connection === upload.connection) {
+      assert.equal(
+        upload.bodyLength,
+        bodyBytes,
+        'the whole POST body arrived before the GET on its connection',
+      );
+      assert.equal(two.nth, 2, 'the GET is the 2nd request on the POST’s connection');
+    } else {
+      assert.equal(two.nth, 1, 'the GET is the 1st request on its new connection');
+      assert.notEqual(
+        postConn.closedAt,
+        null,
+        'the POST’s connection was closed, not left open beside the new one',
+      );
+    }
+  },
+);
+
 defineCase(
   {
     id: 'keepAlive/reuse-socket-called',
