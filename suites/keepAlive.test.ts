@@ -275,6 +275,66 @@ defineCase(
 
 defineCase(
   {
+    id: 'keepAlive/replacement-pooled-after-close',
+    title: 'the connection that replaced one closed with requests queued is pooled once the queue drains',
+    level: 'must',
+    doc: DOCS.agentQueueDestroyedOrPooled,
+    expected:
+      'keepAlive, maxSockets 1: the first response carries `Connection: close` while two requests wait; both go on one new connection; once the queue drained, the next request reuses that connection as its 3rd request (2 connections in all, the second still open)',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', behaviour: { delay: 40, close: true } },
+      { origin, path: '/two' },
+      { origin, path: '/three' },
+    ]);
+    for (const r of requests) await r.done(2000);
+    const [, second, third] = requests as [RequestHandle, RequestHandle, RequestHandle];
+    const one = arrived(ctx, origin, '/one');
+    const two = requestAt(origin, '/two');
+    onNewConnection(second, two, one.connection, 'the first queued request');
+    assert.equal(
+      third.error,
+      null,
+      `the second queued request failed: ${third.error?.code} ${third.error?.message}`,
+    );
+    const replacement = origin.connections.find((c) => c.id === two.connection) as ConnectionRecord;
+    // Both queued requests released their socket (a hand-off, then the pool), or the client closed it.
+    await ctx.mayFail(
+      ctx.waitFor(
+        'the replacement socket to be released after the queue drained',
+        () => agent.frees.length >= 2 || replacement.closedAt !== null,
+        1000,
+      ),
+    );
+    const next = await agent.request({ origin, path: '/four' });
+    await next.done(2000);
+    const three = requestAt(origin, '/three');
+    const four = requestAt(origin, '/four');
+    ctx.observe(
+      `${describeConnections(origin)}; /two on #${two.connection} as #${two.nth}, /three ${three ? `on #${three.connection} as #${three.nth}` : 'never arrived'}, /four ${four ? `on #${four.connection} as #${four.nth}` : 'never arrived'}${next.error ? ` (failed: ${next.error.code})` : ''}`,
+    );
+    assert.equal(
+      three?.connection,
+      replacement.id,
+      'the second queued request went on the replacement connection',
+    );
+    assert.equal(next.error, null, `the next request failed: ${next.error?.code} ${next.error?.message}`);
+    assert.ok(four, 'the next request reached the origin');
+    assert.equal(
+      origin.connections.length,
+      2,
+      `the next request opened connection #${four.connection}: the replacement connection (#${replacement.id}, ${replacement.closedBy ? `closed by ${replacement.closedBy}` : 'open'}) was not pooled`,
+    );
+    assert.equal(four.connection, replacement.id, 'the next request reused the replacement connection');
+    assert.equal(four.nth, 3, 'it is the 3rd request on that connection');
+  },
+);
+
+defineCase(
+  {
     id: 'keepAlive/request-close-not-reused',
     title: 'a connection whose request said Connection: close is not reused',
     level: 'must',
@@ -394,6 +454,64 @@ defineCase(
   },
 );
 
+/**
+ * slow-body-holds-socket: the POST body goes on for 5 × 80 ms after the origin answered, so the
+ * response has ended long before the request has.
+ */
+const SLOW_CHUNK = 'x'.repeat(64);
+const SLOW_CHUNKS = 5;
+const SLOW_INTERVAL_MS = 80;
+
+defineCase(
+  {
+    id: 'keepAlive/slow-body-holds-socket',
+    title: 'a queued request is not written on a connection whose request body is still being sent',
+    level: 'should',
+    doc: DOCS.keepSocketAlive,
+    expected: `keepAlive, maxSockets 1: the origin answers a POST at once and its response ends while the subject still writes the body (${SLOW_CHUNKS} chunks, one every ${SLOW_INTERVAL_MS} ms); the queued GET reaches the origin either on that connection after the whole POST body (its 2nd request) or on a new connection once that one is closed, never inside the POST body`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const slowBody = { chunk: SLOW_CHUNK, chunks: SLOW_CHUNKS, intervalMs: SLOW_INTERVAL_MS };
+    const { requests } = await agent.issue([
+      { origin, path: '/upload', method: 'POST', body: 'head;', slowBody },
+      { origin, path: '/two' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    const ended = await ctx.waitFor('the POST response to end', () => first.ended, 1000);
+    for (const r of requests) await ctx.mayFail(r.done(3000));
+    const upload = arrived(ctx, origin, '/upload');
+    const two = requestAt(origin, '/two');
+    const bodyBytes = 'head;'.length + SLOW_CHUNKS * SLOW_CHUNK.length;
+    const postConn = origin.connections.find((c) => c.id === upload.connection) as ConnectionRecord;
+    ctx.observe(
+      `POST response ended ${Math.round(ended.t - upload.at)} ms after the POST arrived; POST body received: ${upload.bodyLength ?? 'unfinished'} of ${bodyBytes} bytes; ${describeConnections(origin)}; GET ${two ? `on #${two.connection} as #${two.nth}` : 'never arrived'}${second.error ? ` (failed: ${second.error.code} ${second.error.message})` : second.settled ? '' : ' (never settled)'}`,
+    );
+    assert.ok(
+      two,
+      `the queued GET never reached the origin (the POST body on connection #${postConn.id} ${upload.bodyLength === undefined ? 'was never finished' : 'was finished'})`,
+    );
+    assert.equal(second.error, null, `the queued GET failed: ${second.error?.code} ${second.error?.message}`);
+    assert.ok(second.ended, 'the queued GET completed');
+    if (two.connection === upload.connection) {
+      assert.equal(
+        upload.bodyLength,
+        bodyBytes,
+        'the whole POST body arrived before the GET on its connection',
+      );
+      assert.equal(two.nth, 2, 'the GET is the 2nd request on the POST’s connection');
+    } else {
+      assert.equal(two.nth, 1, 'the GET is the 1st request on its new connection');
+      assert.notEqual(
+        postConn.closedAt,
+        null,
+        'the POST’s connection was closed, not left open beside the new one',
+      );
+    }
+  },
+);
+
 defineCase(
   {
     id: 'keepAlive/reuse-socket-called',
@@ -470,6 +588,72 @@ defineCase(
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
     // 2000 − 1000 from the release; the window ends before 2000 − 500
     withinTimer(idle, HINT_2S_MS, 'idle time before the close', HINT_2S_BUFFER_500_MS);
+  },
+);
+
+/**
+ * How long a hint case with no agent timeout waits for the close: past the window's upper end, so a
+ * late close is measured (and fails on the bound), not taken for a socket that never expires.
+ */
+const HINT_WAIT_SLACK_MS = 300;
+
+/**
+ * A Keep-Alive hint applied to a pooled socket whose agent has no timeout of its own: the client must
+ * close it `nominal` ms after the response (between the right value and `wrong`), not keep it for ever.
+ */
+async function hintWithoutAgentTimeout(
+  ctx: CaseContext,
+  agentOptions: Record<string, unknown>,
+  nominal: number,
+  wrong: number,
+): Promise<void> {
+  const origin = await ctx.origin();
+  const agent = await ctx.agent({ keepAlive: true, ...agentOptions });
+  const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
+  const conn = connectionOf(ctx, r);
+  const [, hi] = timerWindow(nominal, wrong);
+  await ctx.mayFail(closed(ctx, conn, hi + HINT_WAIT_SLACK_MS));
+  const respondedAt = arrived(ctx, origin, '/hint').respondedAt ?? 0;
+  if (conn.closedAt === null) {
+    const open = Math.round(ctx.now() - respondedAt);
+    ctx.observe(`pooled connection still open ${open} ms after the response`);
+    ctx.fail(`the pooled connection was still open ${open} ms after the response: the hint was not applied`);
+  }
+  const idle = conn.closedAt - respondedAt;
+  ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
+  assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
+  withinTimer(idle, nominal, 'idle time before the close', wrong);
+}
+
+defineCase(
+  {
+    id: 'keepAlive/hint-without-agent-timeout',
+    title: 'the Keep-Alive hint expires a pooled socket when the agent has no timeout of its own',
+    level: 'must',
+    doc: DOCS.keepAliveTimeoutBufferOption,
+    expected: `\`new Agent({ keepAlive: true })\` (no timeout), response \`Keep-Alive: timeout=2\`, default buffer 1000: the client closes the pooled connection ${HINT_2S_MS} ms after the response (within [${timerWindow(HINT_2S_MS, HINT_2S_BUFFER_500_MS).join(', ')}] ms; a 500 ms buffer would give ${HINT_2S_BUFFER_500_MS}, an ignored hint never)`,
+  },
+  async (ctx) => {
+    await hintWithoutAgentTimeout(ctx, {}, HINT_2S_MS, HINT_2S_BUFFER_500_MS);
+  },
+);
+
+defineCase(
+  {
+    id: 'keepAlive/hint-with-timeout-zero',
+    title: 'the Keep-Alive hint expires a pooled socket when the agent timeout is 0',
+    level: 'must',
+    doc: DOCS.keepAliveTimeoutBufferOption,
+    requires: ['agentKeepAliveTimeoutBuffer'],
+    expected: `agent timeout 0, buffer ${BUFFER_MS}, response \`Keep-Alive: timeout=2\`: the client closes the pooled connection ${HINT_LESS_BUFFER_MS} ms after the response (within [${timerWindow(HINT_LESS_BUFFER_MS, HINT_LESS_BUFFER_MS + BUFFER_OFF_MS).join(', ')}] ms; a buffer ${BUFFER_OFF_MS} ms shorter is out, an ignored hint never closes it)`,
+  },
+  async (ctx) => {
+    await hintWithoutAgentTimeout(
+      ctx,
+      { timeout: 0, agentKeepAliveTimeoutBuffer: BUFFER_MS },
+      HINT_LESS_BUFFER_MS,
+      HINT_LESS_BUFFER_MS + BUFFER_OFF_MS,
+    );
   },
 );
 

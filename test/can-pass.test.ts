@@ -17,6 +17,8 @@ const PASSED_BY: Record<string, string> = {
   'maxTotalSockets/idle-not-starving': 'test/agents/fixed/node-fixed.ts',
   'createConnection/max-sockets-pending': 'test/agents/fixed/node-fixed.ts',
   'createConnection/max-total-sockets-pending': 'test/agents/fixed/node-fixed.ts',
+  'keepAlive/hint-without-agent-timeout': 'test/agents/fixed/node-fixed.ts',
+  'keepAlive/hint-with-timeout-zero': 'test/agents/fixed/node-fixed.ts',
   // An implementation of its own (node-fixed passes it too).
   'keepAlive/request-close-origin-keeps-open': 'undici',
   // Real nginx and HAProxy in Docker: run in the container lane (test/helpers/lane.ts).

@@ -37,6 +37,14 @@ export const CAUGHT_ELSEWHERE: Record<string, CaughtBy> = {
     subjects: ['node', 'agentkeepalive'],
     why: 'node 20–24, Bun, Deno and agentkeepalive (expectations/node.json: RFC 9112 §9.6); undici passes',
   },
+  'keepAlive/hint-without-agent-timeout': {
+    subjects: ['node'],
+    why: 'node 20–24 and agentkeepalive (expectations/node.json: the hint only lowers an agent timeout; the seeded twin, a hint applied only with an agent timeout, is Node itself); undici fails it on its default 2000 ms threshold',
+  },
+  'keepAlive/hint-with-timeout-zero': {
+    subjects: ['node'],
+    why: 'node 22–24 and agentkeepalive (expectations/node.json: the hint only lowers an agent timeout); undici passes',
+  },
   'createConnection/max-sockets-pending': {
     subjects: ['node'],
     why: 'node 24 (expectations/node.json: a socket counts once the callback ran)',

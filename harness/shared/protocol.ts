@@ -33,6 +33,13 @@ export const HOST_FAULT_CODES: readonly string[] = [
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** A request body the subject writes over time (`RequestSpec.slowBody`). */
+export interface SlowBody {
+  chunk: string;
+  chunks: number;
+  intervalMs: number;
+}
+
 /** What a request in the subject does; the origin's behaviour is scripted by `path`. */
 export interface RequestSpec {
   /** `http://127.0.0.1:PORT`. */
@@ -61,6 +68,11 @@ export interface RequestSpec {
   useAgent?: boolean;
   /** Do not call `req.end()` until an `end` action. */
   manualEnd?: boolean;
+  /**
+   * Write the body slowly: after `body`, `chunks` writes of `chunk`, one every `intervalMs` on the
+   * subject's timers, then `end()` (unless `manualEnd`).
+   */
+  slowBody?: SlowBody;
   /** Do not read the response body until a `resume` action. */
   manualConsume?: boolean;
   /** Call `req.destroy()` when this happens. */

@@ -23,6 +23,7 @@ import {
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
 import { loopbackLookup } from '../proxy-contract.ts';
+import { writeSlowly } from './slow-body.ts';
 import {
   type AgentKind,
   type Driver,
@@ -359,7 +360,8 @@ export class AgentDriver implements Driver {
     });
     req.on('close', () => emit({ ev: 'close', req: id }));
     if (spec.body !== undefined) req.write(spec.body);
-    if (!spec.manualEnd) req.end();
+    if (spec.slowBody) writeSlowly(req, spec.slowBody, !spec.manualEnd);
+    else if (!spec.manualEnd) req.end();
   }
 
   /** What the client saw of a new TLS connection's handshake. */

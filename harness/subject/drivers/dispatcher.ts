@@ -25,6 +25,7 @@ import {
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
 import { loopbackLookup } from '../proxy-contract.ts';
+import { writeSlowly } from './slow-body.ts';
 import {
   type AgentKind,
   type Driver,
@@ -338,9 +339,10 @@ export class DispatcherDriver implements Driver {
       text: '',
     };
     let body: string | PassThrough | undefined = spec.body;
-    if (spec.manualEnd) {
+    if (spec.manualEnd || spec.slowBody) {
       live.upload = new PassThrough();
       if (spec.body !== undefined) live.upload.write(spec.body);
+      if (spec.slowBody) writeSlowly(live.upload, spec.slowBody, !spec.manualEnd);
       body = live.upload;
     }
     const opts = {

@@ -11,6 +11,9 @@
  *   another origin is closed to make room, instead of holding the slot until it happens to close.
  * - `Connection: close` on a request: the socket is closed after the response, never reused, even
  *   when the server answers keep-alive (RFC 9112 §9.6; Node reuses it).
+ * - The server's `Keep-Alive: timeout=N` hint when the agent has no `timeout` (or 0): the pooled
+ *   socket expires at N s less `agentKeepAliveTimeoutBuffer`. Node only lowers an agent timeout to
+ *   the hint, so with none the hint is ignored and the socket never expires.
  *
  * Node's own code still does the rest: it keeps the queue (`agent.requests`), hands a freed socket
  * to the next request of its origin, pools, reuses and removes sockets. This agent only decides when
@@ -23,6 +26,9 @@ import type { Duplex } from 'node:stream';
 /** The parts of Node's agent that the typings leave out (lib/_http_agent.js). */
 interface NodeAgent extends http.Agent {
   totalSocketCount: number;
+  /** Undefined on Node 20, whose buffer is a fixed 1000 ms. */
+  agentKeepAliveTimeoutBuffer?: number;
+  options: { timeout?: number };
   addRequest(req: http.ClientRequest, options: http.RequestOptions): void;
   createSocket(req: http.ClientRequest, options: http.RequestOptions, cb: SocketCallback): void;
   removeSocket(socket: Duplex, options: http.RequestOptions): void;
@@ -81,6 +87,19 @@ function withFixes<T extends NodeAgentClass>(Base: T) {
         settle(err as Error);
         throw err;
       }
+    }
+
+    override keepSocketAlive(socket: Duplex): boolean {
+      const keep = super.keepSocketAlive(socket) as unknown as boolean;
+      // Node applies the hint only to lower the agent's own timeout: with none it is ignored.
+      if (keep && !this.options.timeout) {
+        const res = (socket as Duplex & { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res;
+        const hint = /^timeout=(\d+)/.exec(String(res?.headers['keep-alive'] ?? ''))?.[1];
+        const ms = hint === undefined ? 0 : Number(hint) * 1000 - (this.agentKeepAliveTimeoutBuffer ?? 1000);
+        // a hint no longer than the buffer: Node's keepSocketAlive already returned false
+        if (ms > 0) (socket as Duplex & { setTimeout(ms: number): void }).setTimeout(ms);
+      }
+      return keep;
     }
 
     override removeSocket(socket: Duplex, options: http.RequestOptions): void {
