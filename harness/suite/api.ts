@@ -43,6 +43,7 @@ export type {
   SocketEvent,
   StepOutcome,
   Target,
+  TlsHandshake,
   ToxicOptions,
 } from './case-context.ts';
 // real servers' access logs and their connections as the kernel lists them (`servers` area)

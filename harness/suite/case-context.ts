@@ -238,6 +238,17 @@ export interface SocketEvent {
  * A request living in the subject process: every event the host reported (`socket`, `response`,
  * `end`, `error`, `close`, `timeout`) as it happened, and waits on them.
  */
+/** What the client saw of one new TLS connection's handshake (`RequestHandle.secure`). */
+export interface TlsHandshake {
+  sessionReused: boolean;
+  protocol: string | null;
+  alpn: string | null;
+  authorized: boolean;
+  authorizationError: string | null;
+  /** When the handshake completed (case clock). */
+  t: number;
+}
+
 export interface RequestHandle {
   /** Names the request in the trace and in messages (`c<case>.a<n>.r<m>`). */
   readonly id: string;
@@ -261,14 +272,7 @@ export interface RequestHandle {
   /** When each `'timeout'` event came (case clock). */
   readonly timeouts: readonly number[];
   /** What the client saw of each new TLS connection's handshake (https requests). */
-  readonly secure: readonly {
-    sessionReused: boolean;
-    protocol: string | null;
-    alpn: string | null;
-    authorized: boolean;
-    authorizationError: string | null;
-    t: number;
-  }[];
+  readonly secure: readonly TlsHandshake[];
   /** The fault proxy the request went through, if any. */
   readonly via: FaultProxy | null;
   /** The first socket the request was given. */

@@ -2,7 +2,7 @@ import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import type { Command, EventMessage, Json, Outcome, RequestAction } from '../shared/protocol.ts';
 import type { TraceEntry } from '../shared/verdict.ts';
-import type { FaultProxy, RequestHandle, SocketEvent, Target } from './case-context.ts';
+import type { FaultProxy, RequestHandle, SocketEvent, Target, TlsHandshake } from './case-context.ts';
 import { CaseFailure } from './verdict.ts';
 
 /**
@@ -38,14 +38,7 @@ export class SubjectRequest implements RequestHandle {
   /** The same `'timeout'` events on the subject process's clock. */
   private readonly timeoutsSubject: number[] = [];
   /** What the client saw of each new TLS connection's handshake (https requests). */
-  readonly secure: {
-    sessionReused: boolean;
-    protocol: string | null;
-    alpn: string | null;
-    authorized: boolean;
-    authorizationError: string | null;
-    t: number;
-  }[] = [];
+  readonly secure: TlsHandshake[] = [];
   /** The fault proxy the request went through, if any. */
   readonly via: FaultProxy | null;
   private readonly channel: Channel;
