@@ -47,6 +47,12 @@ export type {
   ToxicOptions,
 } from './case-context.ts';
 // real servers' access logs and their connections as the kernel lists them (`servers` area)
-export { type AccessEntry, peakOf, sampleConnections } from './real-server.ts';
+export {
+  type AccessEntry,
+  type ConnectionSample,
+  peakOf,
+  sampleConnections,
+  sampledConnections,
+} from './real-server.ts';
 // what a body throws to fail the case with a message (as `ctx.fail` does)
 export { CaseFailure } from './verdict.ts';

@@ -90,9 +90,9 @@ function parseOwn(started: StartedServer, prefix: string): AccessEntry[] {
 export function sampleConnections(
   servers: readonly RealServer[],
   everyMs = 2,
-): { stop(): Promise<number[][]> } {
+): { stop(): Promise<ConnectionSample[]> } {
   const ports = new Set(servers.map((s) => s.port));
-  const samples: number[][] = [];
+  const samples: ConnectionSample[] = [];
   const take = () => {
     // synchronous: a few ms on a busy host, but a sample is one instant (cases that sample run alone)
     let text = '';
@@ -101,6 +101,7 @@ export function sampleConnections(
     } catch {
       // no /proc (not Linux): no samples, and the case says so
     }
+    const t = performance.now();
     const clients: number[] = [];
     for (const line of text.split('\n').slice(1)) {
       const [, local, remote, state] = line.trim().split(/\s+/);
@@ -108,7 +109,7 @@ export function sampleConnections(
       if (!ports.has(Number.parseInt(local.slice(local.indexOf(':') + 1), 16))) continue;
       clients.push(Number.parseInt(remote.slice(remote.indexOf(':') + 1), 16));
     }
-    samples.push(clients);
+    samples.push({ t, clients });
   };
   let running = true;
   const loop = (async () => {
@@ -126,7 +127,42 @@ export function sampleConnections(
   };
 }
 
-/** The most of `clientPorts` connected at once in `samples`. */
-export function peakOf(samples: readonly number[][], clientPorts: ReadonlySet<number>): number {
-  return Math.max(0, ...samples.map((s) => s.filter((p) => clientPorts.has(p)).length));
+/** One sample of the kernel's table: when it was read (ms, `performance.now()`) and the client ports. */
+export interface ConnectionSample {
+  t: number;
+  clients: number[];
+}
+
+/** The most of `clientPorts` connected at once in any one sample, however briefly (the raw peak). */
+export function peakOf(samples: readonly ConnectionSample[], clientPorts: ReadonlySet<number>): number {
+  return Math.max(0, ...samples.map((s) => s.clients.filter((p) => clientPorts.has(p)).length));
+}
+
+/**
+ * The connections of `clientPorts` as the samples saw them: each from the first sample that lists it
+ * to the last one before it disappears (`closedAt` null when it is in the last sample). A port that
+ * disappears and comes back is a new connection. Feed them to `overlapPeak` (suites/wire.ts) to count
+ * connections open at once with the same grace for a close/open overlap as the origin's records.
+ */
+export function sampledConnections(
+  samples: readonly ConnectionSample[],
+  clientPorts: ReadonlySet<number>,
+): { port: number; openedAt: number; closedAt: number | null }[] {
+  const done: { port: number; openedAt: number; closedAt: number | null }[] = [];
+  const open = new Map<number, { port: number; openedAt: number; lastSeen: number }>();
+  for (const { t, clients } of samples) {
+    const now = new Set(clients.filter((p) => clientPorts.has(p)));
+    for (const [port, c] of open)
+      if (!now.has(port)) {
+        done.push({ port, openedAt: c.openedAt, closedAt: c.lastSeen });
+        open.delete(port);
+      }
+    for (const port of now) {
+      const c = open.get(port);
+      if (c) c.lastSeen = t;
+      else open.set(port, { port, openedAt: t, lastSeen: t });
+    }
+  }
+  for (const c of open.values()) done.push({ port: c.port, openedAt: c.openedAt, closedAt: null });
+  return done;
 }
