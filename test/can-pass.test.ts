@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadExpectations } from '../harness/parent/expectations.ts';
-import { ROOT, runCli, statuses } from './helpers/cli.ts';
-import { isLaneCase, LANE_TAG, laneUp } from './helpers/lane.ts';
+import { ROOT, statuses } from './helpers/cli.ts';
+import { runOn, testHereAndInLane } from './helpers/lane.ts';
 
 /** Case id → a subject that passes it. */
 const PASSED_BY: Record<string, string> = {
@@ -48,8 +48,7 @@ for (const id of failures) {
 }
 
 async function assertPasses(subject: string, ids: string[]): Promise<void> {
-  const lane = ids.some(isLaneCase) ? ['--containers'] : [];
-  const r = await runCli([subject, ...lane, ...ids.flatMap((id) => ['--only', id])]);
+  const r = await runOn(subject, ids);
   assert.ok(r.report, r.stderr);
   const got = statuses(r.report);
   assert.deepEqual(
@@ -59,16 +58,10 @@ async function assertPasses(subject: string, ids: string[]): Promise<void> {
   );
 }
 
-for (const [subject, all] of bySubject) {
-  const here = all.filter((id) => !isLaneCase(id));
-  const lane = all.filter(isLaneCase);
-  if (here.length > 0)
-    test(`${subject} passes ${here.join(', ')}`, async () => {
-      await assertPasses(subject, here);
-    });
-  // the servers cases need Docker: scripts/ci-containers.sh runs this in CI
-  if (lane.length > 0)
-    test(`${subject} passes ${lane.join(', ')} ${LANE_TAG}`, async (t) => {
-      if (laneUp(t)) await assertPasses(subject, lane);
-    });
-}
+// the servers cases need Docker: scripts/ci-containers.sh runs them in CI
+for (const [subject, all] of bySubject)
+  testHereAndInLane(
+    all,
+    (some) => `${subject} passes ${some.join(', ')}`,
+    (some) => assertPasses(subject, some),
+  );

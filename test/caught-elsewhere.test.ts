@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILTIN_SUBJECTS } from '../harness/parent/subjects.ts';
-import { assertCaught, isLaneCase, LANE_TAG, laneUp } from './helpers/lane.ts';
+import { assertCaught, testHereAndInLane } from './helpers/lane.ts';
 import { CAUGHT_ELSEWHERE } from './seeded-coverage.ts';
 
 const bySubject = new Map<string, string[]>();
@@ -22,15 +22,9 @@ test('every subject CAUGHT_ELSEWHERE names is a built-in subject', () => {
   assert.ok(bySubject.size > 0);
 });
 
-for (const [subject, ids] of bySubject) {
-  const here = ids.filter((id) => !isLaneCase(id));
-  const lane = ids.filter(isLaneCase);
-  if (here.length > 0)
-    test(`${subject} fails ${here.join(', ')}`, async () => {
-      await assertCaught(subject, here);
-    });
-  if (lane.length > 0)
-    test(`${subject} fails ${lane.join(', ')} ${LANE_TAG}`, async (t) => {
-      if (laneUp(t)) await assertCaught(subject, lane);
-    });
-}
+for (const [subject, ids] of bySubject)
+  testHereAndInLane(
+    ids,
+    (some) => `${subject} fails ${some.join(', ')}`,
+    (some) => assertCaught(subject, some),
+  );

@@ -5,7 +5,7 @@
  * engine is up (`--test-name-pattern`), where a skip is a failure of the lane.
  */
 import assert from 'node:assert/strict';
-import type { TestContext } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { dockerAvailable } from '../../fixtures/containers/docker.ts';
 import { type CliRun, runCli } from './cli.ts';
 
@@ -24,13 +24,39 @@ export function laneUp(t: TestContext): boolean {
   return false;
 }
 
+/** `agent-conformance <subject> --only <id>…`, with `--containers` when a lane case is among `ids`. */
+export function runOn(subject: string, ids: readonly string[]): Promise<CliRun> {
+  const lane = ids.some(isLaneCase) ? ['--containers'] : [];
+  return runCli([subject, ...lane, ...ids.flatMap((id) => ['--only', id])]);
+}
+
+/**
+ * One test of `check` on the ids that run anywhere and one on the lane's ids, named `title(ids)` with
+ * LANE_TAG at the end and skipped where no engine runs (scripts/ci-containers.sh runs it in CI).
+ */
+export function testHereAndInLane(
+  ids: readonly string[],
+  title: (ids: string[]) => string,
+  check: (ids: string[]) => Promise<unknown>,
+): void {
+  const here = ids.filter((id) => !isLaneCase(id));
+  const lane = ids.filter(isLaneCase);
+  if (here.length > 0)
+    test(title(here), async () => {
+      await check(here);
+    });
+  if (lane.length > 0)
+    test(`${title(lane)} ${LANE_TAG}`, async (t) => {
+      if (laneUp(t)) await check(lane);
+    });
+}
+
 /**
  * Runs `subject` on `ids` (with `--containers` for lane cases) and asserts that each one fails by a
  * failed assertion: `fail`, not `error`, not a pass, and not because the subject threw. Returns the run.
  */
 export async function assertCaught(subject: string, ids: readonly string[]): Promise<CliRun> {
-  const lane = ids.some(isLaneCase) ? ['--containers'] : [];
-  const r = await runCli([subject, ...lane, ...ids.flatMap((id) => ['--only', id])]);
+  const r = await runOn(subject, ids);
   assert.ok(r.report, `${subject} wrote no report (exit ${r.code}): ${r.stderr}`);
   const results = new Map(r.report.results.map((x) => [x.id, x]));
   for (const id of ids) {
