@@ -10,7 +10,7 @@
  * too old to load them).
  */
 import { SetupError, UsageError } from './errors.ts';
-import type { Report } from './report/types.ts';
+import type { CaseResult, Report } from './report/types.ts';
 
 export type ExitCode = 0 | 1 | 2 | 130 | 143;
 
@@ -26,9 +26,19 @@ export function interruptedExitCode(signal: string): 130 | 143 {
 export function exitCodeFor(report: Report): ExitCode {
   if (report.incomplete) return interruptedExitCode(report.incomplete.signal);
   if (report.fatal) return 2;
-  const { byStatus, byLevel } = report.summary;
-  if (byStatus.error > 0 || byStatus.timeout > 0) return 2;
-  return byLevel.must.fail > 0 ? 1 : 0;
+  let code: 0 | 1 | 2 = 0;
+  for (const r of report.results) code = Math.max(code, resultExitCode(r)) as 0 | 1 | 2;
+  return code;
+}
+
+/**
+ * What one result does to a run's exit status without an expectation file: 2 for a case in `error`
+ * or `timeout`, 1 for a failed `must` case, else 0. `exitCodeFor` takes the worst; the github
+ * reporter annotates every result above 0.
+ */
+export function resultExitCode(r: Pick<CaseResult, 'status' | 'level'>): 0 | 1 | 2 {
+  if (r.status === 'error' || r.status === 'timeout') return 2;
+  return r.status === 'fail' && r.level === 'must' ? 1 : 0;
 }
 
 /** A run checked against an expectation file: 2 if the run broke, 1 for `surprises` results, else 0. */

@@ -10,6 +10,7 @@
  * timeout (see `unexpectedResults`).
  */
 import { appendFileSync } from 'node:fs';
+import { resultExitCode } from '../exit-codes.ts';
 import type { Unexpected } from '../expectations.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Report } from './types.ts';
@@ -28,10 +29,14 @@ export function escapeProperty(value: string): string {
 export function unexpectedResults(report: Report): Unexpected[] {
   const out: Unexpected[] = [];
   for (const r of report.results) {
-    if (r.status === 'error' || r.status === 'timeout')
-      out.push({ id: r.id, expected: 'pass', actual: r.status, kind: 'unexpected-status' });
-    else if (r.status === 'fail' && r.level === 'must')
-      out.push({ id: r.id, expected: 'pass', actual: r.status, kind: 'unexpected-fail' });
+    const code = resultExitCode(r);
+    if (code > 0)
+      out.push({
+        id: r.id,
+        expected: 'pass',
+        actual: r.status,
+        kind: code === 2 ? 'unexpected-status' : 'unexpected-fail',
+      });
   }
   return out;
 }
