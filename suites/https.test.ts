@@ -13,6 +13,9 @@ import {
   clientCert,
   defineCase,
   type Origin,
+  PFX_BUNDLES,
+  PFX_PASSPHRASE,
+  pfxCommonName,
   type RequestHandle,
   type RequestOptions,
   type TlsOriginOptions,
@@ -64,6 +67,18 @@ interface Variant {
   option: string;
   /** The two requests' extra options: they differ in exactly one TLS option. */
   make: (origin: Origin) => Promise<[Partial<RequestOptions>, Partial<RequestOptions>]>;
+  /** The origin asks for a client certificate (without requiring one) and records its CN. */
+  requestCert?: boolean;
+}
+
+/** `pfx` as an array of `{ buf, passphrase }` bundles, by index into PFX_BUNDLES. */
+function pfxArray(...bundles: number[]): { buf: string; passphrase: string }[] {
+  return bundles.map((i) => ({ buf: PFX_BUNDLES[i] ?? '', passphrase: PFX_PASSPHRASE }));
+}
+
+/** The client certificate (CN) each of the origin's connections presented. */
+function clientCerts(origin: Origin): string {
+  return origin.connections.map((c) => `#${c.id} ${c.tls?.clientCert ?? 'no client certificate'}`).join(', ');
 }
 
 const VARIANTS: Variant[] = [
@@ -79,6 +94,22 @@ const VARIANTS: Variant[] = [
       const c = await clientCert();
       return [{}, { tls: { cert: c.cert, key: c.key } }];
     },
+  },
+  {
+    slug: 'pfx',
+    option: '`pfx` (one PKCS#12 bundle as a Buffer, then another; the same passphrase)',
+    make: async () => [
+      { tls: { pfx: PFX_BUNDLES[0], passphrase: PFX_PASSPHRASE } },
+      { tls: { pfx: PFX_BUNDLES[1], passphrase: PFX_PASSPHRASE } },
+    ],
+    requestCert: true,
+  },
+  {
+    slug: 'pfx-array',
+    option:
+      'one bundle of a `pfx` array (two `{ buf, passphrase }` bundles, then the same array with its 2nd bundle replaced)',
+    make: async () => [{ tls: { pfx: pfxArray(0, 1) } }, { tls: { pfx: pfxArray(0, 2) } }],
+    requestCert: true,
   },
   {
     slug: 'reject-unauthorized',
@@ -121,12 +152,16 @@ for (const v of VARIANTS) {
       expected: `keepAlive: a request, its socket pooled, then a request that differs only in ${v.option}: the origin sees a 2nd connection, never the pooled one`,
     },
     async (ctx) => {
-      const origin = await tlsOrigin(ctx);
+      const origin = await tlsOrigin(ctx, undefined, v.requestCert ? { requestCert: true } : {});
       const agent = await ctx.httpsAgent({ keepAlive: true });
       const [a, b] = await v.make(origin);
       const first = await pooled(ctx, agent, { origin, path: '/first', ...a });
       const second = await (await agent.request({ origin, path: '/second', ...b })).completed();
-      ctx.observe(describeConnections(origin));
+      ctx.observe(
+        v.requestCert
+          ? `${describeConnections(origin)}; client certificates: ${clientCerts(origin)}`
+          : describeConnections(origin),
+      );
       assert.equal(origin.connections.length, 2, 'a second connection for the second request');
       assert.notEqual(
         connectionOf(ctx, second).id,
@@ -162,6 +197,49 @@ defineCase(
     assert.equal(second.socket?.reusedSocket, true, 'reusedSocket is true on the pooled socket');
   },
 );
+
+/** Two requests with equal `pfx` options: each request's Buffers are new, so equal never means the same object. */
+const SAME_PFX: { slug: string; what: string; tls: () => RequestOptions['tls'] }[] = [
+  {
+    slug: 'pfx',
+    what: 'the same PKCS#12 bundle as `pfx` (a new Buffer per request) and the same passphrase',
+    tls: () => ({ pfx: PFX_BUNDLES[0], passphrase: PFX_PASSPHRASE }),
+  },
+  {
+    slug: 'pfx-array',
+    what: 'the same array of two `{ buf, passphrase }` bundles as `pfx` (new Buffers per request)',
+    tls: () => ({ pfx: pfxArray(0, 1) }),
+  },
+];
+
+for (const c of SAME_PFX) {
+  defineCase(
+    {
+      id: `https/key-same-${c.slug}-shares`,
+      title: `requests with equal \`pfx\` client identities share the pooled connection (${c.slug === 'pfx' ? 'a Buffer' : 'an array'})`,
+      level: 'must',
+      doc: DOCS.httpsAgentClass,
+      requires: ['https', 'requestTlsOptions'],
+      expected: `keepAlive, both requests with ${c.what}: the second rides the pooled TLS connection (nth 2), one connection in all, which presented client certificate 1`,
+    },
+    async (ctx) => {
+      const origin = await tlsOrigin(ctx, undefined, { requestCert: true });
+      const agent = await ctx.httpsAgent({ keepAlive: true });
+      await pooled(ctx, agent, { origin, path: '/first', tls: c.tls() });
+      const second = await (await agent.request({ origin, path: '/second', tls: c.tls() })).completed();
+      ctx.observe(`${describeConnections(origin)}; client certificates: ${clientCerts(origin)}`);
+      // the identity really was sent: the pool key is about a certificate the origin saw
+      const want = pfxCommonName(c.slug === 'pfx' ? 0 : 1);
+      assert.ok(
+        origin.connections.every((conn) => conn.tls?.clientCert === want),
+        `every connection presented ${want}`,
+      );
+      assert.equal(origin.connections.length, 1, 'one TLS connection for both requests');
+      assert.equal(origin.requests[1]?.nth, 2, 'the second request is the 2nd on its connection');
+      assert.equal(second.socket?.reusedSocket, true, 'reusedSocket is true on the pooled socket');
+    },
+  );
+}
 
 defineCase(
   {

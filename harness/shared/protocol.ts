@@ -95,7 +95,23 @@ export interface RequestTls {
   minVersion?: string;
   maxVersion?: string;
   ciphers?: string;
+  /**
+   * A PKCS#12 bundle, base64 (the host passes it as a Buffer), or an array of bundles each with its
+   * own passphrase (`{ buf, passphrase }` objects, `buf` base64).
+   */
+  pfx?: string | { buf: string; passphrase?: string }[];
+  /** The passphrase of a `pfx` given as one bundle. */
+  passphrase?: string;
+  /**
+   * `'reject'`: the request brings its own `checkServerIdentity`, a function that rejects every
+   * certificate with an error of code `ERR_TEST_IDENTITY_REJECTED` (functions cannot cross the
+   * protocol, so the host makes it).
+   */
+  checkServerIdentity?: 'reject';
 }
+
+/** The code of the error a request's `checkServerIdentity: 'reject'` returns. */
+export const IDENTITY_REJECTED_CODE = 'ERR_TEST_IDENTITY_REJECTED';
 
 /** `destroySocket`: destroy the request's socket, even once it is pooled (`req.socket.destroy()`). */
 export type RequestAction = 'end' | 'resume' | 'destroy' | 'destroySocket';

@@ -19,6 +19,7 @@ export { clientCert, testCa, untrustedCa } from '../../fixtures/origin/certs.ts'
 export { type Endpoint, plainAddress } from '../../fixtures/origin/identity.ts';
 // the origin's records of connections and requests
 export type { ConnectionRecord, RequestRecord } from '../../fixtures/origin/log.ts';
+export { PFX_BUNDLES, PFX_PASSPHRASE, pfxCommonName } from '../../fixtures/origin/pfx.ts';
 // the instrumented origin (`ctx.origin()`) and its TLS options
 export type { Origin, TlsOriginOptions } from '../../fixtures/origin/server.ts';
 // the case as data
@@ -26,7 +27,7 @@ export type { Capability } from '../shared/capabilities.ts';
 export type { CaseSpec, DocRef } from '../shared/case-spec.ts';
 // the agent hooks' `createConnection` forms, and the error its `'error'` forms call back
 export type { CreateConnectionHook } from '../shared/protocol.ts';
-export { HOOK_CONNECT_ERROR } from '../shared/protocol.ts';
+export { HOOK_CONNECT_ERROR, IDENTITY_REJECTED_CODE } from '../shared/protocol.ts';
 export { defineCase } from './case.ts';
 // the author's view: the context and the handles
 export type {

@@ -16,9 +16,11 @@ import {
   decodeValue,
   encodeValue,
   HOOK_CONNECT_ERROR,
+  IDENTITY_REJECTED_CODE,
   type Json,
   type RequestAction,
   type RequestSpec,
+  type RequestTls,
   type SocketInfo,
   UNSUPPORTED_CODE,
 } from '../../shared/protocol.ts';
@@ -74,6 +76,29 @@ function countMap(map: unknown): Record<string, SocketInfo[]> {
   for (const [name, list] of Object.entries(map)) {
     if (Array.isArray(list)) out[name] = list.map((s) => socketInfo(s as Socket));
   }
+  return out;
+}
+
+/**
+ * A request's TLS options as `tls.connect()` takes them: a `pfx` arrives as base64 (one bundle, or
+ * `{ buf, passphrase }` objects) and becomes Buffers, new ones for every request, so equal bundles
+ * are never the same object; `checkServerIdentity: 'reject'` becomes a function that rejects.
+ */
+function tlsConnectOptions(tls: RequestTls): Record<string, unknown> {
+  const { pfx, checkServerIdentity, ...rest } = tls;
+  const out: Record<string, unknown> = { ...rest };
+  if (typeof pfx === 'string') out.pfx = Buffer.from(pfx, 'base64');
+  else if (Array.isArray(pfx))
+    out.pfx = pfx.map((p) => ({
+      buf: Buffer.from(p.buf, 'base64'),
+      ...(p.passphrase === undefined ? {} : { passphrase: p.passphrase }),
+    }));
+  if (checkServerIdentity === 'reject')
+    out.checkServerIdentity = function rejectEveryCertificate(): Error {
+      return Object.assign(new Error("rejected by the request's own checkServerIdentity"), {
+        code: IDENTITY_REJECTED_CODE,
+      });
+    };
   return out;
 }
 
@@ -301,7 +326,7 @@ export class AgentDriver implements Driver {
     if (spec.timeout !== undefined) options.timeout = spec.timeout;
     if (spec.resolve === 'loopback') options.lookup = loopbackLookup as http.RequestOptions['lookup'];
     const secure = url.protocol === 'https:';
-    if (secure && spec.tls) Object.assign(options, spec.tls);
+    if (secure && spec.tls) Object.assign(options, tlsConnectOptions(spec.tls));
     // an https: target (an https case, or a proxy agent tunnelling to a TLS origin) needs https.request
     const req = secure ? https.request(options as https.RequestOptions) : http.request(options);
     const live: LiveRequest = { agent: agentId, req, res: null, consuming: false, bodyLength: 0, body: '' };
