@@ -330,6 +330,11 @@ export const DOCS = {
     quote:
       "If not `false`, the server certificate is verified against the list of supplied CAs. An `'error'` event is emitted if verification fails; `err.code` contains the OpenSSL error code. **Default:** `true`.",
   },
+  tlsCheckServerIdentity: {
+    url: `${TLS}#tlsconnectoptions-callback`,
+    quote:
+      "A callback function to be used (instead of the builtin `tls.checkServerIdentity()` function) when checking the server's host name (or the provided `servername` when explicitly set) against the certificate. This should return an <Error> if verification fails.",
+  },
   tlsServername: {
     url: `${TLS}#tlsconnectoptions-callback`,
     quote:

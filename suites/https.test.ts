@@ -12,6 +12,7 @@ import {
   type CaseContext,
   clientCert,
   defineCase,
+  IDENTITY_REJECTED_CODE,
   type Origin,
   PFX_BUNDLES,
   PFX_PASSPHRASE,
@@ -583,6 +584,80 @@ defineCase(
       500,
     );
     assert.notEqual(connectionOf(ctx, second).id, conn.id, 'the next request on a new connection');
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// a request's own checkServerIdentity: a pooled connection or a cached session made for another
+// request must not let it skip the check
+
+/**
+ * Sends a request (path `/checked`) with a rejecting `checkServerIdentity` and checks that it got the
+ * check's error and that the origin never received it.
+ */
+async function rejectedByOwnCheck(
+  ctx: CaseContext,
+  agent: AgentHandle,
+  origin: Origin,
+): Promise<RequestHandle> {
+  const checked = await (
+    await agent.request({ origin, path: '/checked', tls: { checkServerIdentity: 'reject' } })
+  ).done();
+  // a request the client did write may reach the origin's records after the client's 'error': a
+  // round trip to the subject, then 100 ms for it to show (loopback delivers it in well under that)
+  await ctx.settle();
+  await ctx.observeFor(100);
+  const received = origin.requests.some((q) => q.path.startsWith('/checked'));
+  ctx.observe(
+    `${describeConnections(origin)}; the checked request: ${checked.error ? `'error' ${checked.error.code}` : `no error (status ${checked.response?.status ?? 'none'})`}, ${received ? 'received' : 'never received'} by the origin`,
+  );
+  assert.equal(received, false, 'the origin never received the request whose own check rejected the server');
+  assert.ok(checked.error, "the request got an 'error'");
+  assert.equal(checked.error.code, IDENTITY_REJECTED_CODE, "the 'error' is its check's");
+  return checked;
+}
+
+defineCase(
+  {
+    id: 'https/own-check-identity-pooled',
+    title: "a request's own checkServerIdentity runs although a pooled connection to the origin exists",
+    level: 'must',
+    doc: DOCS.tlsCheckServerIdentity,
+    requires: ['https', 'requestTlsOptions'],
+    expected:
+      "keepAlive: a request without checkServerIdentity, its TLS connection pooled; then a request whose own checkServerIdentity rejects every certificate: it gets its check's 'error', and the origin never receives it (neither on the pooled connection nor on a new one)",
+  },
+  async (ctx) => {
+    const origin = await tlsOrigin(ctx);
+    const agent = await ctx.httpsAgent({ keepAlive: true });
+    await pooled(ctx, agent, { origin, path: '/first' });
+    const checked = await rejectedByOwnCheck(ctx, agent, origin);
+    assert.equal(
+      checked.socket?.reusedSocket ?? false,
+      false,
+      'the checked request was not given the pooled socket',
+    );
+  },
+);
+
+defineCase(
+  {
+    id: 'https/own-check-identity-session',
+    title: "a request's own checkServerIdentity runs although a TLS session for the origin is cached",
+    level: 'must',
+    doc: DOCS.tlsCheckServerIdentity,
+    requires: ['https', 'requestTlsOptions'],
+    expected:
+      "keepAlive false: a request without checkServerIdentity (its session cached, its connection closed); then a request whose own checkServerIdentity rejects every certificate: it gets its check's 'error' and the origin never receives it (a resumed session skips the certificate check, so it must not resume the cached session)",
+  },
+  async (ctx) => {
+    const origin = await tlsOrigin(ctx);
+    const agent = await ctx.httpsAgent({ keepAlive: false });
+    await oneShot(ctx, agent, { origin, path: '/first' });
+    const checked = await rejectedByOwnCheck(ctx, agent, origin);
+    const conn = checked.connection;
+    if (conn)
+      ctx.observe(`the checked request's connection: ${conn.tls?.resumed ? 'resumed' : 'full handshake'}`);
   },
 );
 
