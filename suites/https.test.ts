@@ -200,14 +200,16 @@ defineCase(
 );
 
 /** Two requests with equal `pfx` options: each request's Buffers are new, so equal never means the same object. */
-const SAME_PFX: { slug: string; what: string; tls: () => RequestOptions['tls'] }[] = [
+const SAME_PFX: { slug: string; what: string; bundles: number[]; tls: () => RequestOptions['tls'] }[] = [
   {
     slug: 'pfx',
+    bundles: [0],
     what: 'the same PKCS#12 bundle as `pfx` (a new Buffer per request) and the same passphrase',
     tls: () => ({ pfx: PFX_BUNDLES[0], passphrase: PFX_PASSPHRASE }),
   },
   {
     slug: 'pfx-array',
+    bundles: [0, 1],
     what: 'the same array of two `{ buf, passphrase }` bundles as `pfx` (new Buffers per request)',
     tls: () => ({ pfx: pfxArray(0, 1) }),
   },
@@ -221,7 +223,7 @@ for (const c of SAME_PFX) {
       level: 'must',
       doc: DOCS.httpsAgentClass,
       requires: ['https', 'requestTlsOptions'],
-      expected: `keepAlive, both requests with ${c.what}: the second rides the pooled TLS connection (nth 2), one connection in all, which presented client certificate 1`,
+      expected: `keepAlive, both requests with ${c.what}: the second rides the pooled TLS connection (nth 2), one connection in all, which presented a certificate of the pfx`,
     },
     async (ctx) => {
       const origin = await tlsOrigin(ctx, undefined, { requestCert: true });
@@ -229,11 +231,13 @@ for (const c of SAME_PFX) {
       await pooled(ctx, agent, { origin, path: '/first', tls: c.tls() });
       const second = await (await agent.request({ origin, path: '/second', tls: c.tls() })).completed();
       ctx.observe(`${describeConnections(origin)}; client certificates: ${clientCerts(origin)}`);
-      // the identity really was sent: the pool key is about a certificate the origin saw
-      const want = pfxCommonName(c.slug === 'pfx' ? 0 : 1);
+      // the identity really was sent: the pool key is about a certificate the origin saw (which
+      // bundle of an array a client presents is not documented: Node takes the last, Deno the first)
+      const offered = c.bundles.map(pfxCommonName);
+      const presented = origin.connections[0]?.tls?.clientCert ?? null;
       assert.ok(
-        origin.connections.every((conn) => conn.tls?.clientCert === want),
-        `every connection presented ${want}`,
+        presented !== null && offered.includes(presented),
+        `the connection presented a certificate of the pfx (${offered.join(' or ')})`,
       );
       assert.equal(origin.connections.length, 1, 'one TLS connection for both requests');
       assert.equal(origin.requests[1]?.nth, 2, 'the second request is the 2nd on its connection');
