@@ -546,6 +546,117 @@ defineCase(
   },
 );
 
+// ---------------------------------------------------------------------------------------------
+// Proxy down, requests queued: with maxSockets reached, every request queued behind a connection
+// to a proxy that refuses or resets connections settles. The rule is "settles within
+// QUEUE_SETTLE_MS": on loopback each attempt fails in a few ms, so the right value is well under
+// 100 ms for three requests, and the wrong one is never (a queue stranded for good); the bound
+// sits far from both, for a loaded machine.
+
+const QUEUE_SETTLE_MS = 2000;
+
+interface ProxyDown {
+  slug: 'refused' | 'reset';
+  how: string;
+}
+
+const PROXY_DOWN: ProxyDown[] = [
+  {
+    slug: 'refused',
+    how: 'nothing listens on the proxy port any more (every connection refused)',
+  },
+  {
+    slug: 'reset',
+    how: 'the proxy resets each connection once its request (or CONNECT) arrived',
+  },
+];
+
+/** Waits (bounded) for every request to settle, observes each outcome, and fails on any left unsettled. */
+async function allSettle(
+  ctx: CaseContext,
+  proxy: ForwardProxy,
+  requests: RequestHandle[],
+  ms: number,
+): Promise<void> {
+  const settled = await ctx.mayFail(
+    ctx.waitFor('every request to settle', () => requests.every((r) => r.settled), ms),
+  );
+  ctx.observe(
+    `${requests.map((r) => `${r.id.replace(/^.*\./, '')} ${outcomeOf(r)}`).join('; ')}; the proxy saw ${proxy.connections.length} connection(s): ${formSeen(proxy)}`,
+  );
+  if (!settled.ok)
+    ctx.fail(
+      `${requests.filter((r) => !r.settled).length} of ${requests.length} requests still unsettled after ${ms} ms`,
+    );
+}
+
+for (const down of PROXY_DOWN) {
+  for (const protocol of ['http:', 'https:'] as const) {
+    const secure = protocol === 'https:';
+    defineCase(
+      {
+        id: `proxy/${down.slug}-queued-settle${secure ? '-https' : ''}`,
+        title: `a proxy that ${down.slug === 'refused' ? 'refuses' : 'resets'} connections fails every queued request (${secure ? 'https: CONNECT' : 'http: absolute-form'})`,
+        level: 'must',
+        doc: DOCS.requestError,
+        requires: ['proxy'],
+        expected: `keepAlive and maxSockets 1 through a proxy, three ${secure ? 'https' : 'http'} requests in one tick (two queued behind the first), ${down.how}: every request emits 'error' within ${QUEUE_SETTLE_MS} ms (a few ms each on loopback; a stranded queue never settles), none gets a response, and the origin sees no connection`,
+      },
+      async (ctx) => {
+        const origin = await ctx.origin(secure ? { tls: {} } : { tls: false });
+        const proxy = await ctx.forwardProxy(down.slug === 'reset' ? { resetRequests: true } : {});
+        // refused: the proxy's port is closed before any request (another listener taking that
+        // ephemeral port within the case is the only way this could go wrong, and would be seen
+        // as a connection or a response below)
+        if (down.slug === 'refused') await proxy.stop();
+        const agent = await ctx.proxyAgent({
+          proxy: proxy.url,
+          protocol,
+          agentOptions: { keepAlive: true, maxSockets: 1 },
+        });
+        const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/r${i}` })));
+        await allSettle(ctx, proxy, requests, QUEUE_SETTLE_MS);
+        for (const r of requests) {
+          assert.equal(r.response, null, `${r.id} got no response (${outcomeOf(r)})`);
+          assert.ok(r.error, `${r.id} emitted 'error'`);
+        }
+        if (down.slug === 'refused')
+          assert.equal(proxy.connections.length, 0, 'the proxy port accepted nothing');
+        assert.equal(origin.connections.length, 0, 'the origin is never contacted');
+      },
+    );
+  }
+}
+
+defineCase(
+  {
+    id: 'proxy/tunnel-closed-queued-settle',
+    title: 'a tunnel the proxy closes under a request fails it, and the requests queued behind it settle',
+    level: 'should',
+    doc: DOCS.requestError,
+    requires: ['proxy'],
+    expected: `keepAlive and maxSockets 1, three https requests through a proxy that closes each tunnel (FIN both ways) 150 ms after its 200; the first request's response is held 1000 ms, so its tunnel closes under it: it emits 'error', and the two queued behind it each settle (a response, or an 'error'), all within ${QUEUE_SETTLE_MS} ms of the first 'error' (a stranded queue never settles)`,
+  },
+  async (ctx) => {
+    const { origin, proxy, agent } = await tunnelSetup(
+      ctx,
+      { tunnelCloseAfter: 150 },
+      { keepAlive: true, maxSockets: 1 },
+    );
+    const { requests } = await agent.issue([
+      { origin, path: '/r1', behaviour: { delay: 1000 } },
+      { origin, path: '/r2' },
+      { origin, path: '/r3' },
+    ]);
+    const [first] = requests;
+    assert.ok(first);
+    await first.done(2000);
+    await allSettle(ctx, proxy, requests, QUEUE_SETTLE_MS);
+    assert.equal(first.response, null, `the first request got no response (${outcomeOf(first)})`);
+    assert.ok(first.error, "the first request emitted 'error' when its tunnel closed");
+  },
+);
+
 defineCase(
   {
     id: 'proxy/silent-proxy-timeout',
