@@ -571,3 +571,51 @@ defineCase(
     );
   },
 );
+
+// The race of `faults/stray-bytes` made deterministic: the bytes arrive while the subject's event
+// loop is stalled, so nothing has read them when the next request is issued in the turn the stall
+// ends. Node's free-socket data guard reads an idle socket only when the loop polls; Node 22.23.5
+// also asks the socket for pending input before handing it out (`hasPendingRead`), Node 24.21 does
+// not. An agent passes by not using a pooled socket with unread input: by checking for it, or by
+// letting the loop poll once before the socket is reused.
+defineCase(
+  {
+    id: 'faults/stray-bytes-before-request',
+    title: 'unsolicited bytes that arrived just before the next request are never taken as its response',
+    level: 'should',
+    doc: DOCS.responseOrdering,
+    alone: true,
+    expected:
+      "keepAlive: a response, its socket pooled; then, with the subject's event loop stalled, the server writes a whole unsolicited response (X-Stray) on the idle pooled connection, and the next request is issued in the turn the stall ends (the bytes unread in the socket's buffer): it gets its own response (no X-Stray, from the connection the origin received it on)",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const first = await warm(ctx, agent, origin, {});
+    const c1 = connectionOf(ctx, first);
+    await ctx.settle();
+    let written = false;
+    const { requests, stalledMs } = await agent.issueAfterStall([{ origin, path: '/two' }], async () => {
+      written = await origin.writeStray(c1.id);
+    });
+    const second = requests[0] ?? ctx.fail('no request was issued');
+    await settled(ctx, second, 1500);
+    const two = requestAt(origin, '/two');
+    ctx.observe(
+      `stray bytes ${written ? 'written on' : 'not written: already closed,'} connection #${c1.id} during a ${stalledMs} ms stall; ${describeConnections(origin)}; next request ${outcome(second)}${second.response?.headers['x-stray'] ? ' with the unsolicited response (X-Stray)' : ''}, body ${JSON.stringify(second.ended?.body ?? '')}`,
+    );
+    if (!written) ctx.variant('the pooled connection was closed before the stray bytes could be written');
+    assert.equal(second.response?.headers['x-stray'], undefined, 'the response is not the unsolicited one');
+    assert.equal(
+      second.error,
+      null,
+      `the next request failed: ${second.error?.code} ${second.error?.message}`,
+    );
+    assert.ok(two, 'the next request reached the origin');
+    assert.equal(
+      second.response?.headers['x-connection-id'],
+      String(two.connection),
+      'the response came from the connection that carried the request',
+    );
+  },
+);

@@ -172,6 +172,13 @@ export type Command =
   | { op: 'getName'; agent: string; options: Json }
   | { op: 'destroy'; agent: string }
   | { op: 'forget'; agent: string }
+  /**
+   * Stalls the subject's event loop: emits `stalling` (for `agent`, whose case asked), then busy-waits,
+   * running no I/O and no timer, until the file `until` exists or `maxMs` have passed. In a `batch`,
+   * the commands after it run in the same turn, right after the stall: bytes a server wrote during
+   * the stall are in the socket's kernel buffer, unread, when they run. Replies `{ seen, ms }`.
+   */
+  | { op: 'stall'; agent: string; until: string; maxMs: number }
   /** Runs the commands one after another in the same tick: no I/O can happen in between. */
   | { op: 'batch'; commands: Command[] };
 
@@ -252,6 +259,8 @@ export type HostEvent =
    */
   | { ev: 'free'; agent: string; localPort: number | null; derived?: boolean }
   | { ev: 'call'; agent: string; method: string }
+  /** A `stall` command began: the subject's event loop is blocked from now on. */
+  | { ev: 'stalling'; agent: string }
   /** A call of the `createConnection` hook: the options' primitive-valued fields. */
   | { ev: 'createConnection'; agent: string; options: Record<string, Json> }
   | { ev: 'uncaught'; name: string; code: string | null; message: string };

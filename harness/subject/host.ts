@@ -9,6 +9,7 @@
  * The host never dies because of the subject: every call into subject code is guarded, and uncaught
  * errors are reported as `uncaught` events (they are evidence, e.g. an idle socket's error leaking).
  */
+import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -242,6 +243,8 @@ function executeSync(command: SyncCommand): Json {
       owners.delete(command.agent);
       plain.forget(command.agent);
       return null;
+    case 'stall':
+      return stall(command.agent, command.until, command.maxMs);
     case 'action':
       if (
         driver?.action(command.req, command.action) ||
@@ -251,6 +254,19 @@ function executeSync(command: SyncCommand): Json {
         return null;
       throw new HostError('ERR_UNKNOWN_REQUEST', `no request "${command.req}"`);
   }
+}
+
+/**
+ * Blocks the event loop until the file `until` exists or `maxMs` have passed (the `stall` command).
+ * The `stalling` event goes out first: stdout is a pipe, written synchronously on Linux, so the
+ * harness hears of the stall while it lasts.
+ */
+function stall(agent: string, until: string, maxMs: number): Json {
+  services.emit({ ev: 'stalling', agent });
+  const from = performance.now();
+  let seen = existsSync(until);
+  while (!seen && performance.now() - from < maxMs) seen = existsSync(until);
+  return { seen, ms: Math.round((performance.now() - from) * 10) / 10 };
 }
 
 async function execute(command: Command): Promise<Json> {

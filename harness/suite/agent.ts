@@ -3,6 +3,9 @@
  * requests through it, its `'free'` events, spied calls, and its bookkeeping (`snapshot`) as
  * secondary evidence.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathFor } from '../../fixtures/origin/behaviour.ts';
 import {
   type AgentSnapshot,
@@ -89,6 +92,7 @@ export class SubjectAgent implements AgentHandle {
 
   /** Internal: the case routes the host's events for this agent here. */
   onEvent(event: EventMessage, t: number): void {
+    if (event.ev === 'stalling') this.onStalling?.();
     if (event.ev === 'free') this.frees.push({ localPort: event.localPort, t });
     if (event.ev === 'call') this.calls[event.method] = (this.calls[event.method] ?? 0) + 1;
     if (event.ev === 'createConnection')
@@ -142,6 +146,59 @@ export class SubjectAgent implements AgentHandle {
         ? toSnapshot(last.value as unknown as AgentSnapshot, this.trust !== null)
         : null;
     return { requests: prepared.map((p) => p.handle), snapshot };
+  }
+
+  /** Set while `issueAfterStall` waits for the subject to report its stall. */
+  private onStalling: (() => void) | null = null;
+
+  /**
+   * Stalls the subject's event loop (a busy wait: no I/O, no timer runs), runs `during` while it is
+   * stalled, then issues `list` in the very turn the stall ends: whatever `during` made a server
+   * write is in the kernel's buffers, unread, when the requests go out. Throws a harness error (the
+   * case is `error`) when the stall could not be set up: the subject did not report it while it
+   * lasted, or it ran out (`maxMs`) before `during` was done.
+   */
+  async issueAfterStall(
+    list: RequestOptions[],
+    during: () => Promise<void>,
+    maxMs = 1000,
+  ): Promise<{ requests: RequestHandle[]; stalledMs: number }> {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-conformance-stall-'));
+    const flag = join(dir, 'go');
+    const prepared = list.map((o) => this.prepare(o));
+    const commands: Command[] = [
+      { op: 'stall', agent: this.id, until: flag, maxMs },
+      ...prepared.map((p) => p.command),
+    ];
+    const stalling = new Promise<'stalling'>((resolve) => {
+      this.onStalling = () => resolve('stalling');
+    });
+    const sent = this.channel.batch(commands);
+    let outcomes: Awaited<typeof sent>;
+    try {
+      const first = await Promise.race([stalling, sent]);
+      if (first !== 'stalling')
+        throw new Error(
+          'harness: the subject did not report its stall while it lasted (its stdout is held back while its event loop is blocked)',
+        );
+      await during();
+      await writeFile(flag, '');
+      outcomes = await sent;
+    } finally {
+      this.onStalling = null;
+      await rm(dir, { recursive: true, force: true });
+    }
+    outcomes.forEach((o, i) => {
+      if (!o.ok) throw unsupportedOr(new SubjectCommandError(commands[i]?.op ?? 'batch', o.error));
+    });
+    const head = outcomes[0];
+    const stall = (head?.ok ? head.value : null) as { seen: boolean; ms: number } | null;
+    this.channel.note('harness', 'stall', { agent: this.id, ...(stall ?? {}) });
+    if (!stall?.seen)
+      throw new Error(
+        `harness: the subject's stall ran out after ${stall?.ms ?? maxMs} ms, before the case's step during it was done`,
+      );
+    return { requests: prepared.map((p) => p.handle), stalledMs: stall.ms };
   }
 
   /** The agent's state; `unsupported` for a subject without it (capability `agentState`). */

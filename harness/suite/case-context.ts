@@ -171,6 +171,19 @@ export interface AgentHandle {
     list: RequestOptions[],
     opts?: { snapshot?: boolean; first?: [RequestHandle, RequestAction][] },
   ): Promise<{ requests: RequestHandle[]; snapshot: Snapshot | null }>;
+  /**
+   * Stalls the subject's event loop (a busy wait of the subject host: no I/O, no timer runs), awaits
+   * `during` while it is stalled, then issues `list` in the turn the stall ends: bytes a server wrote
+   * during the stall are unread in the kernel's buffers when the requests go out. A harness error
+   * (`error`) when the stall could not be set up (not reported while it lasted, or over `maxMs`,
+   * default 1000, before `during` was done). It blocks every case on the subject: use it in an
+   * `alone` case.
+   */
+  issueAfterStall(
+    list: RequestOptions[],
+    during: () => Promise<void>,
+    maxMs?: number,
+  ): Promise<{ requests: RequestHandle[]; stalledMs: number }>;
   /** The agent's state; `unsupported` for a subject without it (capability `agentState`). */
   snapshot(): Promise<Snapshot>;
   /** The agent's state, or null for a subject without it: for secondary evidence. */
