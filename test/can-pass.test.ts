@@ -19,6 +19,7 @@ const PASSED_BY: Record<string, string> = {
   'createConnection/max-total-sockets-pending': 'test/agents/fixed/node-fixed.ts',
   'keepAlive/hint-without-agent-timeout': 'test/agents/fixed/node-fixed.ts',
   'keepAlive/hint-with-timeout-zero': 'test/agents/fixed/node-fixed.ts',
+  'faults/stray-bytes-before-request': 'test/agents/fixed/node-fixed.ts',
   // An implementation of its own (node-fixed passes it too).
   'keepAlive/request-close-origin-keeps-open': 'undici',
   // Real nginx and HAProxy in Docker: run in the container lane (test/helpers/lane.ts).

@@ -33,6 +33,10 @@ export const CAUGHT_ELSEWHERE: Record<string, CaughtBy> = {
     subjects: ['node'],
     why: 'node 24 (expectations/node.json: the maxTotalSockets overshoot, seen by nginx and HAProxy)',
   },
+  'faults/stray-bytes-before-request': {
+    subjects: ['node', 'undici'],
+    why: 'node 20 and 24 (expectations/node.json: no pending-input check before a free socket is reused), undici, Bun, Deno and agentkeepalive; Node 22.23.5 passes',
+  },
   'keepAlive/request-close-origin-keeps-open': {
     subjects: ['node', 'agentkeepalive'],
     why: 'node 20–24, Bun, Deno and agentkeepalive (expectations/node.json: RFC 9112 §9.6); undici passes',

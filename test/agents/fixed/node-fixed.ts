@@ -14,6 +14,11 @@
  * - The server's `Keep-Alive: timeout=N` hint when the agent has no `timeout` (or 0): the pooled
  *   socket expires at N s less `agentKeepAliveTimeoutBuffer`. Node only lowers an agent timeout to
  *   the hint, so with none the hint is ignored and the socket never expires.
+ * - Input on an idle pooled socket: a request that would take a free socket is handed it only after
+ *   the event loop has polled once more, so that bytes which reached the socket while the loop was
+ *   busy are read by Node's free-socket data guard (which destroys the socket) instead of being
+ *   parsed as the request's response. Node 24 hands the socket out at once; Node 22.23.5 asks the
+ *   socket for pending input (`hasPendingRead`, not in Node 24.21).
  *
  * Node's own code still does the rest: it keeps the queue (`agent.requests`), hands a freed socket
  * to the next request of its origin, pools, reuses and removes sockets. This agent only decides when
@@ -48,10 +53,18 @@ function withFixes<T extends NodeAgentClass>(Base: T) {
   return class FixedAgent extends Base {
     /** Sockets whose createConnection has been called and has not called back yet, by pool name. */
     #pending = new Map<string, number>();
+    /** Requests that waited for the loop to poll before they may take a free socket. */
+    #polled = new WeakSet<http.ClientRequest>();
     /** The options each queued request was made with, to start it later through Node's addRequest. */
     #options = new WeakMap<http.ClientRequest, http.RequestOptions>();
 
     override addRequest(req: http.ClientRequest, options: http.RequestOptions): void {
+      if (!this.#polled.has(req) && this.freeSockets[this.getName(options)]?.some((s) => !s.destroyed)) {
+        // Two turns: the next loop iteration polls the free socket before the second callback runs.
+        this.#polled.add(req);
+        setImmediate(() => setImmediate(() => req.destroyed || this.addRequest(req, options)));
+        return;
+      }
       // Node only marks the request as its connection's last; it must also not be handed on.
       if (saysClose(req.getHeader('connection'))) req.shouldKeepAlive = false;
       this.#options.set(req, options);
