@@ -174,7 +174,11 @@ export class SubjectAgent implements AgentHandle {
       this.onStalling = () => resolve('stalling');
     });
     const sent = this.channel.batch(commands);
-    let outcomes: Awaited<typeof sent>;
+    // whatever happens below, the batch is awaited once the stall is over (never left unhandled)
+    const over = sent.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
       const first = await Promise.race([stalling, sent]);
       if (first !== 'stalling')
@@ -182,12 +186,14 @@ export class SubjectAgent implements AgentHandle {
           'harness: the subject did not report its stall while it lasted (its stdout is held back while its event loop is blocked)',
         );
       await during();
-      await writeFile(flag, '');
-      outcomes = await sent;
     } finally {
       this.onStalling = null;
+      // ends the stall (at once, or it already ran out), then cleans up once the subject answered
+      await writeFile(flag, '');
+      await over;
       await rm(dir, { recursive: true, force: true });
     }
+    const outcomes = await sent;
     outcomes.forEach((o, i) => {
       if (!o.ok) throw unsupportedOr(new SubjectCommandError(commands[i]?.op ?? 'batch', o.error));
     });
