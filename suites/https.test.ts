@@ -616,7 +616,7 @@ async function rejectedByOwnCheck(
     `${describeConnections(origin)}; the checked request: ${checked.error ? `'error' ${checked.error.code}` : `no error (status ${checked.response?.status ?? 'none'})`}, ${received ? 'received' : 'never received'} by the origin`,
   );
   assert.equal(received, false, 'the origin never received the request whose own check rejected the server');
-  assert.ok(checked.error, "the request got an 'error'");
+  assert.ok(checked.error, `the request got no 'error' (status ${checked.response?.status ?? 'none'})`);
   assert.equal(checked.error.code, IDENTITY_REJECTED_CODE, "the 'error' is its check's");
   return checked;
 }
