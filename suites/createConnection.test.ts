@@ -159,7 +159,7 @@ for (const [form, slug, how] of [
       id: `createConnection/${slug}`,
       title: `a createConnection that ${how} serves requests`,
       level: 'must',
-      doc: DOCS.createConnectionForms,
+      doc: form === 'return' ? DOCS.createConnectionReturn : DOCS.createConnectionForms,
       requires: ['agentHooks'],
       expected: `keepAlive; createConnection ${how}: two requests one after the other are served, on one connection, with one createConnection call`,
     },
