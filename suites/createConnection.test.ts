@@ -353,3 +353,32 @@ defineCase(
     );
   },
 );
+
+// --- a request's own socket options ----------------------------------------------------------------
+
+// The agent builds each connection from the request's options: a `lookup` given with the request
+// must be what resolves its host. The name is under `.test` (reserved, never in public DNS), so only
+// the request's lookup, which answers 127.0.0.1, can take the request to the origin.
+defineCase(
+  {
+    id: 'createConnection/request-lookup',
+    title: "a request's own lookup function resolves its host",
+    level: 'must',
+    doc: DOCS.requestLookupOption,
+    // a per-request socket option, like localAddress: a dispatcher takes its lookup per dispatcher
+    requires: ['requestConnectOptions'],
+    expected:
+      'one request to lookup-check.test:PORT whose lookup answers 127.0.0.1: the origin receives it on one connection; the request has no error',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({});
+    const req = await agent.request({ origin, host: 'lookup-check.test', resolve: 'loopback' });
+    await ctx.mayFail(req.done(1500));
+    ctx.observe(
+      `origin received ${origin.requests.length} request(s) on ${origin.connections.length} connection(s); request error ${req.error ? `${req.error.code} ${req.error.message}` : 'none'}`,
+    );
+    assert.equal(origin.requests.length, 1, 'requests the origin received');
+    assert.equal(req.error, null, "the request's error");
+  },
+);

@@ -156,6 +156,20 @@ export const DOCS = {
     quote:
       "Sockets in the `freeSockets` list will be automatically destroyed and removed from the array on `'timeout'`.",
   },
+  agentSocketsProperty: {
+    url: `${HTTP}#agentsockets`,
+    quote: 'An object which contains arrays of sockets currently in use by the agent. Do not modify.',
+  },
+  agentFreeSocketsProperty: {
+    url: `${HTTP}#agentfreesockets`,
+    quote:
+      'An object which contains arrays of sockets currently awaiting use by the agent when `keepAlive` is enabled. Do not modify.',
+  },
+  agentRequestsProperty: {
+    url: `${HTTP}#agentrequests`,
+    quote:
+      'An object which contains queues of requests that have not yet been assigned to sockets. Do not modify.',
+  },
   agentDestroy: {
     url: `${HTTP}#agentdestroy`,
     quote:
@@ -303,6 +317,10 @@ export const DOCS = {
     url: `${HTTP}#class-httpagent`,
     quote:
       'By providing `{agent: false}` as an option to the `http.get()` or `http.request()` functions, a one-time use `Agent` with default options will be used for the client connection.',
+  },
+  requestLookupOption: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: '`lookup` Custom lookup function. **Default:** `dns.lookup()`.',
   },
   requestDefaultPort: {
     url: `${HTTP}#httprequesturl-options-callback`,
