@@ -318,6 +318,14 @@ export const DOCS = {
     quote:
       'By providing `{agent: false}` as an option to the `http.get()` or `http.request()` functions, a one-time use `Agent` with default options will be used for the client connection.',
   },
+  requestLocalPortOption: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: '`localPort` Local port to connect from.',
+  },
+  requestSocketPathOption: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: '`socketPath` Unix domain socket.',
+  },
   requestLookupOption: {
     url: `${HTTP}#httprequesturl-options-callback`,
     quote: '`lookup` Custom lookup function. **Default:** `dns.lookup()`.',

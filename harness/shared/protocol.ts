@@ -57,6 +57,8 @@ export interface RequestSpec {
    */
   socketPath?: string;
   localAddress?: string;
+  /** `localPort`: the client port the connection is made from. */
+  localPort?: number;
   family?: number;
   timeout?: number;
   /**

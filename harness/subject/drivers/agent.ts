@@ -297,6 +297,7 @@ export class AgentDriver implements Driver {
     if (spec.headers) options.headers = spec.headers;
     if (spec.socketPath !== undefined) options.socketPath = spec.socketPath;
     if (spec.localAddress !== undefined) options.localAddress = spec.localAddress;
+    if (spec.localPort !== undefined) options.localPort = spec.localPort;
     if (spec.family !== undefined) options.family = spec.family;
     if (spec.timeout !== undefined) options.timeout = spec.timeout;
     if (spec.resolve === 'loopback') options.lookup = loopbackLookup as http.RequestOptions['lookup'];

@@ -314,6 +314,7 @@ export class DispatcherDriver implements Driver {
     const unsupported = (what: string, cap: string) =>
       this.fail(UNSUPPORTED_CODE, `a dispatcher subject has no per-request ${what} (capability ${cap})`);
     if (spec.localAddress !== undefined) throw unsupported('localAddress', 'requestConnectOptions');
+    if (spec.localPort !== undefined) throw unsupported('localPort', 'requestConnectOptions');
     if (spec.family !== undefined) throw unsupported('family', 'requestConnectOptions');
     // undici takes a socketPath per Client / Agent (`connect`), not per request
     if (spec.socketPath !== undefined) throw unsupported('socketPath', 'requestConnectOptions');
