@@ -366,6 +366,8 @@ export const DOCS = {
     url: `${HTTPS}#httpsrequestoptions-callback`,
     quote:
       'The following additional `options` from `tls.connect()` are also accepted: `ca`, `cert`, `ciphers`, `clientCertEngine` (deprecated), `crl`, `dhparam`, `ecdhCurve`, `honorCipherOrder`, `key`, `passphrase`, `pfx`, `rejectUnauthorized`, `secureOptions`, `secureProtocol`, `servername`, `sessionIdContext`, `highWaterMark`.',
+    since:
+      'v22.4.0, v20.16.0 for "(deprecated)" (nodejs/node#53329: clientCertEngine needs OpenSSL engines, deprecated in OpenSSL 3)',
   },
   tlsRejectUnauthorized: {
     url: `${TLS}#tlsconnectoptions-callback`,

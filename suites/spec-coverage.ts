@@ -19,7 +19,8 @@ export const SOURCE = {
   read: [
     'nodejs/node doc/api/http.md and doc/api/https.md at 2894849284fd58f902f2066e6c134429c4c0fc0c (main after v24.5.0), from the public-source index: the full text of every section below',
     'the changes after it, from the v26.5.0 / nightly doc pages: nodejs/node#58205 (agent.createConnection rewritten), #60953 (http.setGlobalProxyFromEnv(), v25.4.0 / v24.14.0), the "Response ordering with connection reuse" section, request.destroy() returning the socket to the pool "if possible", clientCertEngine marked "(deprecated)"',
-    'doc/api/net.md, socket.connect(options): the options an agent passes on',
+    'doc/api/net.md, socket.connect(options) and net.createConnection(options): the options an agent passes on (checked against index copies of net.md)',
+    'doc/api/https.md with clientCertEngine "(deprecated)" (nodejs/node#53329) and the https.globalAgent keep-alive sentence, from a newer index copy',
   ],
   note: 'A full clone of nodejs/node was over the size the tool library can fetch, so the text is the index copy plus the later changes named above, each checked against a published page.',
 } as const;
@@ -1284,6 +1285,15 @@ export const SENTENCES: Sentence[] = [
       note: 'issue #20 names https.globalAgent with http.globalAgent; counted half until the merged case is seen to check it',
     },
     {
+      id: 'https/global-agent-keepalive',
+      anchor: 'httpsglobalagent',
+      quote:
+        'Diverges from a default `https.Agent` configuration by having `keepAlive` enabled and a `timeout` of 5 seconds.',
+      status: 'partly',
+      cases: ['defaults/global-agent-keepalive'],
+      note: 'issue #20 names https.globalAgent with http.globalAgent; counted half until the merged case is seen to check it',
+    },
+    {
       id: 'https/request-defaults',
       anchor: 'httpsrequestoptions-callback',
       quote:
@@ -1403,7 +1413,7 @@ export const SENTENCES: Sentence[] = [
     },
     {
       id: 'connect/timeout',
-      anchor: CONNECT,
+      anchor: 'netcreateconnectionoptions-connectlistener',
       quote:
         '`timeout` If set, will be used to call `socket.setTimeout(timeout)` after the socket is created, but before it starts the connection.',
       status: 'covered',
