@@ -358,6 +358,11 @@ export const DOCS = {
     quote:
       "the value of Server Name Indication extension to be sent to the server. Use empty string `''` to disable sending the extension. **Default:** host name of the target server, unless the target server is specified using an IP address, in which case the default is `''` (no extension).",
   },
+  httpsKeylogEvent: {
+    url: `${HTTPS}#event-keylog`,
+    quote:
+      'The `keylog` event is emitted when key material is generated or received by a connection managed by this agent (typically before handshake has completed, but not necessarily).',
+  },
   httpsRequestDefaults: {
     url: `${HTTPS}#httpsrequestoptions-callback`,
     quote: 'Accepts all `options` from `http.request()`, with some differences in default values:',

@@ -1273,8 +1273,9 @@ export const SENTENCES: Sentence[] = [
       anchor: 'event-keylog',
       quote:
         'The `keylog` event is emitted when key material is generated or received by a connection managed by this agent',
-      status: 'not',
-      cases: [],
+      status: 'covered',
+      cases: ['https/keylog-every-connection'],
+      doc: 'httpsKeylogEvent',
     },
     {
       id: 'https/global-agent',

@@ -118,6 +118,8 @@ export interface AgentHooks {
   createConnection?: CreateConnectionHook;
   /** Assign these agent properties after construction, before any request (e.g. `maxSockets`). */
   assign?: Record<string, Json>;
+  /** Listen to the agent's `'keylog'` (https) from its creation on, reported as `keylog` events. */
+  keylog?: boolean;
 }
 
 /**
@@ -238,6 +240,8 @@ export type HostEvent =
    */
   | { ev: 'free'; agent: string; localPort: number | null; derived?: boolean }
   | { ev: 'call'; agent: string; method: string }
+  /** The agent's `'keylog'` (hooks `keylog`): the line, and the client port of its TLS socket. */
+  | { ev: 'keylog'; agent: string; localPort: number | null; line: string }
   /** A call of the `createConnection` hook: the options' primitive-valued fields. */
   | { ev: 'createConnection'; agent: string; options: Record<string, Json> }
   | { ev: 'uncaught'; name: string; code: string | null; message: string };

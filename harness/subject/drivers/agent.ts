@@ -178,6 +178,16 @@ export class AgentDriver implements Driver {
       );
     }
     if (!hooks) return;
+    if (hooks.keylog && typeof agent.on === 'function') {
+      agent.on('keylog', (line: Buffer, tlsSocket: Socket) =>
+        emit({
+          ev: 'keylog',
+          agent: id,
+          localPort: socketInfo(tlsSocket).localPort,
+          line: String(line).trim(),
+        }),
+      );
+    }
     for (const [key, value] of Object.entries(hooks.assign ?? {})) agent[key] = decodeValue(value);
     if (hooks.createConnection) this.hookCreateConnection(id, agent, hooks.createConnection);
     for (const method of hooks.spy ?? []) {

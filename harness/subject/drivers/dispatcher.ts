@@ -179,6 +179,9 @@ export class DispatcherDriver implements Driver {
         'a dispatcher has no keepSocketAlive()/createConnection/free hooks (capability agentHooks)',
       );
     }
+    if (hooks?.keylog) {
+      throw this.fail(UNSUPPORTED_CODE, "a dispatcher emits no 'keylog' events (capability events)");
+    }
     if (hooks?.assign) {
       throw this.fail(
         UNSUPPORTED_CODE,
