@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DOCS } from '../suites/docs.ts';
 import {
+  PENDING_CASES,
   SECTIONS,
   SENTENCES,
   type Sentence,
@@ -46,6 +47,12 @@ export function render(): string {
     '',
     `A sentence is **covered** when a case fails an agent that breaks it, **partly** when cases check part of it (counted as half), **not** when no case does. Names in parentheses are the \`suites/docs.ts\` entries cases quote. ${SKIPPED.length} sentences are left out (prose, advice, examples, history, deprecations, types, and request options that are not the agent's); they are listed at the end.`,
     '',
+    ...(PENDING_CASES.length > 0
+      ? [
+          `Not yet merged: ${PENDING_CASES.length} case ids named below come with the cases of issue #20's ten sentences (${PENDING_CASES.map((c) => `\`${c}\``).join(', ')}); the numbers count them.`,
+          '',
+        ]
+      : []),
     `**Overall: ${all.percent} %** — ${all.covered} covered, ${all.partly} partly, ${all.not} not, of ${all.total} testable sentences.`,
     '',
     '| section | covered | partly | not | total | % |',
