@@ -1078,7 +1078,7 @@ export const SENTENCES: Sentence[] = [
       quote:
         '`HTTP_PROXY` or `http_proxy`: Proxy server URL for HTTP requests. If both are set, `http_proxy` takes precedence.',
       status: 'covered',
-      cases: ['proxy/http-through-proxy', 'proxy/http-proxy-lower-case-wins'],
+      cases: ['proxy/http-through-proxy', 'proxy/http-proxy-lower-case-wins', 'proxy/env-one-scheme-only'],
       doc: 'proxyHttpVariable',
     },
     {
