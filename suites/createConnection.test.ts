@@ -6,6 +6,7 @@
  * the request's own events; the options are what the agent handed over.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import {
   type AgentHandle,
   type CaseContext,
@@ -159,7 +160,7 @@ for (const [form, slug, how] of [
       id: `createConnection/${slug}`,
       title: `a createConnection that ${how} serves requests`,
       level: 'must',
-      doc: DOCS.createConnectionForms,
+      doc: form === 'return' ? DOCS.createConnectionReturn : DOCS.createConnectionForms,
       requires: ['agentHooks'],
       expected: `keepAlive; createConnection ${how}: two requests one after the other are served, on one connection, with one createConnection call`,
     },
@@ -351,5 +352,74 @@ defineCase(
       peak <= 2,
       `connections open at once across both origins: ${peak} (overlaps under ${CLOSE_GRACE_MS} ms ignored)`,
     );
+  },
+);
+
+// --- a request's own socket options ----------------------------------------------------------------
+
+// The agent builds each connection from the request's options: a `lookup` given with the request
+// must be what resolves its host. The name is under `.test` (reserved, never in public DNS; `a.test`
+// is in the test certificate for --protocol https), so only the request's lookup, which answers
+// 127.0.0.1, can take the request to the origin.
+defineCase(
+  {
+    id: 'createConnection/request-lookup',
+    title: "a request's own lookup function resolves its host",
+    level: 'must',
+    doc: DOCS.requestLookupOption,
+    // a per-request socket option, like localAddress: a dispatcher takes its lookup per dispatcher
+    requires: ['requestConnectOptions'],
+    expected:
+      'one request to a.test:PORT whose lookup answers 127.0.0.1: the origin receives it on one connection; the request has no error',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({});
+    const req = await agent.request({ origin, host: 'a.test', resolve: 'loopback' });
+    await ctx.mayFail(req.done(1500));
+    ctx.observe(
+      `origin received ${origin.requests.length} request(s) on ${origin.connections.length} connection(s); request error ${req.error ? `${req.error.code} ${req.error.message}` : 'none'}`,
+    );
+    assert.equal(origin.requests.length, 1, 'requests the origin received');
+    assert.equal(req.error, null, "the request's error");
+  },
+);
+
+/** A port on 127.0.0.1 that was free a moment ago: the kernel's pick for a listener, closed again. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+defineCase(
+  {
+    id: 'createConnection/request-local-port',
+    title: "a request's own localPort is the client port of its connection",
+    level: 'must',
+    doc: DOCS.requestLocalPortOption,
+    requires: ['requestConnectOptions'],
+    expected:
+      'one request with localPort P (a port free a moment before): the origin sees one connection, from client port P',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const port = await freePort();
+    const agent = await ctx.agent({});
+    const req = await agent.request({ origin, localPort: port });
+    await ctx.mayFail(req.done(1500));
+    const conn = origin.connections[0];
+    ctx.observe(
+      `localPort ${port}: the origin saw ${origin.connections.length} connection(s)${conn ? `, the first from client port ${conn.remotePort}` : ''}; request error ${req.error ? `${req.error.code} ${req.error.message}` : 'none'}`,
+    );
+    assert.equal(origin.connections.length, 1, 'connections the origin saw');
+    assert.equal(conn?.remotePort, port, 'the client port of the connection');
   },
 );

@@ -4,6 +4,8 @@
  * exact, from https://nodejs.org/api/http.html (and, for the https area, https.html and tls.html); an
  * entry that paraphrases is a bug. Where Node's docs leave a header's meaning to HTTP (an explicit
  * `Connection: close` is sent as given, and what it promises is HTTP's), the entry quotes RFC 9112.
+ * The text is the newest docs' (see docs/spec-coverage.md); `since` marks a quote that only some
+ * releases' docs have. docs/spec-coverage.md maps every entry to its sentence.
  */
 import type { DocRef } from '../harness/suite/api.ts';
 
@@ -41,15 +43,18 @@ export const DOCS = {
   defaultPortOption: {
     url: `${HTTP}#new-agentoptions`,
     quote: '`defaultPort` Default port to use when the port is not specified in requests. **Default:** `80`.',
+    since: 'v24.5.0, v22.21.0 (nodejs/node#58980)',
   },
   nullPrototypeMaps: {
     url: `${HTTP}#agentfreesockets`,
     quote: 'The property now has a `null` prototype.',
+    since: 'v16.0.0 (nodejs/node#36409)',
   },
   keepAliveTimeoutBufferOption: {
     url: `${HTTP}#new-agentoptions`,
     quote:
       'Milliseconds to subtract from the server-provided `keep-alive: timeout=...` hint when determining socket expiration time. This buffer helps ensure the agent closes the socket slightly before the server does, reducing the chance of sending a request on a socket that’s about to be closed by the server. **Default:** `1000`.',
+    since: 'v24.7.0, v22.20.0 (nodejs/node#59315)',
   },
   pooledTcpKeepAlive: {
     url: `${HTTP}#class-httpagent`,
@@ -150,6 +155,20 @@ export const DOCS = {
     url: `${HTTP}#agentfreesockets`,
     quote:
       "Sockets in the `freeSockets` list will be automatically destroyed and removed from the array on `'timeout'`.",
+  },
+  agentSocketsProperty: {
+    url: `${HTTP}#agentsockets`,
+    quote: 'An object which contains arrays of sockets currently in use by the agent. Do not modify.',
+  },
+  agentFreeSocketsProperty: {
+    url: `${HTTP}#agentfreesockets`,
+    quote:
+      'An object which contains arrays of sockets currently awaiting use by the agent when `keepAlive` is enabled. Do not modify.',
+  },
+  agentRequestsProperty: {
+    url: `${HTTP}#agentrequests`,
+    quote:
+      'An object which contains queues of requests that have not yet been assigned to sockets. Do not modify.',
   },
   agentDestroy: {
     url: `${HTTP}#agentdestroy`,
@@ -265,19 +284,29 @@ export const DOCS = {
     url: `${HTTP}#no_proxy-format`,
     quote: 'Multiple entries should be separated by commas.',
   },
+  createConnectionReturn: {
+    url: `${HTTP}#agentcreateconnectionoptions-callback`,
+    quote: 'The overriding method can return the socket/stream directly.',
+    since: 'nodejs/node#58205 (the rewritten createConnection text)',
+  },
   createConnectionForms: {
     url: `${HTTP}#agentcreateconnectionoptions-callback`,
     quote:
-      'A socket/stream can be supplied in one of two ways: by returning the socket/stream from this function, or by passing the socket/stream to `callback`.',
+      'The overriding method can accept the `callback` and pass the created socket/stream to it (e.g., `callback(null, newSocket)`).',
+    since:
+      'nodejs/node#58205 (before it: "A socket/stream can be supplied in one of two ways: by returning the socket/stream from this function, or by passing the socket/stream to `callback`.")',
   },
   createConnectionOptions: {
     url: `${HTTP}#agentcreateconnectionoptions-callback`,
     quote:
-      '`options` Options containing connection details. Check `net.createConnection()` for the format of the options',
+      '`options` Options containing connection details. Check `net.createConnection()` for the format of the options. For custom agents, this object is passed to the custom `createConnection` function.',
+    since: 'nodejs/node#58205 (before it the sentence ended at "the format of the options")',
   },
   createConnectionCallback: {
     url: `${HTTP}#agentcreateconnectionoptions-callback`,
-    quote: '`callback` has a signature of `(err, stream)`.',
+    quote:
+      'If an error occurs during socket creation, it should be passed as the first argument to the `callback` (e.g., `callback(err)`).',
+    since: 'nodejs/node#58205 (before it: "`callback` has a signature of `(err, stream)`.")',
   },
   keepSocketAliveDefault: {
     url: `${HTTP}#agentkeepsocketalivesocket`,
@@ -289,6 +318,18 @@ export const DOCS = {
     quote:
       'By providing `{agent: false}` as an option to the `http.get()` or `http.request()` functions, a one-time use `Agent` with default options will be used for the client connection.',
   },
+  requestLocalPortOption: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: '`localPort` Local port to connect from.',
+  },
+  requestSocketPathOption: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: '`socketPath` Unix domain socket.',
+  },
+  requestLookupOption: {
+    url: `${HTTP}#httprequesturl-options-callback`,
+    quote: '`lookup` Custom lookup function. **Default:** `dns.lookup()`.',
+  },
   requestDefaultPort: {
     url: `${HTTP}#httprequesturl-options-callback`,
     quote:
@@ -297,6 +338,7 @@ export const DOCS = {
   protocolOption: {
     url: `${HTTP}#new-agentoptions`,
     quote: "`protocol` The protocol to use for the agent. **Default:** `'http:'`.",
+    since: 'v24.5.0, v22.21.0 (nodejs/node#58980)',
   },
   requestProtocol: {
     url: `${HTTP}#httprequesturl-options-callback`,
@@ -316,6 +358,11 @@ export const DOCS = {
     quote:
       "the value of Server Name Indication extension to be sent to the server. Use empty string `''` to disable sending the extension. **Default:** host name of the target server, unless the target server is specified using an IP address, in which case the default is `''` (no extension).",
   },
+  httpsKeylogEvent: {
+    url: `${HTTPS}#event-keylog`,
+    quote:
+      'The `keylog` event is emitted when key material is generated or received by a connection managed by this agent (typically before handshake has completed, but not necessarily).',
+  },
   httpsRequestDefaults: {
     url: `${HTTPS}#httpsrequestoptions-callback`,
     quote: 'Accepts all `options` from `http.request()`, with some differences in default values:',
@@ -323,7 +370,9 @@ export const DOCS = {
   httpsRequestTlsOptions: {
     url: `${HTTPS}#httpsrequestoptions-callback`,
     quote:
-      'The following additional `options` from `tls.connect()` are also accepted: `ca`, `cert`, `ciphers`, `clientCertEngine`, `crl`, `dhparam`, `ecdhCurve`, `honorCipherOrder`, `key`, `passphrase`, `pfx`, `rejectUnauthorized`, `secureOptions`, `secureProtocol`, `servername`, `sessionIdContext`, `highWaterMark`.',
+      'The following additional `options` from `tls.connect()` are also accepted: `ca`, `cert`, `ciphers`, `clientCertEngine` (deprecated), `crl`, `dhparam`, `ecdhCurve`, `honorCipherOrder`, `key`, `passphrase`, `pfx`, `rejectUnauthorized`, `secureOptions`, `secureProtocol`, `servername`, `sessionIdContext`, `highWaterMark`.',
+    since:
+      'v22.4.0, v20.16.0 for "(deprecated)" (nodejs/node#53329: clientCertEngine needs OpenSSL engines, deprecated in OpenSSL 3)',
   },
   tlsRejectUnauthorized: {
     url: `${TLS}#tlsconnectoptions-callback`,

@@ -748,3 +748,45 @@ defineCase(
     assert.equal(second.socket?.reusedSocket, false, 'reusedSocket is false');
   },
 );
+
+// 'keylog' carries the key material of the agent's own connections. The client random in each line
+// names the TLS connection; the line's socket names the TCP connection the origin saw.
+defineCase(
+  {
+    id: 'https/keylog-every-connection',
+    title: "the agent emits 'keylog' for each of its connections",
+    level: 'should',
+    doc: DOCS.httpsKeylogEvent,
+    requires: ['https', 'events'],
+    expected:
+      "a 'keylog' listener from the agent's creation, keepAlive false, two requests one after the other: 'keylog' lines come from both connections the origin saw (by client port), all lines of one connection naming one client random and the two connections two different ones",
+  },
+  async (ctx) => {
+    const origin = await tlsOrigin(ctx);
+    const agent = await ctx.httpsAgent({ keepAlive: false }, { keylog: true });
+    await oneShot(ctx, agent, { origin });
+    await oneShot(ctx, agent, { origin });
+    const randoms = origin.connections.map((c) => {
+      const lines = agent.keylogs.filter((k) => k.localPort === c.remotePort);
+      return {
+        port: c.remotePort,
+        lines: lines.length,
+        randoms: new Set(lines.map((k) => k.line.split(' ')[1])),
+      };
+    });
+    ctx.observe(
+      `${agent.keylogs.length} 'keylog' line(s); ${randoms.map((r) => `client port ${r.port}: ${r.lines} line(s), ${r.randoms.size} client random(s)`).join('; ')}`,
+    );
+    assert.equal(origin.connections.length, 2, 'connections the origin saw');
+    for (const r of randoms) {
+      assert.ok(r.lines > 0, `'keylog' lines for the connection from client port ${r.port}`);
+      assert.equal(
+        r.randoms.size,
+        1,
+        `client randoms in the lines of the connection from client port ${r.port}`,
+      );
+    }
+    const [a, b] = randoms.map((r) => [...r.randoms][0]);
+    assert.notEqual(a, b, 'the two connections log two different client randoms');
+  },
+);

@@ -771,3 +771,31 @@ defineCase(
     });
   },
 );
+
+defineCase(
+  {
+    id: 'keepAlive/socket-path-reuse',
+    title: 'requests to a Unix domain socket (socketPath) share a pooled connection',
+    level: 'must',
+    doc: DOCS.requestSocketPathOption,
+    requires: ['requestConnectOptions'],
+    expected:
+      'keepAlive, two requests one after the other with socketPath to an origin on a Unix socket: the origin sees one connection carrying both; the second has reusedSocket true',
+  },
+  async (ctx) => {
+    if (ctx.protocol === 'https')
+      ctx.skip('a Unix-socket origin speaks plain HTTP only; this is about http.Agent over socketPath');
+    const origin = await ctx.origin({ socketPath: true });
+    const socketPath = origin.socketPath ?? ctx.fail('the Unix-socket origin has no socketPath');
+    const agent = await ctx.agent({ keepAlive: true });
+    const first = await (await agent.request({ origin, socketPath, path: '/one' })).completed();
+    await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= 1, 1000);
+    const second = await (await agent.request({ origin, socketPath, path: '/two' })).completed();
+    ctx.observe(
+      `the origin saw ${origin.connections.length} connection(s) for ${origin.requests.length} request(s); reusedSocket ${first.socket?.reusedSocket}, ${second.socket?.reusedSocket}`,
+    );
+    assert.equal(origin.requests.length, 2, 'requests the origin received');
+    assert.equal(origin.connections.length, 1, 'connections the origin saw');
+    assert.equal(second.socket?.reusedSocket, true, 'req.reusedSocket of the second request');
+  },
+);

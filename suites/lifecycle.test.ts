@@ -6,9 +6,9 @@
  * response is being read. Every verdict rests on the origin's records of its connections.
  */
 import assert from 'node:assert/strict';
-import { defineCase, type RequestHandle } from '../harness/suite/api.ts';
+import { defineCase, type Origin, type RequestHandle, type Snapshot } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, connectionOf, describeConnections } from './wire.ts';
+import { arrived, connectionOf, describeConnections, releaseAll } from './wire.ts';
 
 /** How long after destroy() the origin must see a close. */
 const CLOSE_WITHIN_MS = 500;
@@ -256,5 +256,128 @@ defineCase(
     assert.equal(conn.closedBy, 'client', 'the client closed it');
     assert.notEqual(rec.connection, conn.id, '/second went on a new connection');
     assert.equal(freedFirst, false, "no 'free' event for the destroyed request's socket (secondary)");
+  },
+);
+
+// --- the agent's maps, against the wire --------------------------------------------------------------
+// `sockets`, `freeSockets` and `requests` are the agent's own account of its connections. Each case
+// puts the agent in a state the origin can see (requests in flight, connections idle, a queue behind
+// maxSockets) and compares the map with it: the client ports the map lists are the client ports of
+// the origin's connections in that state.
+
+/** The client ports a map of the snapshot lists, across pool keys, sorted. */
+function listedPorts(snap: Snapshot, map: 'sockets' | 'freeSockets'): number[] {
+  return Object.values(snap[map])
+    .flat()
+    .map((s) => s.localPort ?? -1)
+    .sort((a, b) => a - b);
+}
+
+/** The client ports of the origin's open connections, sorted (all but `except`). */
+function openPorts(origin: Origin, except: number[] = []): number[] {
+  return origin.connections
+    .filter((c) => c.closedAt === null && !except.includes(c.remotePort))
+    .map((c) => c.remotePort)
+    .sort((a, b) => a - b);
+}
+
+defineCase(
+  {
+    id: 'lifecycle/sockets-lists-in-use',
+    title: 'agent.sockets lists the sockets with a request in flight, and no pooled one',
+    level: 'should',
+    doc: DOCS.agentSocketsProperty,
+    requires: ['agentState'],
+    expected:
+      'keepAlive, two requests held by the origin: agent.sockets lists exactly the two connections the origin holds them on; once both are answered and pooled it lists none',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', behaviour: { hold: 'h' } },
+      { origin, path: '/two', behaviour: { hold: 'h' } },
+    ]);
+    await ctx.waitFor('the origin to hold both requests', () => origin.heldCount('h') === 2, 1000);
+    const busyWire = openPorts(origin);
+    const busy = listedPorts(await agent.snapshot(), 'sockets');
+    await releaseAll(ctx, [origin], requests, 'h');
+    await ctx.waitFor('both sockets to be pooled', () => agent.frees.length >= 2, 1000);
+    const idleWire = openPorts(origin);
+    const idle = listedPorts(await agent.snapshot(), 'sockets');
+    ctx.observe(
+      `in flight: origin holds them on client ports [${busyWire}], agent.sockets lists [${busy}]; pooled: origin has [${idleWire}] open and idle, agent.sockets lists [${idle}]`,
+    );
+    assert.equal(busyWire.length, 2, 'connections the origin holds the two requests on');
+    assert.deepEqual(busy, busyWire, 'agent.sockets while both requests are in flight');
+    assert.deepEqual(idle, [], 'agent.sockets once both sockets are pooled');
+  },
+);
+
+defineCase(
+  {
+    id: 'lifecycle/free-sockets-lists-idle',
+    title: 'agent.freeSockets lists the pooled sockets, and not one that carries a request again',
+    level: 'should',
+    doc: DOCS.agentFreeSocketsProperty,
+    requires: ['agentState'],
+    expected:
+      'keepAlive, two answered requests: agent.freeSockets lists the two connections the origin has open and idle; a third request, held by the origin on one of them: freeSockets lists only the other',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', behaviour: { delay: 20 } },
+      { origin, path: '/two', behaviour: { delay: 20 } },
+    ]);
+    for (const r of requests) await r.completed();
+    await ctx.waitFor('both sockets to be pooled', () => agent.frees.length >= 2, 1000);
+    const idleWire = openPorts(origin);
+    const idle = listedPorts(await agent.snapshot(), 'freeSockets');
+    const third = await agent.request({ origin, path: '/three', behaviour: { hold: 'h' } });
+    await ctx.waitFor('the origin to hold /three', () => origin.heldCount('h') === 1, 1000);
+    const carrying = arrived(ctx, origin, '/three');
+    const carrier = origin.connections.find((c) => c.id === carrying.connection)?.remotePort ?? -1;
+    const restWire = openPorts(origin, [carrier]);
+    const rest = listedPorts(await agent.snapshot(), 'freeSockets');
+    origin.release('h');
+    await third.completed();
+    ctx.observe(
+      `pooled: origin has [${idleWire}] open and idle, agent.freeSockets lists [${idle}]; /three held on client port ${carrier}: the idle rest is [${restWire}], agent.freeSockets lists [${rest}]`,
+    );
+    assert.equal(idleWire.length, 2, 'idle connections the origin has open');
+    assert.deepEqual(idle, idleWire, 'agent.freeSockets once both sockets are pooled');
+    assert.deepEqual(rest, restWire, 'agent.freeSockets while /three is in flight on a pooled socket');
+  },
+);
+
+defineCase(
+  {
+    id: 'lifecycle/requests-lists-queued',
+    title: 'agent.requests lists the requests waiting for a socket, until they get one',
+    level: 'should',
+    doc: DOCS.agentRequestsProperty,
+    requires: ['agentState'],
+    expected:
+      'keepAlive, maxSockets 1, three requests in one tick, held by the origin: the origin has one connection with one request; agent.requests lists the other two; once all three are answered it lists none',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue(
+      [1, 2, 3].map((i) => ({ origin, path: `/q${i}`, behaviour: { hold: 'h' } })),
+    );
+    await ctx.waitFor('the origin to hold the first request', () => origin.heldCount('h') === 1, 1000);
+    const waiting = (await agent.snapshot()).queued();
+    const seen = origin.requests.length;
+    await releaseAll(ctx, [origin], requests, 'h');
+    const after = (await agent.snapshot()).queued();
+    ctx.observe(
+      `while the first is held: the origin has ${seen} request(s) on ${origin.connections.length} connection(s), agent.requests lists ${waiting}; after all are answered: ${after}`,
+    );
+    assert.equal(seen, 1, 'requests the origin has while the first is held (maxSockets 1)');
+    assert.equal(waiting, 2, 'requests agent.requests lists while two wait for the socket');
+    assert.equal(after, 0, 'requests agent.requests lists once every request was answered');
   },
 );

@@ -21,7 +21,7 @@ export const CAPABILITIES = [
   'socketTimeout',
   /** A request's own `timeout` option. */
   'perRequestTimeout',
-  /** A request's `localAddress` / `family` / `socketPath`. */
+  /** A request's `localAddress` / `localPort` / `family` / `socketPath` / `lookup`. */
   'requestConnectOptions',
   'maxTotalSockets',
   'maxFreeSockets',

@@ -19,6 +19,11 @@ export interface DocRef {
   url: string;
   /** The sentence of the documentation the case checks, quoted. */
   quote: string;
+  /**
+   * The releases whose docs have this text, when it is not in all of them (`v24.5.0, v22.21.0 (…)`
+   * for text added then; a rewrite names its pull request and the text it replaced).
+   */
+  since?: string;
 }
 
 export const AREAS = [

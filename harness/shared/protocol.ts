@@ -57,6 +57,8 @@ export interface RequestSpec {
    */
   socketPath?: string;
   localAddress?: string;
+  /** `localPort`: the client port the connection is made from. */
+  localPort?: number;
   family?: number;
   timeout?: number;
   /**
@@ -132,6 +134,8 @@ export interface AgentHooks {
   createConnection?: CreateConnectionHook;
   /** Assign these agent properties after construction, before any request (e.g. `maxSockets`). */
   assign?: Record<string, Json>;
+  /** Listen to the agent's `'keylog'` (https) from its creation on, reported as `keylog` events. */
+  keylog?: boolean;
 }
 
 /**
@@ -261,6 +265,8 @@ export type HostEvent =
   | { ev: 'call'; agent: string; method: string }
   /** A `stall` command began: the subject's event loop is blocked from now on. */
   | { ev: 'stalling'; agent: string }
+  /** The agent's `'keylog'` (hooks `keylog`): the line, and the client port of its TLS socket. */
+  | { ev: 'keylog'; agent: string; localPort: number | null; line: string }
   /** A call of the `createConnection` hook: the options' primitive-valued fields. */
   | { ev: 'createConnection'; agent: string; options: Record<string, Json> }
   | { ev: 'uncaught'; name: string; code: string | null; message: string };

@@ -76,6 +76,7 @@ export class SubjectAgent implements AgentHandle {
   readonly calls: Record<string, number> = {};
   /** Calls of the `createConnection` hook: the options each got (primitive fields), and when. */
   readonly connects: { options: Record<string, unknown>; t: number }[] = [];
+  readonly keylogs: { localPort: number | null; line: string; t: number }[] = [];
   private readonly channel: Channel;
   private nextRequest = 1;
   /**
@@ -95,6 +96,7 @@ export class SubjectAgent implements AgentHandle {
     if (event.ev === 'stalling') this.onStalling?.();
     if (event.ev === 'free') this.frees.push({ localPort: event.localPort, t });
     if (event.ev === 'call') this.calls[event.method] = (this.calls[event.method] ?? 0) + 1;
+    if (event.ev === 'keylog') this.keylogs.push({ localPort: event.localPort, line: event.line, t });
     if (event.ev === 'createConnection')
       this.connects.push({ options: decodeValue(event.options as Json) as Record<string, unknown>, t });
   }

@@ -159,6 +159,8 @@ export interface AgentHandle {
   readonly calls: Readonly<Record<string, number>>;
   /** Calls of the `createConnection` hook: the options each got (primitive fields), and when. */
   readonly connects: readonly { options: Record<string, unknown>; t: number }[];
+  /** Its `'keylog'` events (hooks `keylog`, https): each line, its TLS socket's client port, and when. */
+  readonly keylogs: readonly { localPort: number | null; line: string; t: number }[];
   /** Issues one request. */
   request(options: RequestOptions): Promise<RequestHandle>;
   /**

@@ -203,6 +203,16 @@ export class AgentDriver implements Driver {
       );
     }
     if (!hooks) return;
+    if (hooks.keylog && typeof agent.on === 'function') {
+      agent.on('keylog', (line: Buffer, tlsSocket: Socket) =>
+        emit({
+          ev: 'keylog',
+          agent: id,
+          localPort: socketInfo(tlsSocket).localPort,
+          line: String(line).trim(),
+        }),
+      );
+    }
     for (const [key, value] of Object.entries(hooks.assign ?? {})) agent[key] = decodeValue(value);
     if (hooks.createConnection) this.hookCreateConnection(id, agent, hooks.createConnection);
     for (const method of hooks.spy ?? []) {
@@ -322,6 +332,7 @@ export class AgentDriver implements Driver {
     if (spec.headers) options.headers = spec.headers;
     if (spec.socketPath !== undefined) options.socketPath = spec.socketPath;
     if (spec.localAddress !== undefined) options.localAddress = spec.localAddress;
+    if (spec.localPort !== undefined) options.localPort = spec.localPort;
     if (spec.family !== undefined) options.family = spec.family;
     if (spec.timeout !== undefined) options.timeout = spec.timeout;
     if (spec.resolve === 'loopback') options.lookup = loopbackLookup as http.RequestOptions['lookup'];

@@ -179,6 +179,9 @@ export class DispatcherDriver implements Driver {
         'a dispatcher has no keepSocketAlive()/createConnection/free hooks (capability agentHooks)',
       );
     }
+    if (hooks?.keylog) {
+      throw this.fail(UNSUPPORTED_CODE, "a dispatcher emits no 'keylog' events (capability events)");
+    }
     if (hooks?.assign) {
       throw this.fail(
         UNSUPPORTED_CODE,
@@ -314,6 +317,7 @@ export class DispatcherDriver implements Driver {
     const unsupported = (what: string, cap: string) =>
       this.fail(UNSUPPORTED_CODE, `a dispatcher subject has no per-request ${what} (capability ${cap})`);
     if (spec.localAddress !== undefined) throw unsupported('localAddress', 'requestConnectOptions');
+    if (spec.localPort !== undefined) throw unsupported('localPort', 'requestConnectOptions');
     if (spec.family !== undefined) throw unsupported('family', 'requestConnectOptions');
     // undici takes a socketPath per Client / Agent (`connect`), not per request
     if (spec.socketPath !== undefined) throw unsupported('socketPath', 'requestConnectOptions');
