@@ -137,6 +137,10 @@ export const DOCS = {
     quote:
       "if a `'response'` event handler is added, then the data from the response object **must** be consumed, either by calling `response.read()` whenever there is a `'readable'` event, or by adding a `'data'` handler, or by calling the `.resume()` method. Until the data is consumed, the `'end'` event will not fire.",
   },
+  responseDiscarded: {
+    url: `${HTTP}#class-httpclientrequest`,
+    quote: "If no `'response'` handler is added, then the response will be entirely discarded.",
+  },
   keepSocketAlive: {
     url: `${HTTP}#agentkeepsocketalivesocket`,
     quote: 'Called when `socket` is detached from a request and could be persisted by the `Agent`.',

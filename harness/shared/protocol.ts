@@ -77,6 +77,12 @@ export interface RequestSpec {
   manualConsume?: boolean;
   /** Call `req.destroy()` when this happens. */
   destroyOn?: 'response' | 'socket';
+  /**
+   * Add no `'response'` listener (http.request's "If no 'response' handler is added, then the
+   * response will be entirely discarded"): the host still reports the `response` event, seen
+   * without listening, but never reads the body, so no `end` comes; the request's `close` does.
+   */
+  discardResponse?: boolean;
   /** Emit `'agentRemove'` on the socket in the `'socket'` listener. */
   agentRemoveOnSocket?: boolean;
   /** https origins: the `tls.connect()` options of this request (JSON-safe, PEM strings). */

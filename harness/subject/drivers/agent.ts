@@ -329,8 +329,7 @@ export class AgentDriver implements Driver {
         report();
       }
     });
-    req.on('response', (res: http.IncomingMessage) => {
-      live.res = res;
+    const reportResponse = (res: http.IncomingMessage) =>
       emit({
         ev: 'response',
         req: id,
@@ -338,13 +337,19 @@ export class AgentDriver implements Driver {
         headers: res.headers as Record<string, string | string[]>,
         reusedSocket: req.reusedSocket === true,
       });
-      if (spec.destroyOn === 'response') req.destroy();
-      else if (!spec.manualConsume) this.startReading(live, id);
-    });
-    // Seen without a listener: whether the request has one is the case's choice (`timeoutListener`).
+    if (!spec.discardResponse)
+      req.on('response', (res: http.IncomingMessage) => {
+        live.res = res;
+        reportResponse(res);
+        if (spec.destroyOn === 'response') req.destroy();
+        else if (!spec.manualConsume) this.startReading(live, id);
+      });
+    // Seen without a listener: whether the request has one is the case's choice (`timeoutListener`,
+    // `discardResponse`: with no 'response' listener the runtime discards the response itself).
     const emitEvent = req.emit;
     req.emit = function observed(this: http.ClientRequest, event: string | symbol, ...args: unknown[]) {
       if (event === 'timeout') emit({ ev: 'timeout', req: id });
+      if (event === 'response' && spec.discardResponse) reportResponse(args[0] as http.IncomingMessage);
       return emitEvent.call(this, event, ...args);
     } as typeof req.emit;
     if (spec.timeoutListener) req.on('timeout', () => {});
