@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { defineCase, type RequestHandle } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, connectionOf, describeConnections } from './wire.ts';
+import { arrived, connectionOf, describeConnections, requestAt } from './wire.ts';
 
 /** How long after destroy() the origin must see a close. */
 const CLOSE_WITHIN_MS = 500;
@@ -256,5 +256,45 @@ defineCase(
     assert.equal(conn.closedBy, 'client', 'the client closed it');
     assert.notEqual(rec.connection, conn.id, '/second went on a new connection');
     assert.equal(freedFirst, false, "no 'free' event for the destroyed request's socket (secondary)");
+  },
+);
+
+defineCase(
+  {
+    id: 'lifecycle/abort-before-socket-returns',
+    title: 'a request destroyed before it got a socket is never sent, and the socket stays pooled',
+    level: 'must',
+    doc: DOCS.requestDestroy,
+    expected:
+      'keepAlive, maxSockets 1: /first held at the origin, /second queued behind it and destroyed; once /first is answered the origin never sees /second, no request stays queued, and /third goes on the connection of /first as its 2nd request',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/first', behaviour: { hold: 'h' } },
+      { origin, path: '/second' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    await ctx.waitFor('the origin to hold /first', () => origin.heldCount('h') === 1, 1000);
+    await second.act('destroy');
+    origin.release('h');
+    await first.completed();
+    await ctx.waitFor("the destroyed request's 'close'", () => second.closed, 1000);
+    await ctx.settle();
+    const snapshot = await agent.optionalSnapshot();
+    const third = await agent.request({ origin, path: '/third' });
+    await third.completed();
+    const one = arrived(ctx, origin, '/first');
+    const rec = arrived(ctx, origin, '/third');
+    const queued = snapshot ? snapshot.queued() : null;
+    ctx.observe(
+      `/second ${requestAt(origin, '/second') ? 'reached the origin' : 'never reached the origin'} (${second.error ? `'error' ${second.error.code}` : "no 'error'"}); queued after it closed: ${queued ?? 'unknown'}; /third on #${rec.connection}/${rec.nth}; ${describeConnections(origin)}`,
+    );
+    assert.equal(requestAt(origin, '/second'), undefined, 'the destroyed request was never sent');
+    assert.equal(second.sockets.length, 0, "the destroyed request emitted no 'socket'");
+    assert.equal(rec.connection, one.connection, '/third reused the connection of /first');
+    assert.equal(rec.nth, 2, '/third is the 2nd request on that connection');
+    if (queued !== null) assert.equal(queued, 0, 'no request is left in agent.requests (secondary)');
   },
 );
