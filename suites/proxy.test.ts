@@ -772,6 +772,76 @@ defineCase(
   },
 );
 
+defineCase(
+  {
+    id: 'proxy/https-proxy-lowercase-wins',
+    title: 'https_proxy takes precedence over HTTPS_PROXY',
+    level: 'must',
+    doc: DOCS.proxyHttpsVariable,
+    requires: ['proxy', 'proxyEnv'],
+    expected:
+      'HTTPS_PROXY = proxy U, https_proxy = proxy L, an https target: the CONNECT goes to L only, and the request reaches the origin through it',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin({ tls: {} });
+    const upper = await ctx.forwardProxy({ label: 'U' });
+    const lower = await ctx.forwardProxy({ label: 'L' });
+    const agent = await ctx.proxyAgent({
+      env: { HTTPS_PROXY: upper.url, https_proxy: lower.url },
+      protocol: 'https:',
+    });
+    const r = await agent.request({ origin, path: '/x' });
+    await r.done();
+    ctx.observe(
+      `HTTPS_PROXY proxy saw ${formSeen(upper)}, https_proxy proxy saw ${formSeen(lower)}; origin route ${route(lower, origin, '/x')}; ${outcomeOf(r)}`,
+    );
+    assert.equal(upper.requests.length, 0, 'the HTTPS_PROXY proxy saw nothing');
+    assert.equal(connects(lower).length, 1, 'the https_proxy proxy was asked for one tunnel');
+    assert.equal(
+      route(lower, origin, '/x'),
+      'proxy',
+      'the request reached the origin through the https_proxy proxy',
+    );
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/env-one-scheme-only',
+    title: "a proxy variable of one scheme does not proxy the other scheme's requests",
+    level: 'must',
+    doc: DOCS.proxyHttpVariable,
+    requires: ['proxy', 'proxyEnv'],
+    expected:
+      'only HTTPS_PROXY set, an http target: the request goes directly to the origin; only HTTP_PROXY set, an https target: directly too (no CONNECT); the proxy sees nothing',
+  },
+  async (ctx) => {
+    const plain = await ctx.origin({ label: 'P' });
+    const secure = await ctx.origin({ label: 'S', tls: {} });
+    const proxy = await ctx.forwardProxy();
+    const httpAgent = await ctx.proxyAgent({ env: { HTTPS_PROXY: proxy.url } });
+    const httpsAgent = await ctx.proxyAgent({ env: { HTTP_PROXY: proxy.url }, protocol: 'https:' });
+    const r1 = await httpAgent.request({ origin: plain, path: '/http' });
+    await r1.done();
+    const r2 = await httpsAgent.request({ origin: secure, path: '/https' });
+    await r2.done();
+    ctx.observe(
+      `http target with only HTTPS_PROXY: ${route(proxy, plain, '/http')}, ${outcomeOf(r1)}; https target with only HTTP_PROXY: ${route(proxy, secure, '/https')}, ${outcomeOf(r2)}; proxy saw ${formSeen(proxy)}`,
+    );
+    assert.equal(
+      route(proxy, plain, '/http'),
+      'direct',
+      'the http request went directly (HTTPS_PROXY is for https)',
+    );
+    assert.equal(
+      route(proxy, secure, '/https'),
+      'direct',
+      'the https request went directly (HTTP_PROXY is for http)',
+    );
+    assert.equal(proxy.requests.length, 0, 'the proxy saw no request');
+  },
+);
+
 // ---------------------------------------------------------------------------------------------
 // Requests the proxy settings do not apply to
 

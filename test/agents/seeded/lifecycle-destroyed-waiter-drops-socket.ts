@@ -20,11 +20,11 @@ type OnSocket = (socket: Socket | undefined, err?: Error) => void;
 
 class DropsForDestroyed extends http.Agent {
   addRequest(req: ClientRequest, options: Record<string, unknown>): void {
-    const live = req as ClientRequest & { onSocket: OnSocket };
+    const live = req as unknown as { onSocket: OnSocket };
     const onSocket = live.onSocket;
-    live.onSocket = function handOver(this: ClientRequest, socket, err) {
-      if (this.destroyed && socket) socket.destroy();
-      onSocket.call(this, socket, err);
+    live.onSocket = (socket, err) => {
+      if (req.destroyed && socket) socket.destroy();
+      onSocket.call(req, socket, err);
     };
     (http.Agent.prototype as unknown as AddRequest).addRequest.call(this, req, options);
   }
