@@ -274,6 +274,10 @@ export const DOCS = {
     quote:
       'A socket/stream can be supplied in one of two ways: by returning the socket/stream from this function, or by passing the socket/stream to `callback`.',
   },
+  agentConnectOptions: {
+    url: `${HTTP}#new-agentoptions`,
+    quote: '`options` in `socket.connect()` are also supported.',
+  },
   createConnectionOptions: {
     url: `${HTTP}#agentcreateconnectionoptions-callback`,
     quote:
