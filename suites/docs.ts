@@ -292,6 +292,11 @@ export const DOCS = {
     quote:
       'Default behavior is to: `socket.setKeepAlive(true, this.keepAliveMsecs); socket.unref(); return true;`',
   },
+  globalAgent: {
+    url: `${HTTP}#httpglobalagent`,
+    quote:
+      'Global instance of `Agent` which is used as the default for all HTTP client requests. Diverges from a default `Agent` configuration by having `keepAlive` enabled and a `timeout` of 5 seconds.',
+  },
   agentFalse: {
     url: `${HTTP}#class-httpagent`,
     quote:

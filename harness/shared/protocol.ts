@@ -64,8 +64,12 @@ export interface RequestSpec {
    * without adding one: an agent may act differently when the request has none (agentkeepalive).
    */
   timeoutListener?: boolean;
-  /** `false`: `http.request({agent: false})`, bypassing the subject. */
-  useAgent?: boolean;
+  /**
+   * `false`: `http.request({agent: false})`, bypassing the subject. `'global'`: `agent: undefined`,
+   * so the runtime's own `http.globalAgent` / `https.globalAgent` serves it (the subject is loaded
+   * but not asked): cases about the runtime's default agent, on every runtime.
+   */
+  useAgent?: boolean | 'global';
   /** Do not call `req.end()` until an `end` action. */
   manualEnd?: boolean;
   /**

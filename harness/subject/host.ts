@@ -227,7 +227,8 @@ function executeSync(command: SyncCommand): Json {
       createProxy(command.agent, command.options);
       return null;
     case 'request':
-      if (command.spec.useAgent === false) plain.request(command.agent, command.req, command.spec);
+      if (command.spec.useAgent === false || command.spec.useAgent === 'global')
+        plain.request(command.agent, command.req, command.spec);
       else ownerOf(command.agent).request(command.agent, command.req, command.spec);
       return null;
     case 'snapshot':

@@ -292,7 +292,8 @@ export class AgentDriver implements Driver {
       port: url.port,
       path: spec.path ?? '/',
       method: spec.method ?? 'GET',
-      agent: spec.useAgent === false ? false : this.agent(agentId),
+      // 'global': agent undefined, so http.request takes the runtime's globalAgent (https's for https:)
+      agent: spec.useAgent === false ? false : spec.useAgent === 'global' ? undefined : this.agent(agentId),
     };
     if (spec.headers) options.headers = spec.headers;
     if (spec.socketPath !== undefined) options.socketPath = spec.socketPath;
