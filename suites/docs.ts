@@ -214,6 +214,11 @@ export const DOCS = {
     quote:
       'Custom agents can also be created with proxy support by passing a `proxyEnv` option when constructing the agent.',
   },
+  setGlobalProxyFromEnv: {
+    url: `${HTTP}#httpsetglobalproxyfromenvproxyenv`,
+    quote:
+      'Dynamically resets the global configurations to enable built-in proxy support for `fetch()` and `http.request()`/`https.request()` at runtime, as an alternative to using the `--use-env-proxy` flag or `NODE_USE_ENV_PROXY` environment variable.',
+  },
   proxyHttpVariable: {
     url: `${HTTP}#built-in-proxy-support`,
     quote:

@@ -842,6 +842,41 @@ defineCase(
   },
 );
 
+defineCase(
+  {
+    id: 'proxy/global-env-proxy',
+    title: 'http.setGlobalProxyFromEnv() proxies agent-less requests only, until it is restored',
+    level: 'must',
+    doc: DOCS.setGlobalProxyFromEnv,
+    requires: ['globalProxy'],
+    // process-wide: the runtime's global agent changes for every case of the subject process
+    alone: true,
+    expected:
+      'http.setGlobalProxyFromEnv({ HTTP_PROXY }) in the subject process: a request with no agent goes through the proxy (absolute-form), one through an agent the subject makes then (no proxyEnv) goes directly; after the returned restore function, an agent-less request goes directly again',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const restore = await ctx.globalProxy({ HTTP_PROXY: proxy.url });
+    // made while the global proxy is on: still an agent without proxyEnv
+    const agent = await ctx.agent({ keepAlive: true });
+    const global = await (await agent.request({ origin, path: '/global', useAgent: 'global' })).done();
+    const own = await (await agent.request({ origin, path: '/own' })).done();
+    await restore();
+    const after = await (await agent.request({ origin, path: '/restored', useAgent: 'global' })).done();
+    ctx.observe(
+      `agent-less: ${route(proxy, origin, '/global')} (${outcomeOf(global)}); subject's agent: ${route(proxy, origin, '/own')} (${outcomeOf(own)}); agent-less after restore: ${route(proxy, origin, '/restored')} (${outcomeOf(after)}); proxy saw ${formSeen(proxy)}`,
+    );
+    assert.equal(route(proxy, origin, '/global'), 'proxy', 'the agent-less request went through the proxy');
+    assert.equal(route(proxy, origin, '/own'), 'direct', "the subject's own agent went directly");
+    assert.equal(
+      route(proxy, origin, '/restored'),
+      'direct',
+      'after restore, the agent-less request went directly',
+    );
+  },
+);
+
 // ---------------------------------------------------------------------------------------------
 // Requests the proxy settings do not apply to
 

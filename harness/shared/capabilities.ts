@@ -46,6 +46,11 @@ export const CAPABILITIES = [
   'https',
   /** TLS options (`ca`, `servername`, `rejectUnauthorized`…) given per request, not only per agent. */
   'requestTlsOptions',
+  /**
+   * The runtime (not the module) documents `http.setGlobalProxyFromEnv()` (Node 24.14.0 / 25.4.0): set
+   * by the host from the release it runs on (harness/subject/builtins/node-release.ts).
+   */
+  'globalProxy',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

@@ -166,6 +166,12 @@ export type Command =
   | { op: 'getName'; agent: string; options: Json }
   | { op: 'destroy'; agent: string }
   | { op: 'forget'; agent: string }
+  /**
+   * The runtime's global proxy settings: `env` calls `http.setGlobalProxyFromEnv(env)` (the global
+   * agents and fetch's dispatcher now go through those proxies); `null` calls the restore function
+   * the last call returned (nothing when there is none).
+   */
+  | { op: 'globalProxy'; env: Record<string, string> | null }
   /** Runs the commands one after another in the same tick: no I/O can happen in between. */
   | { op: 'batch'; commands: Command[] };
 

@@ -89,6 +89,13 @@ export interface CaseContext {
    */
   proxyAgent(options: ProxyAgentOptions): Promise<AgentHandle>;
   /**
+   * Calls the runtime's `http.setGlobalProxyFromEnv(env)` in the subject process and resolves with
+   * a function that calls the restore function it returned. `unsupported` without capability
+   * `globalProxy` (the runtime's release does not document it). Process-wide: a case that uses it
+   * runs `alone`. Restored at the end of the case if the body did not.
+   */
+  globalProxy(env: Record<string, string>): Promise<() => Promise<void>>;
+  /**
    * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run
    * without the lane, `error` if it cannot start.
    */

@@ -84,6 +84,8 @@ export class CaseRun implements CaseContext, Channel {
   private readonly waiters = new Set<() => void>();
   private proc: SubjectProcess | null = null;
   private restarted = false;
+  /** `globalProxy()` was called and not yet restored: cleanup restores it. */
+  private globalProxySet = false;
   /** The subject process this case used was lost (exited, crashed, killed for not answering). */
   private lost: SubjectLoss | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -243,6 +245,28 @@ export class CaseRun implements CaseContext, Channel {
       throw err;
     }
     return handle;
+  }
+
+  async globalProxy(env: Record<string, string>): Promise<() => Promise<void>> {
+    if (this.capabilities.globalProxy !== true)
+      throw new Unsupported(
+        "the runtime's release does not document http.setGlobalProxyFromEnv() (capability globalProxy)",
+      );
+    if (this.spec.alone !== true)
+      throw new Error(`${this.spec.id}: ctx.globalProxy() is process-wide: mark the case alone`);
+    try {
+      await this.command({ op: 'globalProxy', env });
+    } catch (err) {
+      if (err instanceof SubjectCommandError && !err.hostFault) {
+        throw new CaseFailure(`http.setGlobalProxyFromEnv() threw ${err.wire.name}: ${err.wire.message}`);
+      }
+      throw err;
+    }
+    this.globalProxySet = true;
+    return async () => {
+      this.globalProxySet = false;
+      await this.command({ op: 'globalProxy', env: null });
+    };
   }
 
   async server(kind: ServerKind): Promise<RealServer> {
@@ -513,6 +537,12 @@ export class CaseRun implements CaseContext, Channel {
     this.waiters.clear();
     const proc = this.proc;
     if (this.restarted) this.lost ??= { reason: `the case exceeded its budget`, hung: true };
+    if (proc?.alive && !this.lost && this.globalProxySet) {
+      this.globalProxySet = false;
+      await proc.call({ op: 'globalProxy', env: null }, 2000).catch((err: Error) => {
+        this.note('harness', 'global-proxy-restore-failed', { error: err.message });
+      });
+    }
     if (proc?.alive && !this.lost && this.agents.size > 0) {
       try {
         await proc.batch(
