@@ -238,6 +238,10 @@ export const DOCS = {
     url: `${HTTP}#built-in-proxy-support`,
     quote: 'If the request is made to a Unix domain socket, the proxy settings will be ignored.',
   },
+  proxyHttpsUrl: {
+    url: `${HTTP}#proxy-url-format`,
+    quote: 'HTTPS proxy: `https://proxy.example.com:8080`',
+  },
   proxyUrlWithAuth: {
     url: `${HTTP}#proxy-url-format`,
     quote: 'Proxy with authentication: `http://username:password@proxy.example.com:8080`',

@@ -214,6 +214,43 @@ defineCase(
   },
 );
 
+defineCase(
+  {
+    id: 'proxy/https-proxy-url',
+    title: 'an https:// proxy URL: TLS to the proxy, and keep-alive reuses that TLS connection',
+    level: 'must',
+    doc: DOCS.proxyHttpsUrl,
+    requires: ['proxy'],
+    expected:
+      'the proxy URL is https://127.0.0.1:<port> (a proxy that speaks only TLS), keepAlive, two sequential requests to an http origin: no failed handshake at the proxy, both requests reach the origin through the proxy (absolute-form or a CONNECT tunnel inside the TLS), on one TLS connection to it',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy({ tls: true });
+    const agent = await ctx.proxyAgent({ proxy: proxy.url, agentOptions: { keepAlive: true } });
+    const r1 = await (await agent.request({ origin, path: '/1' })).done();
+    await ctx.mayFail(ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000));
+    await ctx.settle();
+    const r2 = await (await agent.request({ origin, path: '/2' })).done();
+    ctx.observe(
+      `${proxy.connections.length} TLS connection(s) to the proxy, ${proxy.tlsFailures} failed handshake(s); proxy saw ${formSeen(proxy)}; /1 ${route(proxy, origin, '/1')} (${outcomeOf(r1)}), /2 ${route(proxy, origin, '/2')} (${outcomeOf(r2)})`,
+    );
+    assert.equal(proxy.tlsFailures, 0, 'no connection to the proxy failed its TLS handshake');
+    assert.equal(
+      route(proxy, origin, '/1'),
+      'proxy',
+      'the first request reached the origin through the proxy',
+    );
+    assert.equal(
+      route(proxy, origin, '/2'),
+      'proxy',
+      'the second request reached the origin through the proxy',
+    );
+    // absolute-form (two requests on it) or one CONNECT tunnel (both inside it): one connection either way
+    assert.equal(proxy.connections.length, 1, 'one TLS connection to the proxy carried both requests');
+  },
+);
+
 // ---------------------------------------------------------------------------------------------
 // https: targets, through a CONNECT tunnel
 

@@ -34,6 +34,7 @@ export type {
   CaseBody,
   CaseContext,
   FaultProxy,
+  ForwardProxyCaseOptions,
   OriginSpec,
   ProxyAgentOptions,
   RealServer,

@@ -42,6 +42,12 @@ export interface OriginSpec {
 }
 
 /** What `ctx.proxyAgent` takes: the subject contract's options, flattened. */
+/**
+ * A forward proxy's options as a case gives them: `tls: true` listens with TLS (an `https://` URL)
+ * with the proxy certificate the subject process trusts (`proxyCert()`).
+ */
+export type ForwardProxyCaseOptions = Omit<ForwardProxyOptions, 'now' | 'tls'> & { tls?: boolean };
+
 export interface ProxyAgentOptions {
   /** Options of the agent the proxy agent wraps (for an https target, `ca` defaults to the test CA). */
   agentOptions?: Record<string, unknown>;
@@ -81,7 +87,7 @@ export interface CaseContext {
    * Starts an instrumented forward proxy on 127.0.0.1 (fixtures/forward-proxy, stopped at the end of
    * the case, its requests traced). Its `now` is the case clock.
    */
-  forwardProxy(options?: Omit<ForwardProxyOptions, 'now'>): Promise<ForwardProxy>;
+  forwardProxy(options?: ForwardProxyCaseOptions): Promise<ForwardProxy>;
   /**
    * Creates a proxy agent in the subject (`createProxyAgent` / `createProxyDispatcher`, see
    * harness/subject/proxy-contract.ts). `unsupported` without capability `proxy`, or `proxyNoProxy`

@@ -5,12 +5,8 @@
  * waits that re-check a condition on every observation instead of sleeping. Everything a case
  * starts is stopped by `cleanup`.
  */
-import {
-  type ForwardProxy,
-  type ForwardProxyOptions,
-  startForwardProxy,
-} from '../../fixtures/forward-proxy/server.ts';
-import { testCa } from '../../fixtures/origin/certs.ts';
+import { type ForwardProxy, startForwardProxy } from '../../fixtures/forward-proxy/server.ts';
+import { proxyCert, testCa } from '../../fixtures/origin/certs.ts';
 import {
   type OpenCounter,
   type Origin,
@@ -40,6 +36,7 @@ import { SubjectAgent, unsupportedOr } from './agent.ts';
 import type {
   AgentHandle,
   CaseContext,
+  ForwardProxyCaseOptions,
   OriginSpec,
   ProxyAgentOptions,
   RealServer,
@@ -187,9 +184,15 @@ export class CaseRun implements CaseContext, Channel {
     return proxy;
   }
 
-  async forwardProxy(options: Omit<ForwardProxyOptions, 'now'> = {}): Promise<ForwardProxy> {
+  async forwardProxy(options: ForwardProxyCaseOptions = {}): Promise<ForwardProxy> {
     const label = options.label ?? (this.forwardProxies.length ? `P${this.forwardProxies.length + 1}` : 'P');
-    const proxy = await startForwardProxy({ ...options, label, now: () => this.now() });
+    const { tls, ...rest } = options;
+    const proxy = await startForwardProxy({
+      ...rest,
+      label,
+      now: () => this.now(),
+      ...(tls ? { tls: await proxyCert() } : {}),
+    });
     this.forwardProxies.push(proxy);
     let seen = 0;
     let seenConnections = 0;
