@@ -160,6 +160,11 @@ export const DOCS = {
     quote:
       'Destroy any sockets that are currently in use by the agent. It is usually not necessary to do this. However, if using an agent with `keepAlive` enabled, then it is best to explicitly shut down the agent when it is no longer needed. Otherwise, sockets might stay open for quite a long time before the server terminates them.',
   },
+  pooledSocketsUnref: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'Any unused sockets in the pool will be unrefed so as not to keep the Node.js process running when there are no outstanding requests.',
+  },
   agentRemove: {
     url: `${HTTP}#class-httpagent`,
     quote:

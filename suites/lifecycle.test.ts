@@ -298,3 +298,53 @@ defineCase(
     if (queued !== null) assert.equal(queued, 0, 'no request is left in agent.requests (secondary)');
   },
 );
+
+/** How long the origin holds the response of the request on the reused socket. */
+const HOLD_MS = 300;
+/** How soon after its last request closed a process with only pooled sockets must have exited. */
+const EXIT_MS = 1000;
+
+defineCase(
+  {
+    id: 'lifecycle/pooled-socket-unref',
+    title:
+      'a pooled socket does not keep the process alive; a reused one does while its response is in flight',
+    level: 'must',
+    doc: DOCS.pooledSocketsUnref,
+    // a fresh process of the runtime is started (and the module loaded) for this case
+    budgetMs: 15_000,
+    expected: `a fresh subject process with one keepAlive agent, never destroyed: /first, then /second on the pooled socket with its response held ${HOLD_MS} ms; /second is answered on the same connection (the reused socket keeps the process alive), and the process exits by itself within ${EXIT_MS} ms of /second's close (the pooled socket does not hold it; the origin never closes the connection)`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const probe = await ctx.exitProbe(
+      [
+        { origin, path: '/first' },
+        { origin, path: '/second', behaviour: { delay: HOLD_MS } },
+      ],
+      { agentOptions: { keepAlive: true }, exitWithinMs: EXIT_MS, deadlineMs: 10_000 },
+    );
+    if (probe.unsupported) ctx.unsupported(probe.unsupported);
+    if (probe.code !== null && probe.code !== 0)
+      throw new Error(
+        `the probe process exited with code ${probe.code}: ${probe.stderr.trim().split('\n').at(-1) ?? ''}`,
+      );
+    const at = (ev: string, n: number) => probe.events.find((e) => e.ev === ev && e.n === n);
+    const end2 = at('end', 2);
+    const close2 = at('close', 2);
+    const rec1 = requestAt(origin, '/first');
+    const rec2 = requestAt(origin, '/second');
+    const exitAfter = probe.exitedAt !== null && close2 ? probe.exitedAt - close2.t : null;
+    ctx.observe(
+      `events: ${probe.events.map((e) => `${e.ev} ${e.n}`).join(', ')}; /second ${rec2 ? `on #${rec2.connection}/${rec2.nth}` : 'never arrived'}; the process ${probe.exitedAt === null ? `was still running ${EXIT_MS} ms after the last close (killed)` : exitAfter === null ? 'exited before /second closed' : `exited ${Math.round(exitAfter)} ms after /second closed`}`,
+    );
+    assert.ok(rec1, '/first reached the origin');
+    assert.ok(end2, "the process lived until /second's response ended: the reused socket kept it alive");
+    assert.equal(rec2?.connection, rec1.connection, '/second went on the pooled connection of /first');
+    assert.equal(rec2?.nth, 2, '/second is the 2nd request on that connection');
+    assert.ok(
+      probe.exitedAt !== null,
+      `the process was still running ${EXIT_MS} ms after its last request closed: the pooled socket kept it alive`,
+    );
+  },
+);

@@ -5,7 +5,10 @@
  * waits that re-check a condition on every observation instead of sleeping. Everything a case
  * starts is stopped by `cleanup`.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { type ForwardProxy, startForwardProxy } from '../../fixtures/forward-proxy/server.ts';
+import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
 import { proxyCert, testCa } from '../../fixtures/origin/certs.ts';
 import {
   type OpenCounter,
@@ -23,10 +26,13 @@ import {
   type EventMessage,
   encodeValue,
   type Json,
+  MESSAGE_PREFIX,
   type Outcome,
   type WireError,
 } from '../shared/protocol.ts';
 import {
+  EXIT_PROBE_FILE,
+  HOST_FILE,
   SubjectCommandError,
   type SubjectProcess,
   SubjectUnavailableError,
@@ -36,11 +42,14 @@ import { SubjectAgent, unsupportedOr } from './agent.ts';
 import type {
   AgentHandle,
   CaseContext,
+  ExitProbe,
+  ExitProbeEvent,
   ForwardProxyCaseOptions,
   OriginSpec,
   ProxyAgentOptions,
   RealServer,
   StepOutcome,
+  Target,
 } from './case-context.ts';
 import { createFaultProxy, type ToxiproxyFaultProxy } from './fault-proxy.ts';
 import { ContainerServer } from './real-server.ts';
@@ -270,6 +279,65 @@ export class CaseRun implements CaseContext, Channel {
       this.globalProxySet = false;
       await this.command({ op: 'globalProxy', env: null });
     };
+  }
+
+  async exitProbe(
+    requests: { origin: Target; path?: string; behaviour?: Behaviour }[],
+    options: { agentOptions: Record<string, unknown>; exitWithinMs: number; deadlineMs: number },
+  ): Promise<ExitProbe> {
+    const { host, subject } = this.session.config;
+    const urls = requests.map((r) => `${r.origin.url}${pathFor(r.behaviour, r.path ?? '/')}`);
+    const args = [
+      ...host.args.map((a) => (a === HOST_FILE ? EXIT_PROBE_FILE : a)),
+      subject.module,
+      JSON.stringify(options.agentOptions),
+      ...urls,
+    ];
+    const child = spawn(host.executable, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: host.cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...host.env },
+    });
+    this.note('harness', 'exit-probe', { pid: child.pid ?? null, requests: urls.length });
+    const events: ExitProbeEvent[] = [];
+    let unsupported: string | null = null;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    return new Promise<ExitProbe>((resolve) => {
+      let killer: NodeJS.Timeout | undefined;
+      let over = false;
+      const stop = (exitedAt: number | null, code: number | null) => {
+        if (over) return;
+        over = true;
+        clearTimeout(deadline);
+        clearTimeout(killer);
+        if (exitedAt === null) child.kill('SIGKILL');
+        this.note('harness', 'exit-probe-end', { exitedAt, code });
+        this.changed();
+        resolve({ unsupported, events, exitedAt, code, stderr });
+      };
+      const deadline = setTimeout(() => stop(null, null), options.deadlineMs);
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (!line.startsWith(MESSAGE_PREFIX)) return;
+        const msg = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as
+          | (Omit<ExitProbeEvent, 't'> & { reason?: undefined })
+          | { ev: 'unsupported'; reason: string; n?: undefined };
+        if (msg.ev === 'unsupported') {
+          unsupported = msg.reason;
+          return;
+        }
+        events.push({ ...msg, t: this.now() });
+        this.note('client', `probe:${msg.ev}`, { n: msg.n });
+        this.changed();
+        if (msg.ev === 'close' && msg.n === urls.length) {
+          clearTimeout(killer);
+          killer = setTimeout(() => stop(null, null), options.exitWithinMs);
+        }
+      });
+      child.once('exit', (code) => stop(this.now(), code));
+    });
   }
 
   async server(kind: ServerKind): Promise<RealServer> {
