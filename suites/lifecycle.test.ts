@@ -316,7 +316,8 @@ defineCase(
     expected: `a fresh subject process with one keepAlive agent, never destroyed: /first, then /second on the pooled socket with its response held ${HOLD_MS} ms; /second is answered on the same connection (the reused socket keeps the process alive), and the process exits by itself within ${EXIT_MS} ms of /second's close (the pooled socket does not hold it; the origin never closes the connection)`,
   },
   async (ctx) => {
-    const origin = await ctx.origin();
+    // plain http whatever --protocol says: the probe sends http: requests (unref is not about TLS)
+    const origin = await ctx.origin({ tls: false });
     const probe = await ctx.exitProbe(
       [
         { origin, path: '/first' },

@@ -41,7 +41,6 @@ export interface OriginSpec {
   socketPath?: true;
 }
 
-/** What `ctx.proxyAgent` takes: the subject contract's options, flattened. */
 /** One line of a one-shot subject process (`ctx.exitProbe`), on the case clock. */
 export interface ExitProbeEvent {
   ev: 'socket' | 'response' | 'end' | 'error' | 'close';
@@ -73,6 +72,7 @@ export interface ExitProbe {
  */
 export type ForwardProxyCaseOptions = Omit<ForwardProxyOptions, 'now' | 'tls'> & { tls?: boolean };
 
+/** What `ctx.proxyAgent` takes: the subject contract's options, flattened. */
 export interface ProxyAgentOptions {
   /** Options of the agent the proxy agent wraps (for an https target, `ca` defaults to the test CA). */
   agentOptions?: Record<string, unknown>;
