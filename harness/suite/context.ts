@@ -92,6 +92,11 @@ export class CaseRun implements CaseContext, Channel {
   private restarted = false;
   /** `globalProxy()` was called and not yet restored: cleanup restores it. */
   private globalProxySet = false;
+  /**
+   * `globalProxy()` was called: cleanup retires the subject process, so that a runtime whose restore
+   * does not restore (Deno 2.9.6) leaves nothing behind for the next cases.
+   */
+  private changedProcess = false;
   /** The subject process this case used was lost (exited, crashed, killed for not answering). */
   private lost: SubjectLoss | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -275,6 +280,7 @@ export class CaseRun implements CaseContext, Channel {
       throw err;
     }
     this.globalProxySet = true;
+    this.changedProcess = true;
     return async () => {
       this.globalProxySet = false;
       await this.command({ op: 'globalProxy', env: null });
@@ -629,6 +635,8 @@ export class CaseRun implements CaseContext, Channel {
       }
     }
     const lost = this.currentLoss();
+    if (this.changedProcess && proc?.alive && !lost)
+      this.session.retire(`${this.spec.id} changed the process's global agents`);
     for (const off of this.unsubscribe) off();
     await this.removeProxies();
     await Promise.all(this.forwardProxies.map((p) => p.stop()));

@@ -108,6 +108,15 @@ export class Session {
     this.proc = null;
   }
 
+  /**
+   * Stops the subject on purpose after a case that changed process-wide state (an `alone` case, so
+   * no other case holds it); not a loss: the next case starts a fresh process.
+   */
+  retire(reason: string): void {
+    this.proc?.kill(reason, 'exited');
+    this.proc = null;
+  }
+
   /** Counts cases that lost the subject in a row. */
   record(status: Status, subjectLost: boolean, message: string | null): void {
     if ((status === 'error' || status === 'timeout') && subjectLost) {
