@@ -20,6 +20,18 @@ const GIVE_UP_AFTER = 3;
 let extraCaFile: Promise<string> | null = null;
 
 /**
+ * Whether the run may select a `proxy` case (the area whose cases start TLS forward proxies): the
+ * proxy CA costs a certificate generation (the first one in a process takes most of a second), which
+ * a run of other cases does not pay.
+ */
+function mayUseTlsProxy(only: readonly string[]): boolean {
+  return (
+    only.length === 0 ||
+    only.some((sel) => sel.startsWith('proxy') || 'proxy/'.startsWith(sel.replace(/\*$/, '')))
+  );
+}
+
+/**
  * A PEM file for the subject process's NODE_EXTRA_CA_CERTS: the CA of the TLS forward proxies
  * (`ctx.forwardProxy({ tls: true })`), after the file the environment already names, if any. Node's
  * built-in proxy support checks an `https://` proxy against the default CAs only (no CA option), as
@@ -75,14 +87,16 @@ export class Session {
 
   private async start(): Promise<SubjectProcess> {
     const { host, subject } = this.config;
-    const extraCa = await subjectExtraCa(host.env.NODE_EXTRA_CA_CERTS ?? process.env.NODE_EXTRA_CA_CERTS);
+    const extraCa = mayUseTlsProxy(this.config.only)
+      ? await subjectExtraCa(host.env.NODE_EXTRA_CA_CERTS ?? process.env.NODE_EXTRA_CA_CERTS)
+      : null;
     const proc = SubjectProcess.start(
       {
         name: this.config.runtime.name,
         version: this.config.runtime.version,
         executable: host.executable,
         argsFor: () => host.args,
-        env: { ...host.env, NODE_EXTRA_CA_CERTS: extraCa },
+        env: extraCa ? { ...host.env, NODE_EXTRA_CA_CERTS: extraCa } : host.env,
       },
       { cwd: host.cwd },
     );
