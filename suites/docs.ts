@@ -219,6 +219,11 @@ export const DOCS = {
     quote:
       'Custom agents can also be created with proxy support by passing a `proxyEnv` option when constructing the agent.',
   },
+  useEnvProxy: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      'When Node.js creates the global agent, if the `NODE_USE_ENV_PROXY` environment variable is set to `1` or `--use-env-proxy` is enabled, the global agent will be constructed with `proxyEnv: process.env`, enabling proxy support based on the environment variables.',
+  },
   setGlobalProxyFromEnv: {
     url: `${HTTP}#httpsetglobalproxyfromenvproxyenv`,
     quote:

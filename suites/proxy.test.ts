@@ -914,6 +914,57 @@ defineCase(
   },
 );
 
+defineCase(
+  {
+    id: 'proxy/env-proxy-at-start',
+    title: 'NODE_USE_ENV_PROXY=1 at start proxies agent-less requests, not an agent of the subject',
+    level: 'must',
+    doc: DOCS.useEnvProxy,
+    requires: ['envProxyAtStart'],
+    // a fresh process of the runtime is started (and the module loaded) for this case
+    budgetMs: 15_000,
+    expected:
+      'a fresh subject process started with NODE_USE_ENV_PROXY=1 and HTTP_PROXY (http_proxy too, NO_PROXY and no_proxy empty): a request with no agent goes through the proxy, one through the agent the subject makes goes directly',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    // both spellings, so that whatever the suite's own environment holds cannot decide
+    const env = {
+      NODE_USE_ENV_PROXY: '1',
+      HTTP_PROXY: proxy.url,
+      http_proxy: proxy.url,
+      NO_PROXY: '',
+      no_proxy: '',
+    };
+    const probe = await ctx.exitProbe(
+      [
+        { origin, path: '/global', useAgent: 'global' },
+        { origin, path: '/own' },
+      ],
+      { agentOptions: { keepAlive: true }, exitWithinMs: 2000, deadlineMs: 10_000, env },
+    );
+    if (probe.unsupported) ctx.unsupported(probe.unsupported);
+    if (probe.code !== null && probe.code !== 0)
+      throw new Error(
+        `the probe process exited with code ${probe.code}: ${probe.stderr.trim().split('\n').at(-1) ?? ''}`,
+      );
+    const outcome = (n: number) => {
+      const e = probe.events.find((x) => x.n === n && (x.ev === 'response' || x.ev === 'error'));
+      return e
+        ? e.ev === 'response'
+          ? `response ${e.status}`
+          : `error ${e.code ?? e.message}`
+        : 'no answer';
+    };
+    ctx.observe(
+      `agent-less: ${route(proxy, origin, '/global')} (${outcome(1)}); subject's agent: ${route(proxy, origin, '/own')} (${outcome(2)}); proxy saw ${formSeen(proxy)}`,
+    );
+    assert.equal(route(proxy, origin, '/global'), 'proxy', 'the agent-less request went through the proxy');
+    assert.equal(route(proxy, origin, '/own'), 'direct', "the subject's own agent went directly");
+  },
+);
+
 // ---------------------------------------------------------------------------------------------
 // Requests the proxy settings do not apply to
 

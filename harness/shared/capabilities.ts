@@ -51,6 +51,11 @@ export const CAPABILITIES = [
    * by the host from the release it runs on (harness/subject/builtins/node-release.ts).
    */
   'globalProxy',
+  /**
+   * The runtime (not the module) documents `NODE_USE_ENV_PROXY=1` / `--use-env-proxy` for its global
+   * agent (Built-in Proxy Support, Node 24.5.0 / 22.21.0): set by the host from its release.
+   */
+  'envProxyAtStart',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

@@ -7,6 +7,8 @@
  * timer, no stdin, nothing of its own keeps the event loop alive. The suite (harness/suite/context.ts,
  * `ctx.exitProbe`) watches its lines and its exit.
  *
+ * A URL prefixed with `global:` is sent with no agent (`agent: undefined`: the runtime's global agent).
+ *
  * argv: <module> <options JSON> <url>…   Lines on stdout: MESSAGE_PREFIX + a ProbeLine as JSON.
  * Runs under Node, Bun and Deno: `node:` builtins only.
  */
@@ -45,9 +47,11 @@ function factoryOf(mod: Record<string, unknown>): Factory | null {
 }
 
 function send(agent: http.Agent, urls: string[], n: number): void {
-  const url = urls[n - 1];
-  if (url === undefined) return;
-  const req = http.get(url, { agent });
+  const given = urls[n - 1];
+  if (given === undefined) return;
+  const global = given.startsWith('global:');
+  const url = global ? given.slice('global:'.length) : given;
+  const req = global ? http.get(url) : http.get(url, { agent });
   req.on('socket', () => say({ ev: 'socket', n, reusedSocket: req.reusedSocket === true }));
   req.on('response', (res) => {
     say({ ev: 'response', n, status: res.statusCode ?? 0 });

@@ -129,13 +129,20 @@ export interface CaseContext {
   /**
    * Runs the subject module in a fresh process of the same runtime (harness/subject/exit-probe.ts):
    * one agent from `createAgent(agentOptions)`, the requests sent through it one after another
-   * (each after the previous one closed), then nothing of its own keeps the process alive. Resolves
+   * (each after the previous one closed; `useAgent: 'global'` with no agent), then nothing of its own
+   * keeps the process alive. Resolves
    * once the process exited, or `exitWithinMs` after the last request closed (then killed,
    * `exitedAt` null), or at `deadlineMs` from the start, whichever comes first.
    */
   exitProbe(
-    requests: { origin: Target; path?: string; behaviour?: Behaviour }[],
-    options: { agentOptions: Record<string, unknown>; exitWithinMs: number; deadlineMs: number },
+    requests: { origin: Target; path?: string; behaviour?: Behaviour; useAgent?: 'global' }[],
+    options: {
+      agentOptions: Record<string, unknown>;
+      exitWithinMs: number;
+      deadlineMs: number;
+      /** Set in the probe process's environment (over the suite's own). */
+      env?: Record<string, string>;
+    },
   ): Promise<ExitProbe>;
   /**
    * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run

@@ -288,11 +288,19 @@ export class CaseRun implements CaseContext, Channel {
   }
 
   async exitProbe(
-    requests: { origin: Target; path?: string; behaviour?: Behaviour }[],
-    options: { agentOptions: Record<string, unknown>; exitWithinMs: number; deadlineMs: number },
+    requests: { origin: Target; path?: string; behaviour?: Behaviour; useAgent?: 'global' }[],
+    options: {
+      agentOptions: Record<string, unknown>;
+      exitWithinMs: number;
+      deadlineMs: number;
+      env?: Record<string, string>;
+    },
   ): Promise<ExitProbe> {
     const { host, subject } = this.session.config;
-    const urls = requests.map((r) => `${r.origin.url}${pathFor(r.behaviour, r.path ?? '/')}`);
+    const urls = requests.map(
+      (r) =>
+        `${r.useAgent === 'global' ? 'global:' : ''}${r.origin.url}${pathFor(r.behaviour, r.path ?? '/')}`,
+    );
     const args = [
       ...host.args.map((a) => (a === HOST_FILE ? EXIT_PROBE_FILE : a)),
       subject.module,
@@ -302,7 +310,7 @@ export class CaseRun implements CaseContext, Channel {
     const child = spawn(host.executable, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: host.cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...host.env },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...host.env, ...options.env },
     });
     this.note('harness', 'exit-probe', { pid: child.pid ?? null, requests: urls.length });
     const events: ExitProbeEvent[] = [];
