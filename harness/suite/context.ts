@@ -5,7 +5,7 @@
  * waits that re-check a condition on every observation instead of sleeping. Everything a case
  * starts is stopped by `cleanup`.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { type ForwardProxy, startForwardProxy } from '../../fixtures/forward-proxy/server.ts';
 import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
@@ -97,6 +97,8 @@ export class CaseRun implements CaseContext, Channel {
    * does not restore (Deno 2.9.6) leaves nothing behind for the next cases.
    */
   private changedProcess = false;
+  /** One-shot subject processes of `exitProbe` still running: cleanup kills them. */
+  private readonly probes = new Set<ChildProcess>();
   /** The subject process this case used was lost (exited, crashed, killed for not answering). */
   private lost: SubjectLoss | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -312,6 +314,8 @@ export class CaseRun implements CaseContext, Channel {
       cwd: host.cwd,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...host.env, ...options.env },
     });
+    this.probes.add(child);
+    child.once('exit', () => this.probes.delete(child));
     this.note('harness', 'exit-probe', { pid: child.pid ?? null, requests: urls.length });
     const events: ExitProbeEvent[] = [];
     let unsupported: string | null = null;
@@ -319,7 +323,7 @@ export class CaseRun implements CaseContext, Channel {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-2000);
     });
-    return new Promise<ExitProbe>((resolve) => {
+    return new Promise<ExitProbe>((resolve, reject) => {
       let killer: NodeJS.Timeout | undefined;
       let over = false;
       const stop = (exitedAt: number | null, code: number | null) => {
@@ -335,9 +339,14 @@ export class CaseRun implements CaseContext, Channel {
       const deadline = setTimeout(() => stop(null, null), options.deadlineMs);
       createInterface({ input: child.stdout }).on('line', (line) => {
         if (!line.startsWith(MESSAGE_PREFIX)) return;
-        const msg = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as
+        let msg:
           | (Omit<ExitProbeEvent, 't'> & { reason?: undefined })
           | { ev: 'unsupported'; reason: string; n?: undefined };
+        try {
+          msg = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as typeof msg;
+        } catch {
+          return; // not one of the probe's lines
+        }
         if (msg.ev === 'unsupported') {
           unsupported = msg.reason;
           return;
@@ -351,6 +360,14 @@ export class CaseRun implements CaseContext, Channel {
         }
       });
       child.once('exit', (code) => stop(this.now(), code));
+      // the runtime could not be started at all: the harness's problem, not the subject's
+      child.once('error', (err) => {
+        if (over) return;
+        over = true;
+        clearTimeout(deadline);
+        clearTimeout(killer);
+        reject(new Error(`the probe process could not run: ${err.message}`));
+      });
     });
   }
 
@@ -645,6 +662,8 @@ export class CaseRun implements CaseContext, Channel {
     const lost = this.currentLoss();
     if (this.changedProcess && proc?.alive && !lost)
       this.session.retire(`${this.spec.id} changed the process's global agents`);
+    for (const child of this.probes) child.kill('SIGKILL');
+    this.probes.clear();
     for (const off of this.unsubscribe) off();
     await this.removeProxies();
     await Promise.all(this.forwardProxies.map((p) => p.stop()));
