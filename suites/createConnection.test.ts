@@ -13,10 +13,11 @@ import {
   type CreateConnectionHook,
   defineCase,
   HOOK_CONNECT_ERROR,
+  plainAddress,
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { CLOSE_GRACE_MS, describeConnections, overlapPeak, releaseAll } from './wire.ts';
+import { CLOSE_GRACE_MS, cannotBind, describeConnections, overlapPeak, releaseAll } from './wire.ts';
 
 /** Later forms call back this long after the socket was made: longer than a loopback connect. */
 const LATER_MS = 60;
@@ -421,5 +422,41 @@ defineCase(
     );
     assert.equal(origin.connections.length, 1, 'connections the origin saw');
     assert.equal(conn?.remotePort, port, 'the client port of the connection');
+defineCase(
+  {
+    id: 'createConnection/agent-connect-options',
+    title: "the agent's own socket.connect() options (localAddress) apply to every connection it makes",
+    level: 'must',
+    doc: DOCS.agentConnectOptions,
+    expected:
+      "an agent made with keepAlive and localAddress '127.0.0.2' (not given per request): two overlapping requests to origin A and one to origin B; every connection that carries a request to A or B comes from 127.0.0.2",
+  },
+  async (ctx) => {
+    const a = await ctx.origin('A');
+    const b = await ctx.origin('B');
+    // the machine, not the subject: can a connection come from 127.0.0.2 here at all?
+    const unbindable = await cannotBind('127.0.0.2', a.port);
+    if (unbindable) ctx.skip(`this host cannot bind 127.0.0.2 (${unbindable})`);
+    const agent = await ctx.agent({ keepAlive: true, localAddress: '127.0.0.2' });
+    const { requests } = await agent.issue([
+      { origin: a, path: '/a1', behaviour: { delay: 50 } },
+      { origin: a, path: '/a2', behaviour: { delay: 50 } },
+      { origin: b, path: '/b1' },
+    ]);
+    for (const r of requests) await r.completed();
+    const seen = [a, b].flatMap((o) =>
+      // the ones that carried a request: cannotBind's own probe connection to A carried none
+      o.connections
+        .filter((c) => c.requests > 0)
+        .map((c) => ({ at: `${o.label}#${c.id}`, from: plainAddress(c.remoteAddress) })),
+    );
+    ctx.observe(`connections: ${seen.map((c) => `${c.at} from ${c.from}`).join(', ')}`);
+    assert.equal(seen.length, 3, `three connections (two overlapping to A, one to B), saw ${seen.length}`);
+    for (const c of seen)
+      assert.equal(
+        c.from,
+        '127.0.0.2',
+        `${c.at} came from ${c.from}, not the agent's localAddress 127.0.0.2`,
+      );
   },
 );

@@ -439,6 +439,74 @@ defineCase(
   },
 );
 
+// --- the runtime's global agent ------------------------------------------------------------------
+// `useAgent: 'global'` sends a request with `agent: undefined`: the runtime's http.globalAgent (or
+// https.globalAgent) serves it, whatever the subject is; these cases hold the runtime to its docs.
+
+/** The global agent's documented timeout. */
+const GLOBAL_TIMEOUT_MS = 5000;
+
+defineCase(
+  {
+    id: 'defaults/global-agent-keepalive',
+    title: "requests without an agent share one kept-alive connection (the runtime's globalAgent)",
+    level: 'must',
+    doc: DOCS.globalAgent,
+    expected:
+      'two sequential requests with `agent: undefined`: both sent with `Connection: keep-alive`, the second on the connection of the first as its 2nd request, which stays open in between',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const carrier = await ctx.agent({});
+    const first = await (await carrier.request({ origin, path: '/one', useAgent: 'global' })).completed();
+    await ctx.waitFor("the first request's 'close'", () => first.closed, 1000);
+    await ctx.settle();
+    const conn = connectionOf(ctx, first);
+    const openBetween = conn.closedAt === null;
+    const second = await (await carrier.request({ origin, path: '/two', useAgent: 'global' })).completed();
+    const rec1 = arrived(ctx, origin, '/one');
+    const rec2 = arrived(ctx, origin, '/two');
+    ctx.observe(
+      `Connection: ${rec1.headers.connection}, ${rec2.headers.connection}; /one on #${rec1.connection}, /two on #${rec2.connection}/${rec2.nth}; first connection ${openBetween ? 'open' : `closed by ${conn.closedBy}`} in between`,
+    );
+    assert.equal(rec1.headers.connection, 'keep-alive', 'the first request asked for keep-alive');
+    assert.ok(openBetween, 'the first connection stayed open after its response');
+    assert.equal(rec2.connection, rec1.connection, 'the second request reused the first connection');
+    assert.equal(rec2.nth, 2, 'it is the 2nd request on that connection');
+    assert.equal(second.socket?.reusedSocket, true, 'req.reusedSocket on the second request (secondary)');
+  },
+);
+
+defineCase(
+  {
+    id: 'defaults/global-agent-timeout',
+    title: "an idle connection of the runtime's globalAgent is closed after 5 s",
+    level: 'must',
+    doc: DOCS.globalAgent,
+    // long on purpose (it outwaits the 5 s timeout); it overlaps other cases like timeout/none-keeps-pooled
+    budgetMs: timerWindow(GLOBAL_TIMEOUT_MS)[1] + 4000,
+    expected: `one request with \`agent: undefined\`: the client closes the idle connection ${GLOBAL_TIMEOUT_MS} ms after the response (within [${timerWindow(GLOBAL_TIMEOUT_MS).join(', ')}]: twice the timeout, or no timeout, is out; undici's 4 s is below)`,
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const carrier = await ctx.agent({});
+    const r = await (await carrier.request({ origin, path: '/one', useAgent: 'global' })).completed();
+    const conn = connectionOf(ctx, r);
+    const [, hi] = timerWindow(GLOBAL_TIMEOUT_MS);
+    await ctx.mayFail(closed(ctx, conn, hi + 250));
+    const rec = arrived(ctx, origin, '/one');
+    const idle = conn.closedAt === null ? null : conn.closedAt - (rec.respondedAt ?? 0);
+    ctx.observe(
+      idle === null
+        ? `the idle connection was still open ${hi + 250} ms after the response`
+        : `the connection was closed by the ${conn.closedBy} ${Math.round(idle)} ms after the response`,
+    );
+    assert.ok(idle !== null, `the idle connection was still open ${hi + 250} ms after the response`);
+    assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
+    withinTimer(idle, GLOBAL_TIMEOUT_MS, 'idle time before the close');
+  },
+);
+
 // --- limits changed after construction ------------------------------------------------------------
 
 /** Issues `n` held requests to each origin, lets the agent settle, then releases until all are done. */

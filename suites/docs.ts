@@ -142,6 +142,10 @@ export const DOCS = {
     quote:
       "if a `'response'` event handler is added, then the data from the response object **must** be consumed, either by calling `response.read()` whenever there is a `'readable'` event, or by adding a `'data'` handler, or by calling the `.resume()` method. Until the data is consumed, the `'end'` event will not fire.",
   },
+  responseDiscarded: {
+    url: `${HTTP}#class-httpclientrequest`,
+    quote: "If no `'response'` handler is added, then the response will be entirely discarded.",
+  },
   keepSocketAlive: {
     url: `${HTTP}#agentkeepsocketalivesocket`,
     quote: 'Called when `socket` is detached from a request and could be persisted by the `Agent`.',
@@ -174,6 +178,11 @@ export const DOCS = {
     url: `${HTTP}#agentdestroy`,
     quote:
       'Destroy any sockets that are currently in use by the agent. It is usually not necessary to do this. However, if using an agent with `keepAlive` enabled, then it is best to explicitly shut down the agent when it is no longer needed. Otherwise, sockets might stay open for quite a long time before the server terminates them.',
+  },
+  pooledSocketsUnref: {
+    url: `${HTTP}#class-httpagent`,
+    quote:
+      'Any unused sockets in the pool will be unrefed so as not to keep the Node.js process running when there are no outstanding requests.',
   },
   agentRemove: {
     url: `${HTTP}#class-httpagent`,
@@ -229,6 +238,16 @@ export const DOCS = {
     quote:
       'Custom agents can also be created with proxy support by passing a `proxyEnv` option when constructing the agent.',
   },
+  useEnvProxy: {
+    url: `${HTTP}#built-in-proxy-support`,
+    quote:
+      'When Node.js creates the global agent, if the `NODE_USE_ENV_PROXY` environment variable is set to `1` or `--use-env-proxy` is enabled, the global agent will be constructed with `proxyEnv: process.env`, enabling proxy support based on the environment variables.',
+  },
+  setGlobalProxyFromEnv: {
+    url: `${HTTP}#httpsetglobalproxyfromenvproxyenv`,
+    quote:
+      'Dynamically resets the global configurations to enable built-in proxy support for `fetch()` and `http.request()`/`https.request()` at runtime, as an alternative to using the `--use-env-proxy` flag or `NODE_USE_ENV_PROXY` environment variable.',
+  },
   proxyHttpVariable: {
     url: `${HTTP}#built-in-proxy-support`,
     quote:
@@ -247,6 +266,10 @@ export const DOCS = {
   proxyUnixSocketIgnored: {
     url: `${HTTP}#built-in-proxy-support`,
     quote: 'If the request is made to a Unix domain socket, the proxy settings will be ignored.',
+  },
+  proxyHttpsUrl: {
+    url: `${HTTP}#proxy-url-format`,
+    quote: 'HTTPS proxy: `https://proxy.example.com:8080`',
   },
   proxyUrlWithAuth: {
     url: `${HTTP}#proxy-url-format`,
@@ -296,6 +319,10 @@ export const DOCS = {
     since:
       'nodejs/node#58205 (before it: "A socket/stream can be supplied in one of two ways: by returning the socket/stream from this function, or by passing the socket/stream to `callback`.")',
   },
+  agentConnectOptions: {
+    url: `${HTTP}#new-agentoptions`,
+    quote: '`options` in `socket.connect()` are also supported.',
+  },
   createConnectionOptions: {
     url: `${HTTP}#agentcreateconnectionoptions-callback`,
     quote:
@@ -312,6 +339,11 @@ export const DOCS = {
     url: `${HTTP}#agentkeepsocketalivesocket`,
     quote:
       'Default behavior is to: `socket.setKeepAlive(true, this.keepAliveMsecs); socket.unref(); return true;`',
+  },
+  globalAgent: {
+    url: `${HTTP}#httpglobalagent`,
+    quote:
+      'Global instance of `Agent` which is used as the default for all HTTP client requests. Diverges from a default `Agent` configuration by having `keepAlive` enabled and a `timeout` of 5 seconds.',
   },
   agentFalse: {
     url: `${HTTP}#class-httpagent`,

@@ -8,7 +8,6 @@
  * in the agent's `freeSockets` are compared with `getName()` of the same options as secondary evidence.
  */
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import {
   type AgentHandle,
   type CaseContext,
@@ -18,22 +17,7 @@ import {
   type RequestRecord,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { requestAt } from './wire.ts';
-
-/**
- * Why this machine cannot open a connection from `localAddress` to 127.0.0.1:`port` (the error code),
- * or null when it can. Tried from the suite process: the environment's answer, not the subject's.
- */
-function cannotBind(localAddress: string, port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, localAddress });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(null);
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-  });
-}
+import { cannotBind, requestAt } from './wire.ts';
 
 /** Calls getName for each input and lists the ones that differ from what is expected. */
 async function mismatches(

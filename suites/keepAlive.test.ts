@@ -417,6 +417,42 @@ defineCase(
 
 defineCase(
   {
+    id: 'keepAlive/no-response-handler-reused',
+    title: 'a response nobody listens for is discarded, and its connection is reused',
+    level: 'must',
+    doc: DOCS.responseDiscarded,
+    expected:
+      "keepAlive, maxSockets 1: a request with no 'response' listener (2 KiB body) and a queued one; the discarded response frees the socket, so the queued request goes on the same connection as its 2nd request within 1 s",
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
+    const { requests } = await agent.issue([
+      { origin, path: '/one', discardResponse: true, behaviour: { size: 2048 } },
+      { origin, path: '/two' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    await first.responded();
+    const done = await ctx.mayFail(ctx.waitFor('the queued request to complete', () => second.ended, 1000));
+    const one = arrived(ctx, origin, '/one');
+    const two = requestAt(origin, '/two');
+    ctx.observe(
+      `/one discarded (request ${first.closed ? 'closed' : 'not closed'}); /two ${two ? `on #${two.connection}/${two.nth}` : 'never sent'}; ${describeConnections(origin)}`,
+    );
+    if (!done.ok)
+      ctx.fail(`the queued request was not served within 1 s of the discarded response (${done.message})`);
+    assert.ok(two, 'the queued request reached the origin');
+    assert.equal(
+      two.connection,
+      one.connection,
+      'the queued request got the connection of the discarded response',
+    );
+    assert.equal(two.nth, 2, 'it is the 2nd request on that connection');
+  },
+);
+
+defineCase(
+  {
     id: 'keepAlive/unfinished-request-holds-socket',
     title: 'a socket whose request body is unfinished is not reused, even after its response',
     level: 'should',

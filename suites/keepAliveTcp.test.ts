@@ -12,6 +12,7 @@ import type { AgentHandle, CaseContext, Origin, RequestHandle } from '../harness
 import { defineCase } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
 import { describeTimer, keepAliveArmed, kernelUnreadable, type TcpTimer, tcpTimer } from './kernel-tcp.ts';
+import { connectionOf } from './wire.ts';
 
 const DELAY_MS = 3000;
 /**
@@ -170,6 +171,55 @@ defineCase(
     assert.ok(
       pooled.expiresMs >= DELAY_MS - LATE_MS && pooled.expiresMs <= DELAY_MS + TICK_SLACK_MS,
       `keep-alive timer fires in ${pooled.expiresMs} ms, expected within [${DELAY_MS - LATE_MS}, ${DELAY_MS}]`,
+    );
+  },
+);
+
+/** keepAliveMsecs when the option is not given. */
+const DEFAULT_DELAY_MS = 1000;
+/**
+ * The kernel arms the keep-alive timer when TCP keep-alive is turned on (at the connect, or when
+ * the socket is pooled) and counts from the last segment received: the timer read then is the
+ * delay less at most the time since the connection opened. Read within this long of the open, a
+ * delay of 2000 ms (the nearest wrong one: the kernel counts whole seconds, and none shorter than
+ * 1000 exists) reads above 1050.
+ */
+const PROMPT_MS = 900;
+
+defineCase(
+  {
+    id: 'keepAlive/tcp-keepalive-default-delay',
+    title: 'without keepAliveMsecs, the TCP keep-alive initial delay of a pooled socket is 1000 ms',
+    level: 'must',
+    doc: DOCS.keepAliveMsecsOption,
+    expected: `keepAlive, no keepAliveMsecs: read from the kernel within ${PROMPT_MS} ms of the connection's open, the pooled socket's keep-alive timer fires in at most ${DEFAULT_DELAY_MS} ms (+${TICK_SLACK_MS}), and no sooner than ${DEFAULT_DELAY_MS} ms less the time since the open`,
+  },
+  async (ctx) => {
+    needKernel(ctx);
+    const origin = await ctx.origin();
+    const tries: string[] = [];
+    // a loaded machine may read late: a fresh agent (a new connection) is read again
+    for (let i = 1; i <= 3; i++) {
+      const agent = await ctx.agent({ keepAlive: true });
+      const r = await (await agent.request({ origin, path: `/t${i}` })).completed();
+      await ctx.waitFor(`socket ${i} to be pooled`, () => agent.frees.length >= 1, 1000);
+      const timer = timerOf(ctx, r, origin);
+      const idle = ctx.now() - connectionOf(ctx, r).openedAt;
+      tries.push(`read ${Math.round(idle)} ms after the connection opened: ${describeTimer(timer)}`);
+      await agent.destroy();
+      if (idle > PROMPT_MS) continue;
+      ctx.observe(tries.join('; '));
+      assert.ok(keepAliveArmed(timer), `TCP keep-alive on the pooled socket: ${describeTimer(timer)}`);
+      const lo = DEFAULT_DELAY_MS - idle - TICK_SLACK_MS;
+      assert.ok(
+        timer.expiresMs >= lo && timer.expiresMs <= DEFAULT_DELAY_MS + TICK_SLACK_MS,
+        `keep-alive timer fires in ${timer.expiresMs} ms, expected within [${Math.round(lo)}, ${DEFAULT_DELAY_MS}]`,
+      );
+      return;
+    }
+    ctx.observe(tries.join('; '));
+    ctx.fail(
+      `the kernel was never read within ${PROMPT_MS} ms of the connection's open (3 tries; a loaded machine: rerun)`,
     );
   },
 );

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { defineCase, type Origin, type RequestHandle, type Snapshot } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, connectionOf, describeConnections, releaseAll } from './wire.ts';
+import { arrived, connectionOf, describeConnections, releaseAll, requestAt } from './wire.ts';
 
 /** How long after destroy() the origin must see a close. */
 const CLOSE_WITHIN_MS = 500;
@@ -361,6 +361,14 @@ defineCase(
     requires: ['agentState'],
     expected:
       'keepAlive, maxSockets 1, three requests in one tick, held by the origin: the origin has one connection with one request; agent.requests lists the other two; once all three are answered it lists none',
+defineCase(
+  {
+    id: 'lifecycle/abort-before-socket-returns',
+    title: 'a request destroyed before it got a socket is never sent, and the socket stays pooled',
+    level: 'must',
+    doc: DOCS.requestDestroy,
+    expected:
+      'keepAlive, maxSockets 1: /first held at the origin, /second queued behind it and destroyed; once /first is answered the origin never sees /second, no request stays queued, and /third goes on the connection of /first as its 2nd request',
   },
   async (ctx) => {
     const origin = await ctx.origin();
@@ -379,5 +387,81 @@ defineCase(
     assert.equal(seen, 1, 'requests the origin has while the first is held (maxSockets 1)');
     assert.equal(waiting, 2, 'requests agent.requests lists while two wait for the socket');
     assert.equal(after, 0, 'requests agent.requests lists once every request was answered');
+    const { requests } = await agent.issue([
+      { origin, path: '/first', behaviour: { hold: 'h' } },
+      { origin, path: '/second' },
+    ]);
+    const [first, second] = requests as [RequestHandle, RequestHandle];
+    await ctx.waitFor('the origin to hold /first', () => origin.heldCount('h') === 1, 1000);
+    await second.act('destroy');
+    origin.release('h');
+    await first.completed();
+    await ctx.waitFor("the destroyed request's 'close'", () => second.closed, 1000);
+    await ctx.settle();
+    const snapshot = await agent.optionalSnapshot();
+    const third = await agent.request({ origin, path: '/third' });
+    await third.completed();
+    const one = arrived(ctx, origin, '/first');
+    const rec = arrived(ctx, origin, '/third');
+    const queued = snapshot ? snapshot.queued() : null;
+    ctx.observe(
+      `/second ${requestAt(origin, '/second') ? 'reached the origin' : 'never reached the origin'} (${second.error ? `'error' ${second.error.code}` : "no 'error'"}); queued after it closed: ${queued ?? 'unknown'}; /third on #${rec.connection}/${rec.nth}; ${describeConnections(origin)}`,
+    );
+    assert.equal(requestAt(origin, '/second'), undefined, 'the destroyed request was never sent');
+    assert.equal(second.sockets.length, 0, "the destroyed request emitted no 'socket'");
+    assert.equal(rec.connection, one.connection, '/third reused the connection of /first');
+    assert.equal(rec.nth, 2, '/third is the 2nd request on that connection');
+    if (queued !== null) assert.equal(queued, 0, 'no request is left in agent.requests (secondary)');
+  },
+);
+
+/** How long the origin holds the response of the request on the reused socket. */
+const HOLD_MS = 300;
+/** How soon after its last request closed a process with only pooled sockets must have exited. */
+const EXIT_MS = 1000;
+
+defineCase(
+  {
+    id: 'lifecycle/pooled-socket-unref',
+    title:
+      'a pooled socket does not keep the process alive; a reused one does while its response is in flight',
+    level: 'must',
+    doc: DOCS.pooledSocketsUnref,
+    // a fresh process of the runtime is started (and the module loaded) for this case
+    budgetMs: 15_000,
+    expected: `a fresh subject process with one keepAlive agent, never destroyed: /first, then /second on the pooled socket with its response held ${HOLD_MS} ms; /second is answered on the same connection (the reused socket keeps the process alive), and the process exits by itself within ${EXIT_MS} ms of /second's close (the pooled socket does not hold it; the origin never closes the connection)`,
+  },
+  async (ctx) => {
+    // plain http whatever --protocol says: the probe sends http: requests (unref is not about TLS)
+    const origin = await ctx.origin({ tls: false });
+    const probe = await ctx.exitProbe(
+      [
+        { origin, path: '/first' },
+        { origin, path: '/second', behaviour: { delay: HOLD_MS } },
+      ],
+      { agentOptions: { keepAlive: true }, exitWithinMs: EXIT_MS, deadlineMs: 10_000 },
+    );
+    if (probe.unsupported) ctx.unsupported(probe.unsupported);
+    if (probe.code !== null && probe.code !== 0)
+      throw new Error(
+        `the probe process exited with code ${probe.code}: ${probe.stderr.trim().split('\n').at(-1) ?? ''}`,
+      );
+    const at = (ev: string, n: number) => probe.events.find((e) => e.ev === ev && e.n === n);
+    const end2 = at('end', 2);
+    const close2 = at('close', 2);
+    const rec1 = requestAt(origin, '/first');
+    const rec2 = requestAt(origin, '/second');
+    const exitAfter = probe.exitedAt !== null && close2 ? probe.exitedAt - close2.t : null;
+    ctx.observe(
+      `events: ${probe.events.map((e) => `${e.ev} ${e.n}`).join(', ')}; /second ${rec2 ? `on #${rec2.connection}/${rec2.nth}` : 'never arrived'}; the process ${probe.exitedAt === null ? `was still running ${EXIT_MS} ms after the last close (killed)` : exitAfter === null ? 'exited before /second closed' : `exited ${Math.round(exitAfter)} ms after /second closed`}`,
+    );
+    assert.ok(rec1, '/first reached the origin');
+    assert.ok(end2, "the process lived until /second's response ended: the reused socket kept it alive");
+    assert.equal(rec2?.connection, rec1.connection, '/second went on the pooled connection of /first');
+    assert.equal(rec2?.nth, 2, '/second is the 2nd request on that connection');
+    assert.ok(
+      probe.exitedAt !== null,
+      `the process was still running ${EXIT_MS} ms after its last request closed: the pooled socket kept it alive`,
+    );
   },
 );

@@ -214,6 +214,43 @@ defineCase(
   },
 );
 
+defineCase(
+  {
+    id: 'proxy/https-proxy-url',
+    title: 'an https:// proxy URL: TLS to the proxy, and keep-alive reuses that TLS connection',
+    level: 'must',
+    doc: DOCS.proxyHttpsUrl,
+    requires: ['proxy'],
+    expected:
+      'the proxy URL is https://127.0.0.1:<port> (a proxy that speaks only TLS), keepAlive, two sequential requests to an http origin: no failed handshake at the proxy, both requests reach the origin through the proxy (absolute-form or a CONNECT tunnel inside the TLS), on one TLS connection to it',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy({ tls: true });
+    const agent = await ctx.proxyAgent({ proxy: proxy.url, agentOptions: { keepAlive: true } });
+    const r1 = await (await agent.request({ origin, path: '/1' })).done();
+    await ctx.mayFail(ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000));
+    await ctx.settle();
+    const r2 = await (await agent.request({ origin, path: '/2' })).done();
+    ctx.observe(
+      `${proxy.connections.length} TLS connection(s) to the proxy, ${proxy.tlsFailures} failed handshake(s); proxy saw ${formSeen(proxy)}; /1 ${route(proxy, origin, '/1')} (${outcomeOf(r1)}), /2 ${route(proxy, origin, '/2')} (${outcomeOf(r2)})`,
+    );
+    assert.equal(proxy.tlsFailures, 0, 'no connection to the proxy failed its TLS handshake');
+    assert.equal(
+      route(proxy, origin, '/1'),
+      'proxy',
+      'the first request reached the origin through the proxy',
+    );
+    assert.equal(
+      route(proxy, origin, '/2'),
+      'proxy',
+      'the second request reached the origin through the proxy',
+    );
+    // absolute-form (two requests on it) or one CONNECT tunnel (both inside it): one connection either way
+    assert.equal(proxy.connections.length, 1, 'one TLS connection to the proxy carried both requests');
+  },
+);
+
 // ---------------------------------------------------------------------------------------------
 // https: targets, through a CONNECT tunnel
 
@@ -880,6 +917,162 @@ defineCase(
     );
     assert.equal(lower.requests.length, 1, 'the http_proxy proxy carried the request');
     assert.equal(upper.requests.length, 0, 'the HTTP_PROXY proxy saw nothing');
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/https-proxy-lowercase-wins',
+    title: 'https_proxy takes precedence over HTTPS_PROXY',
+    level: 'must',
+    doc: DOCS.proxyHttpsVariable,
+    requires: ['proxy', 'proxyEnv'],
+    expected:
+      'HTTPS_PROXY = proxy U, https_proxy = proxy L, an https target: the CONNECT goes to L only, and the request reaches the origin through it',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin({ tls: {} });
+    const upper = await ctx.forwardProxy({ label: 'U' });
+    const lower = await ctx.forwardProxy({ label: 'L' });
+    const agent = await ctx.proxyAgent({
+      env: { HTTPS_PROXY: upper.url, https_proxy: lower.url },
+      protocol: 'https:',
+    });
+    const r = await agent.request({ origin, path: '/x' });
+    await r.done();
+    ctx.observe(
+      `HTTPS_PROXY proxy saw ${formSeen(upper)}, https_proxy proxy saw ${formSeen(lower)}; origin route ${route(lower, origin, '/x')}; ${outcomeOf(r)}`,
+    );
+    assert.equal(upper.requests.length, 0, 'the HTTPS_PROXY proxy saw nothing');
+    assert.equal(connects(lower).length, 1, 'the https_proxy proxy was asked for one tunnel');
+    assert.equal(
+      route(lower, origin, '/x'),
+      'proxy',
+      'the request reached the origin through the https_proxy proxy',
+    );
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/env-one-scheme-only',
+    title: "a proxy variable of one scheme does not proxy the other scheme's requests",
+    level: 'must',
+    doc: DOCS.proxyHttpVariable,
+    requires: ['proxy', 'proxyEnv'],
+    expected:
+      'only HTTPS_PROXY set, an http target: the request goes directly to the origin; only HTTP_PROXY set, an https target: directly too (no CONNECT); the proxy sees nothing',
+  },
+  async (ctx) => {
+    const plain = await ctx.origin({ label: 'P' });
+    const secure = await ctx.origin({ label: 'S', tls: {} });
+    const proxy = await ctx.forwardProxy();
+    const httpAgent = await ctx.proxyAgent({ env: { HTTPS_PROXY: proxy.url } });
+    const httpsAgent = await ctx.proxyAgent({ env: { HTTP_PROXY: proxy.url }, protocol: 'https:' });
+    const r1 = await httpAgent.request({ origin: plain, path: '/http' });
+    await r1.done();
+    const r2 = await httpsAgent.request({ origin: secure, path: '/https' });
+    await r2.done();
+    ctx.observe(
+      `http target with only HTTPS_PROXY: ${route(proxy, plain, '/http')}, ${outcomeOf(r1)}; https target with only HTTP_PROXY: ${route(proxy, secure, '/https')}, ${outcomeOf(r2)}; proxy saw ${formSeen(proxy)}`,
+    );
+    assert.equal(
+      route(proxy, plain, '/http'),
+      'direct',
+      'the http request went directly (HTTPS_PROXY is for https)',
+    );
+    assert.equal(
+      route(proxy, secure, '/https'),
+      'direct',
+      'the https request went directly (HTTP_PROXY is for http)',
+    );
+    assert.equal(proxy.requests.length, 0, 'the proxy saw no request');
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/global-env-proxy',
+    title: 'http.setGlobalProxyFromEnv() proxies agent-less requests only, until it is restored',
+    level: 'must',
+    doc: DOCS.setGlobalProxyFromEnv,
+    requires: ['globalProxy'],
+    // process-wide: the runtime's global agent changes for every case of the subject process
+    alone: true,
+    expected:
+      'http.setGlobalProxyFromEnv({ HTTP_PROXY }) in the subject process: a request with no agent goes through the proxy (absolute-form), one through an agent the subject makes then (no proxyEnv) goes directly; after the returned restore function, an agent-less request goes directly again',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    const restore = await ctx.globalProxy({ HTTP_PROXY: proxy.url });
+    // made while the global proxy is on: still an agent without proxyEnv
+    const agent = await ctx.agent({ keepAlive: true });
+    const global = await (await agent.request({ origin, path: '/global', useAgent: 'global' })).done();
+    const own = await (await agent.request({ origin, path: '/own' })).done();
+    await restore();
+    const after = await (await agent.request({ origin, path: '/restored', useAgent: 'global' })).done();
+    ctx.observe(
+      `agent-less: ${route(proxy, origin, '/global')} (${outcomeOf(global)}); subject's agent: ${route(proxy, origin, '/own')} (${outcomeOf(own)}); agent-less after restore: ${route(proxy, origin, '/restored')} (${outcomeOf(after)}); proxy saw ${formSeen(proxy)}`,
+    );
+    assert.equal(route(proxy, origin, '/global'), 'proxy', 'the agent-less request went through the proxy');
+    assert.equal(route(proxy, origin, '/own'), 'direct', "the subject's own agent went directly");
+    assert.equal(
+      route(proxy, origin, '/restored'),
+      'direct',
+      'after restore, the agent-less request went directly',
+    );
+  },
+);
+
+defineCase(
+  {
+    id: 'proxy/env-proxy-at-start',
+    title: 'NODE_USE_ENV_PROXY=1 at start proxies agent-less requests, not an agent of the subject',
+    level: 'must',
+    doc: DOCS.useEnvProxy,
+    requires: ['envProxyAtStart'],
+    // a fresh process of the runtime is started (and the module loaded) for this case
+    budgetMs: 15_000,
+    expected:
+      'a fresh subject process started with NODE_USE_ENV_PROXY=1 and HTTP_PROXY (http_proxy too, NO_PROXY and no_proxy empty): a request with no agent goes through the proxy, one through the agent the subject makes goes directly',
+  },
+  async (ctx) => {
+    const origin = await ctx.origin();
+    const proxy = await ctx.forwardProxy();
+    // both spellings, so that whatever the suite's own environment holds cannot decide
+    const env = {
+      NODE_USE_ENV_PROXY: '1',
+      HTTP_PROXY: proxy.url,
+      http_proxy: proxy.url,
+      NO_PROXY: '',
+      no_proxy: '',
+    };
+    const probe = await ctx.exitProbe(
+      [
+        { origin, path: '/global', useAgent: 'global' },
+        { origin, path: '/own' },
+      ],
+      { agentOptions: { keepAlive: true }, exitWithinMs: 2000, deadlineMs: 10_000, env },
+    );
+    if (probe.unsupported) ctx.unsupported(probe.unsupported);
+    if (probe.code !== null && probe.code !== 0)
+      throw new Error(
+        `the probe process exited with code ${probe.code}: ${probe.stderr.trim().split('\n').at(-1) ?? ''}`,
+      );
+    const outcome = (n: number) => {
+      const e = probe.events.find((x) => x.n === n && (x.ev === 'response' || x.ev === 'error'));
+      return e
+        ? e.ev === 'response'
+          ? `response ${e.status}`
+          : `error ${e.code ?? e.message}`
+        : 'no answer';
+    };
+    ctx.observe(
+      `agent-less: ${route(proxy, origin, '/global')} (${outcome(1)}); subject's agent: ${route(proxy, origin, '/own')} (${outcome(2)}); proxy saw ${formSeen(proxy)}`,
+    );
+    assert.equal(route(proxy, origin, '/global'), 'proxy', 'the agent-less request went through the proxy');
+    assert.equal(route(proxy, origin, '/own'), 'direct', "the subject's own agent went directly");
   },
 );
 

@@ -3,6 +3,7 @@
  * Not a suite file (the plan loads `*.test.ts` only).
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import {
   type AgentHandle,
   type CaseContext,
@@ -202,4 +203,19 @@ export async function releaseAll(
     },
     3000,
   );
+}
+
+/**
+ * Why this machine cannot open a connection from `localAddress` to 127.0.0.1:`port` (the error code),
+ * or null when it can. Tried from the suite process: the environment's answer, not the subject's.
+ */
+export function cannotBind(localAddress: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(null);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
 }

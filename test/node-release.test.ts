@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import {
   documentedAgentOptions,
   documentedIn,
+  globalProxyDocumented,
   proxyEnvDocumented,
 } from '../harness/subject/builtins/node-release.ts';
 import { runCli, statuses } from './helpers/cli.ts';
@@ -52,6 +53,15 @@ test('proxyEnv: documented from 24.5.0 / 22.21.0', () => {
   assert.deepEqual(
     ['20.20.2', '22.20.0', '22.21.0', '24.4.1', '24.5.0', '26.3.0'].map((v) => proxyEnvDocumented(v)),
     [false, false, true, false, true, true],
+  );
+});
+
+test('setGlobalProxyFromEnv (capability globalProxy): documented from 24.14.0 / 25.4.0', () => {
+  assert.deepEqual(
+    ['22.21.0', '24.13.1', '24.14.0', '24.21.0', '25.3.0', '25.4.0', '26.3.0'].map((v) =>
+      globalProxyDocumented(v),
+    ),
+    [false, false, true, true, false, true, true],
   );
 });
 

@@ -46,6 +46,16 @@ export const CAPABILITIES = [
   'https',
   /** TLS options (`ca`, `servername`, `rejectUnauthorized`…) given per request, not only per agent. */
   'requestTlsOptions',
+  /**
+   * The runtime (not the module) documents `http.setGlobalProxyFromEnv()` (Node 24.14.0 / 25.4.0): set
+   * by the host from the release it runs on (harness/subject/builtins/node-release.ts).
+   */
+  'globalProxy',
+  /**
+   * The runtime (not the module) documents `NODE_USE_ENV_PROXY=1` / `--use-env-proxy` for its global
+   * agent (Built-in Proxy Support, Node 24.5.0 / 22.21.0): set by the host from its release.
+   */
+  'envProxyAtStart',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

@@ -66,8 +66,12 @@ export interface RequestSpec {
    * without adding one: an agent may act differently when the request has none (agentkeepalive).
    */
   timeoutListener?: boolean;
-  /** `false`: `http.request({agent: false})`, bypassing the subject. */
-  useAgent?: boolean;
+  /**
+   * `false`: `http.request({agent: false})`, bypassing the subject. `'global'`: `agent: undefined`,
+   * so the runtime's own `http.globalAgent` / `https.globalAgent` serves it (the subject is loaded
+   * but not asked): cases about the runtime's default agent, on every runtime.
+   */
+  useAgent?: boolean | 'global';
   /** Do not call `req.end()` until an `end` action. */
   manualEnd?: boolean;
   /**
@@ -79,6 +83,12 @@ export interface RequestSpec {
   manualConsume?: boolean;
   /** Call `req.destroy()` when this happens. */
   destroyOn?: 'response' | 'socket';
+  /**
+   * Add no `'response'` listener (http.request's "If no 'response' handler is added, then the
+   * response will be entirely discarded"): the host still reports the `response` event, seen
+   * without listening, but never reads the body, so no `end` comes; the request's `close` does.
+   */
+  discardResponse?: boolean;
   /** Emit `'agentRemove'` on the socket in the `'socket'` listener. */
   agentRemoveOnSocket?: boolean;
   /** https origins: the `tls.connect()` options of this request (JSON-safe, PEM strings). */
@@ -183,6 +193,11 @@ export type Command =
    * the stall are in the socket's kernel buffer, unread, when they run. Replies `{ seen, ms }`.
    */
   | { op: 'stall'; agent: string; until: string; maxMs: number }
+   * The runtime's global proxy settings: `env` calls `http.setGlobalProxyFromEnv(env)` (the global
+   * agents and fetch's dispatcher now go through those proxies); `null` calls the restore function
+   * the last call returned (nothing when there is none).
+   */
+  | { op: 'globalProxy'; env: Record<string, string> | null }
   /** Runs the commands one after another in the same tick: no I/O can happen in between. */
   | { op: 'batch'; commands: Command[] };
 

@@ -20,6 +20,8 @@ import {
 } from './protocol.ts';
 
 export const HOST_FILE = codeFile('harness/subject/host');
+/** The one-shot subject process of `ctx.exitProbe` (harness/subject/exit-probe.ts). */
+export const EXIT_PROBE_FILE = codeFile('harness/subject/exit-probe');
 
 /** How to start a program under a runtime (see harness/runtime). */
 export interface Launcher {

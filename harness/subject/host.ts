@@ -10,6 +10,7 @@
  * errors are reported as `uncaught` events (they are evidence, e.g. an idle socket's error leaking).
  */
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +25,7 @@ import {
   PROTOCOL_VERSION,
   UNSUPPORTED_CODE,
 } from '../shared/protocol.ts';
+import { globalProxyDocumented, proxyEnvDocumented } from './builtins/node-release.ts';
 import { AgentDriver } from './drivers/agent.ts';
 import { DISPATCHER_LACKS, DispatcherDriver } from './drivers/dispatcher.ts';
 import { type Driver, type Factory, HostError, type HostServices, toWireError } from './drivers/types.ts';
@@ -49,6 +51,25 @@ const plain = new AgentDriver(null, services);
 let proxyDriver: Driver | null = null;
 /** Which driver made each agent (agents of `createProxy` live in `proxyDriver`). */
 const owners = new Map<string, Driver>();
+/** What the last `http.setGlobalProxyFromEnv()` returned, until it is called (`globalProxy` op). */
+let restoreGlobalProxy: (() => void) | null = null;
+
+/**
+ * The `globalProxy` op. What the runtime does (or lacks: a release that documents the function but
+ * has none) is a subject error, so the case fails; capability `globalProxy` says whether it may.
+ */
+function globalProxy(env: Record<string, string> | null): void {
+  if (env === null) {
+    const restore = restoreGlobalProxy;
+    restoreGlobalProxy = null;
+    restore?.();
+    return;
+  }
+  const set = (http as unknown as { setGlobalProxyFromEnv: (env: Record<string, string>) => () => void })
+    .setGlobalProxyFromEnv;
+  const restore = set(env);
+  if (typeof restore === 'function') restoreGlobalProxy = restore;
+}
 
 function runtimeInfo(): { name: string; version: string } {
   const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
@@ -167,6 +188,8 @@ async function load(modulePath: string): Promise<Json> {
     driver = proxyOnlyDriver(proxy.kind);
     const capabilities = { ...declaredCapabilities(mod), ...proxy.capabilities };
     if (proxy.kind === 'dispatcher') for (const cap of DISPATCHER_LACKS) capabilities[cap] = false;
+    capabilities.globalProxy = globalProxyDocumented();
+    capabilities.envProxyAtStart = proxyEnvDocumented();
     return { exportName: 'createProxy', kind: proxy.kind, capabilities, runtime: runtimeInfo() };
   }
   if (!found) {
@@ -187,6 +210,9 @@ async function load(modulePath: string): Promise<Json> {
   }
   const kind = driver instanceof DispatcherDriver ? 'dispatcher' : 'agent';
   Object.assign(capabilities, proxy?.capabilities ?? { proxy: false });
+  // the runtime's, not the module's: the host runs on it whatever it loaded
+  capabilities.globalProxy = globalProxyDocumented();
+  capabilities.envProxyAtStart = proxyEnvDocumented();
   return { exportName: found.exportName, kind, capabilities, runtime: runtimeInfo() };
 }
 
@@ -228,7 +254,8 @@ function executeSync(command: SyncCommand): Json {
       createProxy(command.agent, command.options);
       return null;
     case 'request':
-      if (command.spec.useAgent === false) plain.request(command.agent, command.req, command.spec);
+      if (command.spec.useAgent === false || command.spec.useAgent === 'global')
+        plain.request(command.agent, command.req, command.spec);
       else ownerOf(command.agent).request(command.agent, command.req, command.spec);
       return null;
     case 'snapshot':
@@ -245,6 +272,9 @@ function executeSync(command: SyncCommand): Json {
       return null;
     case 'stall':
       return stall(command.agent, command.until, command.maxMs);
+    case 'globalProxy':
+      globalProxy(command.env);
+      return null;
     case 'action':
       if (
         driver?.action(command.req, command.action) ||

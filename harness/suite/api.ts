@@ -35,6 +35,7 @@ export type {
   CaseBody,
   CaseContext,
   FaultProxy,
+  ForwardProxyCaseOptions,
   OriginSpec,
   ProxyAgentOptions,
   RealServer,

@@ -41,6 +41,37 @@ export interface OriginSpec {
   socketPath?: true;
 }
 
+/** One line of a one-shot subject process (`ctx.exitProbe`), on the case clock. */
+export interface ExitProbeEvent {
+  ev: 'socket' | 'response' | 'end' | 'error' | 'close';
+  /** The 1-based index of the request. */
+  n: number;
+  reusedSocket?: boolean;
+  status?: number;
+  code?: string | null;
+  message?: string;
+  t: number;
+}
+
+/** What a one-shot subject process did (`ctx.exitProbe`). */
+export interface ExitProbe {
+  /** The module has no `createAgent` (only an http.Agent is probed): the case is `unsupported`. */
+  unsupported: string | null;
+  events: readonly ExitProbeEvent[];
+  /** When the process exited by itself (case clock), or null when it was killed at the deadline. */
+  exitedAt: number | null;
+  /** Its exit code when it exited by itself (non-zero: it crashed; see `stderr`). */
+  code: number | null;
+  /** The tail of its stderr. */
+  stderr: string;
+}
+
+/**
+ * A forward proxy's options as a case gives them: `tls: true` listens with TLS (an `https://` URL)
+ * with the proxy certificate the subject process trusts (`proxyCert()`).
+ */
+export type ForwardProxyCaseOptions = Omit<ForwardProxyOptions, 'now' | 'tls'> & { tls?: boolean };
+
 /** What `ctx.proxyAgent` takes: the subject contract's options, flattened. */
 export interface ProxyAgentOptions {
   /** Options of the agent the proxy agent wraps (for an https target, `ca` defaults to the test CA). */
@@ -81,13 +112,38 @@ export interface CaseContext {
    * Starts an instrumented forward proxy on 127.0.0.1 (fixtures/forward-proxy, stopped at the end of
    * the case, its requests traced). Its `now` is the case clock.
    */
-  forwardProxy(options?: Omit<ForwardProxyOptions, 'now'>): Promise<ForwardProxy>;
+  forwardProxy(options?: ForwardProxyCaseOptions): Promise<ForwardProxy>;
   /**
    * Creates a proxy agent in the subject (`createProxyAgent` / `createProxyDispatcher`, see
    * harness/subject/proxy-contract.ts). `unsupported` without capability `proxy`, or `proxyNoProxy`
    * when `noProxy` is given, or `proxyEnv` when `env` is. A factory that throws fails the case.
    */
   proxyAgent(options: ProxyAgentOptions): Promise<AgentHandle>;
+  /**
+   * Calls the runtime's `http.setGlobalProxyFromEnv(env)` in the subject process and resolves with
+   * a function that calls the restore function it returned. `unsupported` without capability
+   * `globalProxy` (the runtime's release does not document it). Process-wide: a case that uses it
+   * runs `alone`. Restored at the end of the case if the body did not.
+   */
+  globalProxy(env: Record<string, string>): Promise<() => Promise<void>>;
+  /**
+   * Runs the subject module in a fresh process of the same runtime (harness/subject/exit-probe.ts):
+   * one agent from `createAgent(agentOptions)`, the requests sent through it one after another
+   * (each after the previous one closed; `useAgent: 'global'` with no agent), then nothing of its own
+   * keeps the process alive. Resolves
+   * once the process exited, or `exitWithinMs` after the last request closed (then killed,
+   * `exitedAt` null), or at `deadlineMs` from the start, whichever comes first.
+   */
+  exitProbe(
+    requests: { origin: Target; path?: string; behaviour?: Behaviour; useAgent?: 'global' }[],
+    options: {
+      agentOptions: Record<string, unknown>;
+      exitWithinMs: number;
+      deadlineMs: number;
+      /** Set in the probe process's environment (over the suite's own). */
+      env?: Record<string, string>;
+    },
+  ): Promise<ExitProbe>;
   /**
    * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run
    * without the lane, `error` if it cannot start.

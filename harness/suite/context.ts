@@ -5,12 +5,11 @@
  * waits that re-check a condition on every observation instead of sleeping. Everything a case
  * starts is stopped by `cleanup`.
  */
-import {
-  type ForwardProxy,
-  type ForwardProxyOptions,
-  startForwardProxy,
-} from '../../fixtures/forward-proxy/server.ts';
-import { testCa } from '../../fixtures/origin/certs.ts';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { type ForwardProxy, startForwardProxy } from '../../fixtures/forward-proxy/server.ts';
+import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
+import { proxyCert, testCa } from '../../fixtures/origin/certs.ts';
 import {
   type OpenCounter,
   type Origin,
@@ -27,10 +26,13 @@ import {
   type EventMessage,
   encodeValue,
   type Json,
+  MESSAGE_PREFIX,
   type Outcome,
   type WireError,
 } from '../shared/protocol.ts';
 import {
+  EXIT_PROBE_FILE,
+  HOST_FILE,
   SubjectCommandError,
   type SubjectProcess,
   SubjectUnavailableError,
@@ -40,10 +42,14 @@ import { SubjectAgent, unsupportedOr } from './agent.ts';
 import type {
   AgentHandle,
   CaseContext,
+  ExitProbe,
+  ExitProbeEvent,
+  ForwardProxyCaseOptions,
   OriginSpec,
   ProxyAgentOptions,
   RealServer,
   StepOutcome,
+  Target,
 } from './case-context.ts';
 import { createFaultProxy, type ToxiproxyFaultProxy } from './fault-proxy.ts';
 import { ContainerServer } from './real-server.ts';
@@ -84,6 +90,15 @@ export class CaseRun implements CaseContext, Channel {
   private readonly waiters = new Set<() => void>();
   private proc: SubjectProcess | null = null;
   private restarted = false;
+  /** `globalProxy()` was called and not yet restored: cleanup restores it. */
+  private globalProxySet = false;
+  /**
+   * `globalProxy()` was called: cleanup retires the subject process, so that a runtime whose restore
+   * does not restore (Deno 2.9.6) leaves nothing behind for the next cases.
+   */
+  private changedProcess = false;
+  /** One-shot subject processes of `exitProbe` still running: cleanup kills them. */
+  private readonly probes = new Set<ChildProcess>();
   /** The subject process this case used was lost (exited, crashed, killed for not answering). */
   private lost: SubjectLoss | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -185,9 +200,15 @@ export class CaseRun implements CaseContext, Channel {
     return proxy;
   }
 
-  async forwardProxy(options: Omit<ForwardProxyOptions, 'now'> = {}): Promise<ForwardProxy> {
+  async forwardProxy(options: ForwardProxyCaseOptions = {}): Promise<ForwardProxy> {
     const label = options.label ?? (this.forwardProxies.length ? `P${this.forwardProxies.length + 1}` : 'P');
-    const proxy = await startForwardProxy({ ...options, label, now: () => this.now() });
+    const { tls, ...rest } = options;
+    const proxy = await startForwardProxy({
+      ...rest,
+      label,
+      now: () => this.now(),
+      ...(tls ? { tls: await proxyCert() } : {}),
+    });
     this.forwardProxies.push(proxy);
     let seen = 0;
     let seenConnections = 0;
@@ -243,6 +264,111 @@ export class CaseRun implements CaseContext, Channel {
       throw err;
     }
     return handle;
+  }
+
+  async globalProxy(env: Record<string, string>): Promise<() => Promise<void>> {
+    if (this.capabilities.globalProxy !== true)
+      throw new Unsupported(
+        "the runtime's release does not document http.setGlobalProxyFromEnv() (capability globalProxy)",
+      );
+    if (this.spec.alone !== true)
+      throw new Error(`${this.spec.id}: ctx.globalProxy() is process-wide: mark the case alone`);
+    try {
+      await this.command({ op: 'globalProxy', env });
+    } catch (err) {
+      if (err instanceof SubjectCommandError && !err.hostFault) {
+        throw new CaseFailure(`http.setGlobalProxyFromEnv() threw ${err.wire.name}: ${err.wire.message}`);
+      }
+      throw err;
+    }
+    this.globalProxySet = true;
+    this.changedProcess = true;
+    return async () => {
+      this.globalProxySet = false;
+      await this.command({ op: 'globalProxy', env: null });
+    };
+  }
+
+  async exitProbe(
+    requests: { origin: Target; path?: string; behaviour?: Behaviour; useAgent?: 'global' }[],
+    options: {
+      agentOptions: Record<string, unknown>;
+      exitWithinMs: number;
+      deadlineMs: number;
+      env?: Record<string, string>;
+    },
+  ): Promise<ExitProbe> {
+    const { host, subject } = this.session.config;
+    const urls = requests.map(
+      (r) =>
+        `${r.useAgent === 'global' ? 'global:' : ''}${r.origin.url}${pathFor(r.behaviour, r.path ?? '/')}`,
+    );
+    const args = [
+      ...host.args.map((a) => (a === HOST_FILE ? EXIT_PROBE_FILE : a)),
+      subject.module,
+      JSON.stringify(options.agentOptions),
+      ...urls,
+    ];
+    const child = spawn(host.executable, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: host.cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...host.env, ...options.env },
+    });
+    this.probes.add(child);
+    child.once('exit', () => this.probes.delete(child));
+    this.note('harness', 'exit-probe', { pid: child.pid ?? null, requests: urls.length });
+    const events: ExitProbeEvent[] = [];
+    let unsupported: string | null = null;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    return new Promise<ExitProbe>((resolve, reject) => {
+      let killer: NodeJS.Timeout | undefined;
+      let over = false;
+      const stop = (exitedAt: number | null, code: number | null) => {
+        if (over) return;
+        over = true;
+        clearTimeout(deadline);
+        clearTimeout(killer);
+        if (exitedAt === null) child.kill('SIGKILL');
+        this.note('harness', 'exit-probe-end', { exitedAt, code });
+        this.changed();
+        resolve({ unsupported, events, exitedAt, code, stderr });
+      };
+      const deadline = setTimeout(() => stop(null, null), options.deadlineMs);
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (!line.startsWith(MESSAGE_PREFIX)) return;
+        let msg:
+          | (Omit<ExitProbeEvent, 't'> & { reason?: undefined })
+          | { ev: 'unsupported'; reason: string; n?: undefined };
+        try {
+          msg = JSON.parse(line.slice(MESSAGE_PREFIX.length)) as typeof msg;
+        } catch {
+          return; // not one of the probe's lines
+        }
+        if (msg.ev === 'unsupported') {
+          unsupported = msg.reason;
+          return;
+        }
+        events.push({ ...msg, t: this.now() });
+        this.note('client', `probe:${msg.ev}`, { n: msg.n });
+        this.changed();
+        if (msg.ev === 'close' && msg.n === urls.length) {
+          clearTimeout(killer);
+          killer = setTimeout(() => stop(null, null), options.exitWithinMs);
+        }
+      });
+      child.once('exit', (code) => stop(this.now(), code));
+      // the runtime could not be started at all: the harness's problem, not the subject's
+      child.once('error', (err) => {
+        if (over) return;
+        over = true;
+        clearTimeout(deadline);
+        clearTimeout(killer);
+        reject(new Error(`the probe process could not run: ${err.message}`));
+      });
+    });
   }
 
   async server(kind: ServerKind): Promise<RealServer> {
@@ -513,6 +639,12 @@ export class CaseRun implements CaseContext, Channel {
     this.waiters.clear();
     const proc = this.proc;
     if (this.restarted) this.lost ??= { reason: `the case exceeded its budget`, hung: true };
+    if (proc?.alive && !this.lost && this.globalProxySet) {
+      this.globalProxySet = false;
+      await proc.call({ op: 'globalProxy', env: null }, 2000).catch((err: Error) => {
+        this.note('harness', 'global-proxy-restore-failed', { error: err.message });
+      });
+    }
     if (proc?.alive && !this.lost && this.agents.size > 0) {
       try {
         await proc.batch(
@@ -528,6 +660,10 @@ export class CaseRun implements CaseContext, Channel {
       }
     }
     const lost = this.currentLoss();
+    if (this.changedProcess && proc?.alive && !lost)
+      this.session.retire(`${this.spec.id} changed the process's global agents`);
+    for (const child of this.probes) child.kill('SIGKILL');
+    this.probes.clear();
     for (const off of this.unsubscribe) off();
     await this.removeProxies();
     await Promise.all(this.forwardProxies.map((p) => p.stop()));

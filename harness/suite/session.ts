@@ -4,6 +4,10 @@
  * row lost the subject, the rest are not attempted (each would wait out its budget for nothing).
  */
 
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { proxyCa } from '../../fixtures/origin/certs.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import { type RunConfig, readRunConfig } from '../shared/config.ts';
 import { SubjectProcess, SubjectUnavailableError } from '../shared/subject-process.ts';
@@ -12,6 +16,39 @@ import { ContainerService } from './containers.ts';
 import { FaultProxyService } from './fault-proxy.ts';
 
 const GIVE_UP_AFTER = 3;
+
+let extraCaFile: Promise<string> | null = null;
+
+/**
+ * Whether the run may select a `proxy` case (the area whose cases start TLS forward proxies): the
+ * proxy CA costs a certificate generation (the first one in a process takes most of a second), which
+ * a run of other cases does not pay.
+ */
+function mayUseTlsProxy(only: readonly string[]): boolean {
+  return (
+    only.length === 0 ||
+    only.some((sel) => sel.startsWith('proxy') || 'proxy/'.startsWith(sel.replace(/\*$/, '')))
+  );
+}
+
+/**
+ * A PEM file for the subject process's NODE_EXTRA_CA_CERTS: the CA of the TLS forward proxies
+ * (`ctx.forwardProxy({ tls: true })`), after the file the environment already names, if any. Node's
+ * built-in proxy support checks an `https://` proxy against the default CAs only (no CA option), as
+ * Node's own tests do with NODE_EXTRA_CA_CERTS; origins are signed by another CA, so their trust is
+ * unchanged. One file per suite process, removed when it exits.
+ */
+function subjectExtraCa(already: string | undefined): Promise<string> {
+  extraCaFile ??= (async () => {
+    const own = already && existsSync(already) ? readFileSync(already, 'utf8') : '';
+    const dir = mkdtempSync(join(tmpdir(), 'agent-conformance-ca-'));
+    const file = join(dir, 'extra-ca.pem');
+    writeFileSync(file, `${own.trimEnd()}${own ? '\n' : ''}${(await proxyCa()).cert}`);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return file;
+  })();
+  return extraCaFile;
+}
 
 export class Session {
   readonly config: RunConfig;
@@ -50,13 +87,16 @@ export class Session {
 
   private async start(): Promise<SubjectProcess> {
     const { host, subject } = this.config;
+    const extraCa = mayUseTlsProxy(this.config.only)
+      ? await subjectExtraCa(host.env.NODE_EXTRA_CA_CERTS ?? process.env.NODE_EXTRA_CA_CERTS)
+      : null;
     const proc = SubjectProcess.start(
       {
         name: this.config.runtime.name,
         version: this.config.runtime.version,
         executable: host.executable,
         argsFor: () => host.args,
-        env: host.env,
+        env: extraCa ? { ...host.env, NODE_EXTRA_CA_CERTS: extraCa } : host.env,
       },
       { cwd: host.cwd },
     );
@@ -79,6 +119,15 @@ export class Session {
   /** Kills the subject (after a hang or a blown budget); the next case starts a fresh one. */
   restart(reason: string): void {
     this.proc?.kill(reason, 'hung');
+    this.proc = null;
+  }
+
+  /**
+   * Stops the subject on purpose after a case that changed process-wide state (an `alone` case, so
+   * no other case holds it); not a loss: the next case starts a fresh process.
+   */
+  retire(reason: string): void {
+    this.proc?.kill(reason, 'exited');
     this.proc = null;
   }
 

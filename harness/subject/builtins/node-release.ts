@@ -54,6 +54,17 @@ export function proxyEnvDocumented(version: string = process.versions.node): boo
   return documentedIn(version, PROXY_ENV_ADDED_IN);
 }
 
+/** `http.setGlobalProxyFromEnv([proxyEnv])` (http.md: "added: v25.4.0, v24.14.0"). */
+const GLOBAL_PROXY_ADDED_IN = ['25.4.0', '24.14.0'];
+
+/**
+ * Whether the release documents `http.setGlobalProxyFromEnv()`: a property of the runtime the host
+ * runs on, whatever subject it loaded (capability `globalProxy`).
+ */
+export function globalProxyDocumented(version: string = process.versions.node): boolean {
+  return documentedIn(version, GLOBAL_PROXY_ADDED_IN);
+}
+
 /** The capabilities of the runtime's http.Agent that depend on the release: false = not documented. */
 export function documentedAgentOptions(version: string = process.versions.node): Record<string, boolean> {
   return Object.fromEntries(

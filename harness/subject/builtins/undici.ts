@@ -10,6 +10,7 @@
  *                                   headersTimeout/bodyTimeout: those abort an active request, where
  *                                   http.Agent's timeout only emits 'timeout'; undici has no such notice.
  *   agentKeepAliveTimeoutBuffer   → keepAliveTimeoutThreshold (subtracted from the Keep-Alive hint)
+ *   localAddress                  → localAddress (a Client option: the address every connection binds)
  *   keepAliveMsecs (keepAlive)    → connect.keepAliveInitialDelay (TCP keep-alive; ignored without
  *                                   keepAlive, as in Node)
  *   ca, cert, key, servername, rejectUnauthorized, minVersion, maxVersion, ciphers, lookup,
@@ -81,6 +82,7 @@ export function toUndiciOptions(options: HttpAgentOptions = {}): UndiciAgentOpti
   if (options.timeout !== undefined && options.timeout !== 0) out.keepAliveTimeout = options.timeout;
   if (options.agentKeepAliveTimeoutBuffer !== undefined)
     out.keepAliveTimeoutThreshold = options.agentKeepAliveTimeoutBuffer;
+  if (typeof options.localAddress === 'string') out.localAddress = options.localAddress;
   const connect: Record<string, unknown> = {};
   if (options.keepAlive === true && options.keepAliveMsecs !== undefined) {
     connect.keepAlive = true;

@@ -327,7 +327,8 @@ export class AgentDriver implements Driver {
       port: url.port,
       path: spec.path ?? '/',
       method: spec.method ?? 'GET',
-      agent: spec.useAgent === false ? false : this.agent(agentId),
+      // 'global': agent undefined, so http.request takes the runtime's globalAgent (https's for https:)
+      agent: spec.useAgent === false ? false : spec.useAgent === 'global' ? undefined : this.agent(agentId),
     };
     if (spec.headers) options.headers = spec.headers;
     if (spec.socketPath !== undefined) options.socketPath = spec.socketPath;
@@ -365,8 +366,7 @@ export class AgentDriver implements Driver {
         report();
       }
     });
-    req.on('response', (res: http.IncomingMessage) => {
-      live.res = res;
+    const reportResponse = (res: http.IncomingMessage) =>
       emit({
         ev: 'response',
         req: id,
@@ -374,13 +374,19 @@ export class AgentDriver implements Driver {
         headers: res.headers as Record<string, string | string[]>,
         reusedSocket: req.reusedSocket === true,
       });
-      if (spec.destroyOn === 'response') req.destroy();
-      else if (!spec.manualConsume) this.startReading(live, id);
-    });
-    // Seen without a listener: whether the request has one is the case's choice (`timeoutListener`).
+    if (!spec.discardResponse)
+      req.on('response', (res: http.IncomingMessage) => {
+        live.res = res;
+        reportResponse(res);
+        if (spec.destroyOn === 'response') req.destroy();
+        else if (!spec.manualConsume) this.startReading(live, id);
+      });
+    // Seen without a listener: whether the request has one is the case's choice (`timeoutListener`,
+    // `discardResponse`: with no 'response' listener the runtime discards the response itself).
     const emitEvent = req.emit;
     req.emit = function observed(this: http.ClientRequest, event: string | symbol, ...args: unknown[]) {
       if (event === 'timeout') emit({ ev: 'timeout', req: id });
+      if (event === 'response' && spec.discardResponse) reportResponse(args[0] as http.IncomingMessage);
       return emitEvent.call(this, event, ...args);
     } as typeof req.emit;
     if (spec.timeoutListener) req.on('timeout', () => {});

@@ -323,6 +323,8 @@ export class DispatcherDriver implements Driver {
     if (spec.socketPath !== undefined) throw unsupported('socketPath', 'requestConnectOptions');
     if (spec.timeout !== undefined) throw unsupported('timeout', 'perRequestTimeout');
     if (spec.agentRemoveOnSocket) throw unsupported("'agentRemove'", 'agentRemove');
+    // a dispatcher's request() has no 'response' event: its body is the caller's to dump
+    if (spec.discardResponse) throw unsupported("'response' event to leave unheard", 'events');
     // the `ca` of a request is the run's test CA, which the dispatcher trusts from its creation
     const tlsKeys = Object.keys(spec.tls ?? {}).filter((k) => k !== 'ca');
     if (tlsKeys.length > 0) throw unsupported(`TLS options (${tlsKeys.join(', ')})`, 'requestTlsOptions');
