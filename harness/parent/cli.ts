@@ -25,6 +25,8 @@ export type { Io } from './pipeline.ts';
 
 const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance compare <report.json | subject[@runtime]>… [compare options]
+       agent-conformance bisect [subject] --only <id> --from <v> --to <v> [--over node|package]
+                                                 (the first release whose verdict differs; --help)
        agent-conformance timeline <report.json> <case-id> [--out file.svg]   (one case's wire timeline as SVG)
        agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1] [--config proxies.json]
                                                  (the embedded fault proxy, in the foreground)
@@ -123,6 +125,10 @@ export async function main(
   if (argv[0] === 'compare') {
     const { compareCommand } = await import('./commands/compare.ts');
     return compareCommand(argv.slice(1), io);
+  }
+  if (argv[0] === 'bisect') {
+    const { bisectCommand } = await import('./commands/bisect.ts');
+    return bisectCommand(argv.slice(1), io);
   }
   if (argv[0] === 'timeline') {
     const { timelineCommand } = await import('./commands/timeline.ts');
