@@ -24,11 +24,13 @@ import { parseArgs } from 'node:util';
 import { type BisectResult, bisect, type Trial } from '../harness/parent/bisect.ts';
 import { type BisectPlan, bisectPlan, checkRunner } from '../harness/parent/commands/bisect.ts';
 import type { Matrix, MatrixRow } from '../harness/parent/compare.ts';
+import { SetupError, UsageError } from '../harness/parent/errors.ts';
 import { BASE_CSS, esc, inlineScript, page, STATUS_COLOR } from '../harness/parent/report/html.ts';
 import { mdCode, mdText, STATUS_EMOJI } from '../harness/parent/report/markdown.ts';
 import { STATUSES, type Status } from '../harness/parent/report/types.ts';
 import { SUITE } from '../harness/parent/results.ts';
 import { nodePackage } from '../harness/parent/runtime/node.ts';
+import { parseShard } from '../harness/parent/shard.ts';
 import { listVersions } from '../harness/parent/versions.ts';
 import { NODE_LINES, OLDEST_RUNNABLE, OTHER_RUNTIMES, PACKAGES } from './history-subjects.ts';
 
@@ -36,6 +38,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const HISTORY_MD = join(ROOT, 'docs/history.md');
 export const HISTORY_HTML = join(ROOT, 'docs/history.html');
 const COMMAND = 'npm run history';
+const PACKAGES_NOTE =
+  "The built-ins' package majors (undici 5–8, agentkeepalive 3–4, …: scripts/history-subjects.ts) are a second table made with --packages, which needs the versioned built-ins (<subject>:<version>).";
 
 /** A column of a history table. */
 export interface HistoryColumn {
@@ -413,23 +417,45 @@ export function renderHistoryHtml(
   return page('agent-conformance history', body.join('\n'), inlineScript(SCRIPT), CSS);
 }
 
+function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+function cliArgs() {
+  try {
+    return parseArgs({
+      options: {
+        lines: { type: 'string' },
+        packages: { type: 'boolean', default: false },
+        shard: { type: 'string' },
+        out: { type: 'string' },
+        from: { type: 'string' },
+        'no-bisect': { type: 'boolean', default: false },
+        render: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      lines: { type: 'string' },
-      packages: { type: 'boolean', default: false },
-      shard: { type: 'string' },
-      out: { type: 'string' },
-      from: { type: 'string' },
-      'no-bisect': { type: 'boolean', default: false },
-      render: { type: 'string' },
-    },
-  });
+  const { values } = cliArgs();
   if (values.render) {
     // docs/history.json as written by a run: the docs again, nothing run (the measured time kept)
-    const saved = JSON.parse(readFileSync(values.render, 'utf8')) as {
+    const saved = readJson<{
       tables: HistoryTable[];
-      meta: { seconds: number; date: string; notes: string[] };
+      meta?: { seconds: number; date: string; notes: string[] };
+      seconds?: number;
+    }>(values.render);
+    saved.meta ??= {
+      seconds: saved.seconds ?? 0,
+      date: new Date().toISOString().slice(0, 10),
+      notes: saved.tables.length < 2 ? [PACKAGES_NOTE] : [],
     };
     writeFileSync(HISTORY_MD, renderHistoryMarkdown(saved.tables, saved.meta));
     writeFileSync(HISTORY_HTML, renderHistoryHtml(saved.tables, saved.meta));
@@ -438,16 +464,15 @@ async function main(): Promise<void> {
   }
   const t0 = performance.now();
   const lines = values.lines ? values.lines.split(',').map(Number) : NODE_LINES;
-  if (lines.some((l) => !Number.isInteger(l) || l < 1)) {
-    process.stderr.write(`history: --lines takes majors like 18,20,22 (got ${values.lines})\n`);
-    process.exit(2);
-  }
+  if (lines.some((l) => !Number.isInteger(l) || l < 1))
+    throw new UsageError(`--lines takes majors like 18,20,22 (got ${values.lines})`);
+  if (values.shard !== undefined) parseShard(values.shard);
   const { versions } = await listVersions(nodePackage());
   const columns = nodeColumns(versions, lines);
   const args = matrixArgs(columns);
   let matrix: Matrix;
   if (values.from) {
-    matrix = JSON.parse(readFileSync(values.from, 'utf8')) as Matrix;
+    matrix = readJson<Matrix>(values.from);
   } else {
     const out = resolve(values.out ?? mkdtempSync(join(tmpdir(), 'acp-history-')));
     log(
@@ -490,9 +515,7 @@ async function main(): Promise<void> {
       changes: [],
     });
   } else {
-    notes.push(
-      "The built-ins' package majors (undici 5–8, agentkeepalive 3–4, …: scripts/history-subjects.ts) are a second table made with --packages, which needs the versioned built-ins (<subject>:<version>).",
-    );
+    notes.push(PACKAGES_NOTE);
   }
   const seconds = (performance.now() - t0) / 1000;
   const meta = { seconds, date: new Date().toISOString().slice(0, 10), notes };
@@ -503,4 +526,13 @@ async function main(): Promise<void> {
   log(`wrote ${HISTORY_MD} and ${HISTORY_HTML} in ${(seconds / 60).toFixed(1)} min`);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (err) {
+    // bad input, or a run that could not start: one line, exit 2
+    if (!(err instanceof UsageError || err instanceof SetupError)) throw err;
+    process.stderr.write(`history: ${err.message}\n`);
+    process.exitCode = 2;
+  }
+}
