@@ -123,6 +123,8 @@ export async function prepareRun(subject: string, options: RunOptions = {}): Pro
   const concurrency = parseConcurrency(String(options.concurrency ?? CHECK_CONCURRENCY));
   if (options.updateExpectations && options.expectations === undefined)
     throw new UsageError('--update-expectations needs --expectations <file>');
+  if (options.updateExpectations && options.shard !== undefined)
+    throw new UsageError('--update-expectations needs the whole run: it cannot be used with --shard');
   const toxiproxyUrl =
     options.toxiproxyUrl === undefined ? undefined : checkToxiproxyUrl(options.toxiproxyUrl);
   const lane = laneOptions({
