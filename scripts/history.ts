@@ -9,6 +9,7 @@
  *   node scripts/history.ts --shard i/n --out DIR [--lines …]       only shard i of the matrix
  *                                                                   (DIR/compare.json; merge joins)
  *   node scripts/history.ts --from merged/compare.json [--lines …]  bisect and write from a matrix
+ *   … --only <id> (repeatable): only these cases; --docs DIR: write there instead of docs/
  *   node scripts/history.ts --render docs/history.json               the docs again from the saved
  *                                                                   tables (nothing runs)
  *
@@ -16,7 +17,7 @@
  * Run it niced on a shared machine: `nice -n 10 npm run history`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,7 +118,12 @@ export async function packageColumns(): Promise<HistoryColumn[]> {
 }
 
 /** `compare` over the columns (plus each line's oldest release), one JSON matrix. */
-function runMatrix(args: readonly string[], out: string, shard: string | undefined): Matrix {
+function runMatrix(
+  args: readonly string[],
+  out: string,
+  shard: string | undefined,
+  only: readonly string[] = [],
+): Matrix {
   const cli = join(ROOT, 'bin/agent-conformance.mjs');
   const argv = [
     cli,
@@ -128,6 +134,7 @@ function runMatrix(args: readonly string[], out: string, shard: string | undefin
     '--out',
     out,
     ...(shard ? ['--shard', shard] : []),
+    ...only.flatMap((o) => ['--only', o]),
   ];
   log(`agent-conformance compare ${args.join(' ')}${shard ? ` --shard ${shard}` : ''}`);
   const run = spawnSync(process.execPath, argv, { cwd: out, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -442,6 +449,8 @@ function cliArgs() {
         from: { type: 'string' },
         'no-bisect': { type: 'boolean', default: false },
         render: { type: 'string' },
+        only: { type: 'string', multiple: true, default: [] },
+        docs: { type: 'string' },
       },
     });
   } catch (err) {
@@ -451,6 +460,9 @@ function cliArgs() {
 
 async function main(): Promise<void> {
   const { values } = cliArgs();
+  const docsDir = resolve(values.docs ?? join(ROOT, 'docs'));
+  const mdFile = join(docsDir, 'history.md');
+  const htmlFile = join(docsDir, 'history.html');
   if (values.render) {
     // docs/history.json as written by a run: the docs again, nothing run (the measured time kept)
     const saved = readJson<{
@@ -463,9 +475,9 @@ async function main(): Promise<void> {
       date: new Date().toISOString().slice(0, 10),
       notes: saved.tables.length < 2 ? [PACKAGES_NOTE] : [],
     };
-    writeFileSync(HISTORY_MD, renderHistoryMarkdown(saved.tables, saved.meta));
-    writeFileSync(HISTORY_HTML, renderHistoryHtml(saved.tables, saved.meta));
-    log(`wrote ${HISTORY_MD} and ${HISTORY_HTML} from ${values.render}`);
+    writeFileSync(mdFile, renderHistoryMarkdown(saved.tables, saved.meta));
+    writeFileSync(htmlFile, renderHistoryHtml(saved.tables, saved.meta));
+    log(`wrote ${mdFile} and ${htmlFile} from ${values.render}`);
     return;
   }
   const t0 = performance.now();
@@ -484,7 +496,7 @@ async function main(): Promise<void> {
     log(
       `step 1/3: the matrix, ${args.length} runs (${columns.map((c) => c.release).join(', ')}; oldest of lines: ${columns.flatMap((c) => (c.oldest ? [c.oldest] : [])).join(', ')})`,
     );
-    matrix = runMatrix(args, out, values.shard);
+    matrix = runMatrix(args, out, values.shard, values.only);
     log(`matrix in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${join(out, 'compare.json')}`);
     if (values.shard) return; // a shard job stops here; merge joins the shards, --from renders
   }
@@ -512,6 +524,7 @@ async function main(): Promise<void> {
       pcols.map((c) => c.arg),
       pout,
       undefined,
+      values.only,
     );
     const p = tableMatrix(pm, pcols);
     tables.push({
@@ -526,10 +539,11 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const meta = { seconds, date: new Date().toISOString().slice(0, 10), notes };
   log('step 3/3: writing the docs');
-  writeFileSync(HISTORY_MD, renderHistoryMarkdown(tables, meta));
-  writeFileSync(HISTORY_HTML, renderHistoryHtml(tables, meta));
-  writeFileSync(join(ROOT, 'docs/history.json'), `${JSON.stringify({ tables, meta }, null, 2)}\n`);
-  log(`wrote ${HISTORY_MD} and ${HISTORY_HTML} in ${(seconds / 60).toFixed(1)} min`);
+  mkdirSync(docsDir, { recursive: true });
+  writeFileSync(mdFile, renderHistoryMarkdown(tables, meta));
+  writeFileSync(htmlFile, renderHistoryHtml(tables, meta));
+  writeFileSync(join(docsDir, 'history.json'), `${JSON.stringify({ tables, meta }, null, 2)}\n`);
+  log(`wrote ${mdFile} and ${htmlFile} in ${(seconds / 60).toFixed(1)} min`);
 }
 
 if (import.meta.main) {
