@@ -72,6 +72,7 @@ compare options (agent-conformance compare --help):
   --only-different       show only the cases whose results differ
   --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
   --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}; 1 with --containers)
+  --shard <i/n>          run only shard i of n of the cases (agent-conformance merge joins the matrices)
   --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --protocol <p>
   --containers, --toxiproxy <mode>, --toxiproxy-image <image>
 
