@@ -41,6 +41,7 @@ import { unexpectedResults } from '../parent/report/github.ts';
 import { readJsonReport } from '../parent/report/json.ts';
 import type { Report } from '../parent/report/types.ts';
 import { SUITE } from '../parent/results.ts';
+import { parseShard } from '../parent/shard.ts';
 import { checkToxiproxyUrl } from '../parent/toxiproxy-url.ts';
 
 export type { ExpectationOutcome } from '../parent/commands/expectations.ts';
@@ -77,6 +78,8 @@ export interface RunOptions {
   out?: string;
   /** `--trace`: keep every case's wire transcript. */
   trace?: boolean;
+  /** `--shard i/n` (e.g. `'2/4'`): run only that shard of the selected cases. */
+  shard?: string;
   /**
    * Where progress (`[n/total]` per case on `err`) and setup lines go; default: nowhere. The CLI
    * passes process.stdout / process.stderr.
@@ -120,6 +123,8 @@ export async function prepareRun(subject: string, options: RunOptions = {}): Pro
   const concurrency = parseConcurrency(String(options.concurrency ?? CHECK_CONCURRENCY));
   if (options.updateExpectations && options.expectations === undefined)
     throw new UsageError('--update-expectations needs --expectations <file>');
+  if (options.updateExpectations && options.shard !== undefined)
+    throw new UsageError('--update-expectations needs the whole run: it cannot be used with --shard');
   const toxiproxyUrl =
     options.toxiproxyUrl === undefined ? undefined : checkToxiproxyUrl(options.toxiproxyUrl);
   const lane = laneOptions({
@@ -136,6 +141,7 @@ export async function prepareRun(subject: string, options: RunOptions = {}): Pro
     ...(options.out === undefined ? {} : { out: options.out }),
     trace: options.trace === true,
     concurrency,
+    ...(options.shard === undefined ? {} : { shard: parseShard(options.shard) }),
     io: options.io ?? silent(),
     progress: options.io !== undefined,
     ...(toxiproxyUrl === undefined ? {} : { toxiproxyUrl }),

@@ -25,6 +25,10 @@ export type { Io } from './pipeline.ts';
 
 const USAGE = `usage: agent-conformance <subject> [options]
        agent-conformance compare <report.json | subject[@runtime]>… [compare options]
+       agent-conformance bisect [subject] --only <id> --from <v> --to <v> [--over node|package]
+                                                 (the first release whose verdict differs; --help)
+       agent-conformance merge <report.json | compare.json>… [--out DIR]
+                                                 (join the reports or matrices of --shard i/n runs)
        agent-conformance timeline <report.json> <case-id> [--out file.svg]   (one case's wire timeline as SVG)
        agent-conformance toxiproxy [--port 8474] [--host 127.0.0.1] [--config proxies.json]
                                                  (the embedded fault proxy, in the foreground)
@@ -47,6 +51,8 @@ const USAGE = `usage: agent-conformance <subject> [options]
   --expectations <file>  known failures (a JSON file, or "node" for the shipped one): exit 1 only
                          on an unexpected failure or an unexpected pass
   --update-expectations  rewrite the --expectations file from this run
+  --shard <i/n>          run only shard i of n of the selected cases (round-robin in catalog order);
+                         \`agent-conformance merge\` joins the n reports into one
   --trace                keep a wire transcript for every case (failures always keep one)
   --concurrency <n>      cases run at once (default ${CHECK_CONCURRENCY}; a case marked alone runs by itself)
   --protocol <p>         http (default) | https: run the cases over TLS origins with the subject's
@@ -66,6 +72,7 @@ compare options (agent-conformance compare --help):
   --only-different       show only the cases whose results differ
   --out <dir>            where compare.json, compare.html and compare.md go (default: reports/compare/)
   --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}; 1 with --containers)
+  --shard <i/n>          run only shard i of n of the cases (agent-conformance merge joins the matrices)
   --only <id>, --reporter <name>[:path] (terminal, json, html, markdown), --protocol <p>
   --containers, --toxiproxy <mode>, --toxiproxy-image <image>
 
@@ -91,6 +98,7 @@ function parse(argv: string[]) {
         concurrency: { type: 'string', default: String(CHECK_CONCURRENCY) },
         'toxiproxy-url': { type: 'string' },
         protocol: { type: 'string', default: 'http' },
+        shard: { type: 'string' },
         ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -123,6 +131,14 @@ export async function main(
   if (argv[0] === 'compare') {
     const { compareCommand } = await import('./commands/compare.ts');
     return compareCommand(argv.slice(1), io);
+  }
+  if (argv[0] === 'bisect') {
+    const { bisectCommand } = await import('./commands/bisect.ts');
+    return bisectCommand(argv.slice(1), io);
+  }
+  if (argv[0] === 'merge') {
+    const { mergeCommand } = await import('./commands/merge.ts');
+    return mergeCommand(argv.slice(1), io);
   }
   if (argv[0] === 'timeline') {
     const { timelineCommand } = await import('./commands/timeline.ts');
@@ -175,6 +191,7 @@ async function check(
     ...(values.out === undefined ? {} : { out: values.out }),
     trace: values.trace,
     concurrency: parseConcurrency(values.concurrency),
+    ...(values.shard === undefined ? {} : { shard: values.shard }),
     ...(values.expectations === undefined ? {} : { expectations: values.expectations }),
     updateExpectations: values['update-expectations'],
     ...(values['toxiproxy-url'] === undefined ? {} : { toxiproxyUrl: values['toxiproxy-url'] }),

@@ -53,6 +53,8 @@ export interface Matrix {
   areas: MatrixArea[];
   /** Things the reader must know (suite versions differ, a report is fatal). */
   warnings: string[];
+  /** `--shard i/n`: the matrix holds only that shard of the cases (`agent-conformance merge` joins them). */
+  shard?: { index: number; total: number };
 }
 
 export interface CompareOptions {

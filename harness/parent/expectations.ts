@@ -166,9 +166,11 @@ function applicableEntry(expectations: Expectations, id: string, report: Report)
   return e && applicable(e, report.subject.runtime) ? e : null;
 }
 
-/** Entries for cases the run selected but did not produce; none for a fatal run (it measured nothing). */
+/** Entries for cases the run selected but did not produce; none for a fatal run (it measured nothing) or a shard. */
 function staleIds(expectations: Expectations, report: Report): string[] {
   if (report.fatal) return [];
+  // A shard ran part of the selection: the other cases are the other shards'.
+  if (report.selection.shard) return [];
   const ran = new Set(report.results.map((r) => r.id));
   return Object.keys(expectations)
     .filter((id) => !ran.has(id) && selected(id, report.selection.only))

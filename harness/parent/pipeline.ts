@@ -24,6 +24,7 @@ import { runPlan } from './run.ts';
 import { resolveRuntime } from './runtime/index.ts';
 import { needsTypeScript } from './runtime/node.ts';
 import type { RuntimeLauncher } from './runtime/types.ts';
+import type { Shard } from './shard.ts';
 import { type ResolvedSubject, resolveSubject } from './subjects.ts';
 
 export interface Io {
@@ -52,6 +53,8 @@ export interface CheckOptions {
   containers?: boolean;
   /** `--toxiproxy container`: the Toxiproxy image to run (`--toxiproxy-image`). */
   toxiproxyImage?: string;
+  /** `--shard i/n`: run only this shard of the selected cases (./shard.ts). */
+  shard?: Shard;
 }
 
 export interface PreparedCheck {
@@ -111,7 +114,7 @@ export function defaultOutDir(subjectName: string, runtime: string): string {
 /** Resolves the subject, the selection and the runtime (installing it if needed); runs nothing. */
 export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck> {
   const subject = resolveSubject(options.subjectSpec);
-  const plan = await makePlan(options.only);
+  const plan = await makePlan(options.only, options.shard);
   const launcher = await resolveRuntime(options.runtime, {
     onInstall: (msg) => options.io.err.write(`${msg}\n`),
     typescript: needsTypeScript(subject.module),
@@ -237,6 +240,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
     ...(lane ? { containers: containersInfo(lane, started) } : {}),
     ...(incomplete ? { incomplete } : {}),
     protocol: options.protocol ?? 'http',
+    ...(options.shard ? { shard: options.shard } : {}),
   });
   const file = writeJsonReport(report, outDir);
   return { report, file };

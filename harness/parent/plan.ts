@@ -10,6 +10,7 @@ import { areaOf, type CaseSpec, DEFAULT_BUDGET_MS } from '../shared/case-spec.ts
 import { LIST_ENV, selected } from '../shared/config.ts';
 import { CODE_ROOT, EXT } from '../shared/paths.ts';
 import { UsageError } from './errors.ts';
+import { inShard, type Shard, shardLabel } from './shard.ts';
 
 export const SUITES_DIR = join(CODE_ROOT, 'suites');
 
@@ -54,14 +55,19 @@ export async function loadCatalog(): Promise<PlannedCase[]> {
   return all;
 }
 
-export async function makePlan(only: readonly string[]): Promise<Plan> {
+export async function makePlan(only: readonly string[], shard?: Shard): Promise<Plan> {
   const all = await loadCatalog();
-  const cases = all.filter((c) => selected(c.id, only));
-  if (cases.length === 0) {
+  const chosen = all.filter((c) => selected(c.id, only));
+  if (chosen.length === 0) {
     throw new UsageError(
       `no case matches ${only.map((o) => `"${o}"`).join(', ')}: see --list for the case ids`,
     );
   }
+  const cases = inShard(chosen, shard);
+  if (cases.length === 0 && shard)
+    throw new UsageError(
+      `shard ${shardLabel(shard)} has no case: the selection has ${chosen.length} (use at most ${chosen.length} shards)`,
+    );
   // The file with the case of the largest budget loads first: node:test starts cases in the order
   // they are registered, so the long ones (a case that idles for seconds on purpose) overlap the rest
   // instead of starting last and stretching the run.

@@ -33,6 +33,8 @@ export interface ReportInput {
   /** The run was interrupted: the cases it did not finish (left out of `cases`). */
   incomplete?: NonNullable<Report['incomplete']>;
   protocol?: 'http' | 'https';
+  /** `--shard i/n`: the report holds only this shard of the selection. */
+  shard?: { index: number; total: number };
 }
 
 export function toResult(c: PlannedCase, verdict: CaseVerdict | undefined, reproPrefix: string): CaseResult {
@@ -65,7 +67,11 @@ export function buildReport(input: ReportInput): Report {
     durationMs: Math.round(input.durationMs),
     fatal: input.fatal ? { message: input.fatal } : null,
     ...(input.containers ? { containers: input.containers } : {}),
-    selection: { only: input.only, protocol: input.protocol ?? 'http' },
+    selection: {
+      only: input.only,
+      protocol: input.protocol ?? 'http',
+      ...(input.shard ? { shard: input.shard } : {}),
+    },
     summary: summarize(results),
     results,
   };

@@ -41,6 +41,7 @@ import {
 import { readJsonReport } from '../report/json.ts';
 import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';
 import { type Report, summarize } from '../report/types.ts';
+import { parseShard } from '../shard.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
 import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './compare-defaults.ts';
 
@@ -55,6 +56,7 @@ const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]
                          terminal, json, html, markdown (default: all; "-" is stdout); repeatable
   --concurrency <n>      implementations run at once (default ${DEFAULT_IMPLEMENTATIONS_AT_ONCE}, 1 with --containers); each
                          shares the check command's case concurrency with the others running beside it
+  --shard <i/n>          run only shard i of n of the cases (the matrix records it; merge joins them)
   --protocol <p>         http (default) | https: the subjects run now use TLS origins and https agents
   --containers, --toxiproxy <mode>, --toxiproxy-image <image>
                          the container lane, as for a single run
@@ -140,6 +142,7 @@ function parse(argv: string[]) {
         reporter: { type: 'string', multiple: true, default: [] },
         concurrency: { type: 'string' },
         protocol: { type: 'string', default: 'http' },
+        shard: { type: 'string' },
         ...LANE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -214,6 +217,9 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
     );
   }
   const protocol = parseProtocol(values.protocol);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard && positionals.some((arg) => parseCompareArg(arg).kind === 'report'))
+    throw new UsageError('compare: --shard runs subjects; give subjects, not reports');
   const lane = laneOptions(values);
   // Real servers are shared per run, and the reuse-race cases time requests to the millisecond: with
   // --containers, implementations run one after another unless --concurrency says otherwise.
@@ -247,6 +253,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
       io,
       progress: false,
       protocol,
+      ...(shard ? { shard } : {}),
       ...lane,
     });
     // Two columns of the same subject and runtime run at once: each keeps its own report.
@@ -267,6 +274,7 @@ export async function compareCommand(argv: string[], io: Io): Promise<number> {
   const couldNotRun = reports.filter((r, i) => inputs[i]?.kind === 'subject' && r.fatal).length;
 
   const matrix = compareReports(reports);
+  if (shard) matrix.shard = shard;
   if (matrix.rows.length === 0)
     throw new UsageError(
       `no case to compare: the reports have none matching --only ${values.only.join(' ')}`,

@@ -70,6 +70,8 @@ export interface Report {
     only: string[];
     /** `--protocol`: `https` ran the cases over TLS origins with https agents (absent in old reports). */
     protocol?: 'http' | 'https';
+    /** `--shard i/n`: the report holds only shard `index` of `total` (`agent-conformance merge` joins them). */
+    shard?: { index: number; total: number };
   };
   summary: Summary;
   results: CaseResult[];

@@ -91,7 +91,7 @@ export async function ensurePackage(req: InstallRequest): Promise<string> {
 }
 
 /** How npm is started: the npm that runs us (npm_execpath, under `npm run`/`npx`), else `npm` on PATH. */
-function npmCommand(): { command: string; prefixArgs: string[] } {
+export function npmCommand(): { command: string; prefixArgs: string[] } {
   const execpath = process.env.npm_execpath;
   if (execpath && /^npm-cli\.(c?js|mjs)$/.test(basename(execpath)) && existsSync(execpath))
     return { command: process.execPath, prefixArgs: [execpath] };

@@ -1,0 +1,27 @@
+/**
+ * What `npm run history` (scripts/history.ts) runs: data, so that a new line, runtime or package is
+ * a line here. The Node table has a column per major line (its newest release) plus Bun and Deno;
+ * the packages table a column per major of each built-in's npm package (its newest release there,
+ * run as `<subject>:<version>`, the versioned built-ins).
+ */
+
+/** Node major lines, oldest first; each column is the line's newest release. */
+export const NODE_LINES: readonly number[] = [16, 18, 19, 20, 21, 22, 23, 24, 25, 26];
+
+/**
+ * Where a line's in-line history starts when its first release cannot host the suite here: the
+ * subject host needs `module.register` (18.19, 20.6). Empty this (or drop a line) once the host runs
+ * on every release of the line.
+ */
+export const OLDEST_RUNNABLE: Readonly<Record<number, string>> = { 18: '18.19.0', 20: '20.6.0' };
+
+/** Other runtimes, their current releases (the cache's BUN_VERSION / DENO_VERSION). */
+export const OTHER_RUNTIMES: readonly string[] = ['bun', 'deno'];
+
+/** The packages table: built-in subject, its npm package, and the majors to show. */
+export const PACKAGES: readonly { subject: string; pkg: string; majors: readonly number[] }[] = [
+  { subject: 'undici', pkg: 'undici', majors: [5, 6, 7, 8] },
+  { subject: 'agentkeepalive', pkg: 'agentkeepalive', majors: [3, 4] },
+  { subject: 'hpagent', pkg: 'hpagent', majors: [0, 1] },
+  { subject: 'proxy-agents', pkg: 'https-proxy-agent', majors: [5, 7, 9] },
+];
