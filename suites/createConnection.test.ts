@@ -422,6 +422,9 @@ defineCase(
     );
     assert.equal(origin.connections.length, 1, 'connections the origin saw');
     assert.equal(conn?.remotePort, port, 'the client port of the connection');
+  },
+);
+
 defineCase(
   {
     id: 'createConnection/agent-connect-options',

@@ -193,6 +193,7 @@ export type Command =
    * the stall are in the socket's kernel buffer, unread, when they run. Replies `{ seen, ms }`.
    */
   | { op: 'stall'; agent: string; until: string; maxMs: number }
+  /**
    * The runtime's global proxy settings: `env` calls `http.setGlobalProxyFromEnv(env)` (the global
    * agents and fetch's dispatcher now go through those proxies); `null` calls the restore function
    * the last call returned (nothing when there is none).
