@@ -29,6 +29,7 @@ export const PAGES = {
   http: 'https://nodejs.org/api/http.html',
   https: 'https://nodejs.org/api/https.html',
   net: 'https://nodejs.org/api/net.html',
+  tls: 'https://nodejs.org/api/tls.html',
   rfc9112: 'https://www.rfc-editor.org/rfc/rfc9112',
 } as const;
 export type Page = keyof typeof PAGES;
@@ -45,6 +46,7 @@ export const SECTIONS = [
   'Built-in proxy support',
   'https',
   'socket.connect() options',
+  'tls.connect() options a request passes on',
   'RFC 9112, where the docs defer to HTTP',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -89,19 +91,7 @@ export interface Skipped {
  * missing until that branch is merged; the integrator deletes this list then, and the test requires
  * every id again.
  */
-export const PENDING_CASES: readonly string[] = [
-  'defaults/global-agent-keepalive',
-  'defaults/global-agent-timeout',
-  'lifecycle/abort-before-socket-returns',
-  'proxy/env-one-scheme-only',
-  'proxy/global-env-proxy',
-  'proxy/https-proxy-lowercase-wins',
-  'proxy/https-proxy-url',
-  'keepAlive/no-response-handler-reused',
-  'createConnection/agent-connect-options',
-  'keepAliveTcp/default-delay',
-  'lifecycle/pooled-socket-unref',
-];
+export const PENDING_CASES: readonly string[] = [];
 
 type Row = Omit<Sentence, 'section' | 'page'>;
 
@@ -204,6 +194,7 @@ export const SENTENCES: Sentence[] = [
         'Any unused sockets in the pool will be unrefed so as not to keep the Node.js process running when there are no outstanding requests.',
       status: 'covered',
       cases: ['lifecycle/pooled-socket-unref'],
+      doc: 'pooledSocketsUnref',
     },
     {
       id: 'agent/agent-remove',
@@ -272,6 +263,7 @@ export const SENTENCES: Sentence[] = [
         '`keepAliveMsecs` When using the `keepAlive` option, specifies the initial delay for TCP Keep-Alive packets.',
       status: 'covered',
       cases: [
+        'keepAlive/tcp-keepalive-default-delay',
         'createConnection/options-keepalive',
         'defaults/option-fields',
         'defaults/falsy-options',
@@ -293,7 +285,7 @@ export const SENTENCES: Sentence[] = [
       anchor: OPTS,
       quote: '`keepAliveMsecs` … **Default:** `1000`.',
       status: 'covered',
-      cases: ['keepAliveTcp/default-delay', 'defaults/option-fields'],
+      cases: ['keepAlive/tcp-keepalive-default-delay', 'defaults/option-fields'],
     },
     {
       id: 'options/timeout-buffer',
@@ -486,6 +478,7 @@ export const SENTENCES: Sentence[] = [
       quote: '`options` in `socket.connect()` are also supported.',
       status: 'covered',
       cases: ['createConnection/agent-connect-options'],
+      doc: 'agentConnectOptions',
     },
   ]),
 
@@ -785,6 +778,7 @@ export const SENTENCES: Sentence[] = [
       quote: "If no `'response'` handler is added, then the response will be entirely discarded.",
       status: 'covered',
       cases: ['keepAlive/no-response-handler-reused'],
+      doc: 'responseDiscarded',
     },
     {
       id: 'request/response-must-be-consumed',
@@ -840,7 +834,7 @@ export const SENTENCES: Sentence[] = [
       quote:
         'On a reused HTTP/1.1 keep-alive connection, responses are associated with requests by their order on that connection.',
       status: 'covered',
-      cases: ['faults/stray-bytes'],
+      cases: ['faults/stray-bytes', 'faults/stray-bytes-before-request'],
       doc: 'responseOrdering',
     },
   ]),
@@ -860,6 +854,7 @@ export const SENTENCES: Sentence[] = [
         'Diverges from a default `Agent` configuration by having `keepAlive` enabled and a `timeout` of 5 seconds.',
       status: 'covered',
       cases: ['defaults/global-agent-keepalive', 'defaults/global-agent-timeout'],
+      doc: 'globalAgent',
     },
   ]),
 
@@ -1014,6 +1009,11 @@ export const SENTENCES: Sentence[] = [
         'proxy/refused-connect-403-settles',
         'proxy/refused-connect-502-settles',
         'proxy/auth-required-settles',
+        'proxy/refused-queued-settle',
+        'proxy/refused-queued-settle-https',
+        'proxy/reset-queued-settle',
+        'proxy/reset-queued-settle-https',
+        'proxy/tunnel-closed-queued-settle',
       ],
       doc: 'requestError',
     },
@@ -1052,7 +1052,8 @@ export const SENTENCES: Sentence[] = [
       quote:
         'When Node.js creates the global agent, if the `NODE_USE_ENV_PROXY` environment variable is set to `1` or `--use-env-proxy` is enabled, the global agent will be constructed with `proxyEnv: process.env`',
       status: 'covered',
-      cases: ['proxy/global-env-proxy'],
+      cases: ['proxy/global-env-proxy', 'proxy/env-proxy-at-start'],
+      doc: 'useEnvProxy',
     },
     {
       id: 'proxy/custom-agents',
@@ -1120,6 +1121,7 @@ export const SENTENCES: Sentence[] = [
       quote: 'HTTPS proxy: `https://proxy.example.com:8080`',
       status: 'covered',
       cases: ['proxy/https-proxy-url'],
+      doc: 'proxyHttpsUrl',
     },
     {
       id: 'proxy/url-auth',
@@ -1200,6 +1202,7 @@ export const SENTENCES: Sentence[] = [
         'Dynamically resets the global configurations to enable built-in proxy support for `fetch()` and `http.request()`/`https.request()` at runtime',
       status: 'covered',
       cases: ['proxy/global-env-proxy'],
+      doc: 'setGlobalProxyFromEnv',
     },
     {
       id: 'proxy/set-global-restore',
@@ -1233,7 +1236,12 @@ export const SENTENCES: Sentence[] = [
       quote:
         'An `Agent` object for HTTPS similar to `http.Agent`. See `https.request()` for more information.',
       status: 'covered',
-      cases: ['https/key-same-options-share', 'https/name-format'],
+      cases: [
+        'https/key-same-options-share',
+        'https/name-format',
+        'https/key-same-pfx-shares',
+        'https/key-same-pfx-array-shares',
+      ],
       doc: 'httpsAgentClass',
     },
     {
@@ -1324,6 +1332,8 @@ export const SENTENCES: Sentence[] = [
         'https/key-separates-min-version',
         'https/key-separates-max-version',
         'https/key-separates-ciphers',
+        'https/key-separates-pfx',
+        'https/key-separates-pfx-array',
       ],
       doc: 'httpsRequestTlsOptions',
     },
@@ -1419,6 +1429,18 @@ export const SENTENCES: Sentence[] = [
         '`timeout` If set, will be used to call `socket.setTimeout(timeout)` after the socket is created, but before it starts the connection.',
       status: 'covered',
       cases: ['timeout/set-at-creation', 'createConnection/options-timeout'],
+    },
+  ]),
+
+  ...section('tls.connect() options a request passes on', 'tls', [
+    {
+      id: 'tls/check-server-identity',
+      anchor: 'tlsconnectoptions-callback',
+      quote:
+        "A callback function to be used (instead of the builtin `tls.checkServerIdentity()` function) when checking the server's host name (or the provided `servername` when explicitly set) against the certificate. This should return an <Error> if verification fails.",
+      status: 'covered',
+      cases: ['https/own-check-identity-pooled', 'https/own-check-identity-session'],
+      doc: 'tlsCheckServerIdentity',
     },
   ]),
 
