@@ -11,13 +11,7 @@ import {
   startForwardProxy,
 } from '../../fixtures/forward-proxy/server.ts';
 import { testCa } from '../../fixtures/origin/certs.ts';
-import {
-  type OpenCounter,
-  type Origin,
-  startOrigin,
-  type TlsEvent,
-  type WireEvent,
-} from '../../fixtures/origin/server.ts';
+import { type OpenCounter, type Origin, startOrigin } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import { areaOf, type CaseSpec } from '../shared/case-spec.ts';
 import type { ServerKind } from '../shared/containers.ts';
@@ -35,7 +29,14 @@ import {
   type SubjectProcess,
   SubjectUnavailableError,
 } from '../shared/subject-process.ts';
-import type { Status, TraceEntry } from '../shared/verdict.ts';
+import {
+  type NoteTraceEntry,
+  TRACE_CAP,
+  type TraceEntry,
+  type WireEvent,
+  wireEntry,
+} from '../shared/trace.ts';
+import type { Status } from '../shared/verdict.ts';
 import { SubjectAgent, unsupportedOr } from './agent.ts';
 import type {
   AgentHandle,
@@ -50,8 +51,6 @@ import { ContainerServer } from './real-server.ts';
 import type { Channel, SubjectRequest } from './request.ts';
 import type { Session } from './session.ts';
 import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './verdict.ts';
-
-const MAX_TRACE = 500;
 
 /**
  * Areas `--protocol https` leaves alone: `proxy` decides per case whether the target is http: or
@@ -105,9 +104,21 @@ export class CaseRun implements CaseContext, Channel {
     return this.session.config.runtime;
   }
 
-  note(source: TraceEntry['source'], event: string, detail?: Record<string, unknown>): void {
-    if (this.trace.length < MAX_TRACE)
-      this.trace.push({ t: Math.round(this.now() * 10) / 10, source, event, detail });
+  note(source: NoteTraceEntry['source'], event: string, detail?: Record<string, unknown>): void {
+    this.traced({ t: this.traceTime(), source, event, detail });
+  }
+
+  /** A fixture's wire event, appended to the trace as it was emitted. */
+  private noteWire(event: WireEvent): void {
+    this.traced(wireEntry(this.traceTime(), event));
+  }
+
+  private traceTime(): number {
+    return Math.round(this.now() * 10) / 10;
+  }
+
+  private traced(entry: TraceEntry): void {
+    if (this.trace.length < TRACE_CAP) this.trace.push(entry);
   }
 
   private changed(): void {
@@ -136,38 +147,7 @@ export class CaseRun implements CaseContext, Channel {
       ...(socketPath ? { socketPath } : {}),
     });
     this.origins.push(origin);
-    origin.on('tls', (e: TlsEvent) => {
-      const t = e.connection.tls;
-      this.note(
-        'server',
-        `${origin.label}:${e.kind}`,
-        e.kind === 'secure'
-          ? {
-              connection: e.connection.id,
-              servername: t?.servername ?? null,
-              resumed: t?.resumed ?? false,
-              protocol: t?.protocol ?? null,
-            }
-          : { connection: e.connection.id, code: e.code },
-      );
-    });
-    origin.on('wire', (e: WireEvent) => {
-      if (e.kind === 'open' || e.kind === 'close') {
-        const c = e.connection;
-        this.note('server', `${origin.label}:${e.kind}`, {
-          connection: c.id,
-          port: c.remotePort,
-          ...(e.kind === 'close' ? { by: c.closedBy, how: c.closeKind } : {}),
-        });
-      } else {
-        const r = e.request;
-        this.note('server', `${origin.label}:${e.kind}`, {
-          connection: r.connection,
-          nth: r.nth,
-          path: r.path,
-        });
-      }
-    });
+    origin.on('wire', (e) => this.noteWire(e));
     origin.on('change', () => this.changed());
     return origin;
   }
@@ -189,24 +169,8 @@ export class CaseRun implements CaseContext, Channel {
     const label = options.label ?? (this.forwardProxies.length ? `P${this.forwardProxies.length + 1}` : 'P');
     const proxy = await startForwardProxy({ ...options, label, now: () => this.now() });
     this.forwardProxies.push(proxy);
-    let seen = 0;
-    let seenConnections = 0;
-    proxy.on('change', () => {
-      for (; seenConnections < proxy.connections.length; seenConnections++) {
-        const c = proxy.connections[seenConnections];
-        if (c) this.note('server', `${label}:open`, { connection: c.id, port: c.remotePort });
-      }
-      for (; seen < proxy.requests.length; seen++) {
-        const r = proxy.requests[seen];
-        if (r)
-          this.note('server', `${label}:request`, {
-            connection: r.connection,
-            nth: r.nth,
-            line: r.requestLine,
-          });
-      }
-      this.changed();
-    });
+    proxy.on('wire', (e) => this.noteWire(e));
+    proxy.on('change', () => this.changed());
     return proxy;
   }
 
