@@ -18,7 +18,7 @@ import {
   type RequestRecord,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { requestAt } from './wire.ts';
+import { pooled, requestAt } from './wire.ts';
 
 /**
  * Why this machine cannot open a connection from `localAddress` to 127.0.0.1:`port` (the error code),
@@ -155,7 +155,7 @@ async function separatePools(ctx: CaseContext, a: Variant, b: Variant): Promise<
     const before = agent.frees.length;
     const r = await agent.request({ ...v.request, origin: v.origin, path: tag });
     await r.completed();
-    await ctx.waitFor(`the socket of ${tag} to be pooled`, () => agent.frees.length > before, 1000);
+    await pooled(ctx, agent, before + 1, `the socket of ${tag} to be pooled`);
   }
   // secondary evidence, from a subject that has agent state and getName() (capabilities)
   const snap = ctx.capabilities.getName === false ? null : await agent.optionalSnapshot();

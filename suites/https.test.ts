@@ -19,7 +19,15 @@ import {
   untrustedCa,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { closed, connectionOf, describeConnections, timerWindow, withinTimer } from './wire.ts';
+import {
+  closed,
+  connectionOf,
+  describeConnections,
+  idleAfter,
+  pooled,
+  timerWindow,
+  withinTimer,
+} from './wire.ts';
 
 /** A TLS origin whatever `--protocol` says. */
 function tlsOrigin(ctx: CaseContext, label?: string, tls: TlsOriginOptions = {}): Promise<Origin> {
@@ -27,10 +35,14 @@ function tlsOrigin(ctx: CaseContext, label?: string, tls: TlsOriginOptions = {})
 }
 
 /** One request, completed, then its socket back in the pool (keep-alive agents). */
-async function pooled(ctx: CaseContext, agent: AgentHandle, options: RequestOptions): Promise<RequestHandle> {
+async function pooledRequest(
+  ctx: CaseContext,
+  agent: AgentHandle,
+  options: RequestOptions,
+): Promise<RequestHandle> {
   const before = agent.frees.length;
   const r = await (await agent.request(options)).completed();
-  await ctx.waitFor(`the socket of ${r.id} to be pooled`, () => agent.frees.length > before, 1000);
+  await pooled(ctx, agent, before + 1, `the socket of ${r.id} to be pooled`);
   return r;
 }
 
@@ -124,7 +136,7 @@ for (const v of VARIANTS) {
       const origin = await tlsOrigin(ctx);
       const agent = await ctx.httpsAgent({ keepAlive: true });
       const [a, b] = await v.make(origin);
-      const first = await pooled(ctx, agent, { origin, path: '/first', ...a });
+      const first = await pooledRequest(ctx, agent, { origin, path: '/first', ...a });
       const second = await (await agent.request({ origin, path: '/second', ...b })).completed();
       ctx.observe(describeConnections(origin));
       assert.equal(origin.connections.length, 2, 'a second connection for the second request');
@@ -152,7 +164,7 @@ defineCase(
     const origin = await tlsOrigin(ctx);
     const agent = await ctx.httpsAgent({ keepAlive: true });
     const same = { host: 'a.test', resolve: 'loopback' as const };
-    await pooled(ctx, agent, { origin, ...same });
+    await pooledRequest(ctx, agent, { origin, ...same });
     const second = await (await agent.request({ origin, ...same })).completed();
     ctx.observe(
       `${describeConnections(origin)}; handshakes ${origin.connections.filter((c) => c.tls?.secureAt !== null).length}`,
@@ -498,12 +510,7 @@ defineCase(
     ctx.observe(describeConnections(origin));
     assert.equal(conn.closedBy, 'client', 'the client closed the connection');
     // right after the response; a buffer of 500 ms would keep it 500 ms
-    withinTimer(
-      (conn.closedAt ?? 0) - (origin.requests[0]?.respondedAt ?? 0),
-      0,
-      'the close after the response',
-      500,
-    );
+    withinTimer(idleAfter(conn, origin.requests[0]), 0, 'the close after the response', 500);
     assert.notEqual(connectionOf(ctx, second).id, conn.id, 'the next request on a new connection');
   },
 );
