@@ -14,7 +14,7 @@ import { testCa } from '../../fixtures/origin/certs.ts';
 import { type OpenCounter, type Origin, startOrigin } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import { areaOf, type CaseSpec } from '../shared/case-spec.ts';
-import type { ServerKind } from '../shared/containers.ts';
+import type { ServerKind } from '../shared/container-lane.ts';
 import {
   type AgentHooks,
   type Command,
@@ -46,11 +46,11 @@ import type {
   RealServer,
   StepOutcome,
 } from './case-context.ts';
+import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './case-outcome.ts';
 import { createFaultProxy, type ToxiproxyFaultProxy } from './fault-proxy.ts';
 import { ContainerServer } from './real-server.ts';
 import type { Channel, SubjectRequest } from './request.ts';
 import type { Session } from './session.ts';
-import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './verdict.ts';
 
 /**
  * Areas `--protocol https` leaves alone: `proxy` decides per case whether the target is http: or

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { type AccessEntry, parseAccessLog } from '../../fixtures/containers/access-log.ts';
 import type { StartedServer } from '../../fixtures/containers/servers.ts';
-import type { ServerKind } from '../shared/containers.ts';
+import type { ServerKind } from '../shared/container-lane.ts';
 import type { RealServer } from './case-context.ts';
-import { CaseFailure } from './verdict.ts';
+import { CaseFailure } from './case-outcome.ts';
 
 export type { AccessEntry } from '../../fixtures/containers/access-log.ts';
 

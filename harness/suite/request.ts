@@ -3,7 +3,7 @@ import type { Capabilities } from '../shared/capabilities.ts';
 import type { Command, EventMessage, Json, Outcome, RequestAction } from '../shared/protocol.ts';
 import type { NoteTraceEntry } from '../shared/trace.ts';
 import type { FaultProxy, RequestHandle, SocketEvent, Target, TlsHandshake } from './case-context.ts';
-import { CaseFailure } from './verdict.ts';
+import { CaseFailure } from './case-outcome.ts';
 
 /**
  * What agent and request handles need from the case that made them. Internal: a case body sees the

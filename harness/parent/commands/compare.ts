@@ -24,13 +24,14 @@ import {
   renderCompareHtml,
   renderCompareMarkdown,
   renderCompareTerminal,
-} from '../compare.ts';
-import { LANE_OPTIONS, laneOptions } from '../containers.ts';
+} from '../compare-matrix.ts';
+import { LANE_OPTIONS, laneOptions } from '../container-setup.ts';
 import { UsageError } from '../errors.ts';
 import { compareExitCode, interruptedExitCode } from '../exit-codes.ts';
 import { catchSignals, interrupted } from '../interrupt.ts';
 import {
   CHECK_CONCURRENCY,
+  DEFAULT_IMPLEMENTATIONS_AT_ONCE,
   executeCheck,
   type Io,
   type PreparedCheck,
@@ -42,7 +43,6 @@ import { readJsonReport } from '../report/json.ts';
 import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from '../report/output.ts';
 import { type Report, summarize } from '../report/types.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
-import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './compare-defaults.ts';
 
 const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]>… [options]
 

@@ -12,8 +12,8 @@ import {
   NO_LANE_REASON,
   SERVER_KINDS,
   type ServerKind,
-} from '../shared/containers.ts';
-import { EnvironmentError, Skip } from './verdict.ts';
+} from '../shared/container-lane.ts';
+import { EnvironmentError, Skip } from './case-outcome.ts';
 
 export class ContainerUnavailable extends EnvironmentError {
   override name = 'ContainerUnavailable';

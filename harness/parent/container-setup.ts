@@ -6,8 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import type { ContainerLane, ContainerStarted, ServerKind } from '../shared/containers.ts';
-import { SERVER_KINDS } from '../shared/containers.ts';
+import type { ContainerLane, ContainerStarted, ServerKind } from '../shared/container-lane.ts';
+import { SERVER_KINDS } from '../shared/container-lane.ts';
 import { SetupError, UsageError } from './errors.ts';
 import type { ContainersInfo } from './report/types.ts';
 
