@@ -39,7 +39,7 @@ describe('https', { concurrency: 2 }, () => {
   });
 
   test('a module with only createAgent: https cases are unsupported', async () => {
-    const r = await runCli(['test/agents/seeded/hint-ignored.ts', '--only', 'https/sni-host-name']);
+    const r = await runCli(['test/agents/seeded/keepAlive/hint-ignored.ts', '--only', 'https/sni-host-name']);
     assert.ok(r.report, r.stderr);
     assert.equal(r.report.subject.capabilities.https, false);
     assert.deepEqual(statuses(r.report), { 'https/sni-host-name': 'unsupported' });
@@ -47,7 +47,7 @@ describe('https', { concurrency: 2 }, () => {
 
   test('a module with only createHttpsAgent: https cases run, http ones are unsupported', async () => {
     const r = await runCli([
-      'test/agents/seeded/https-sni-for-ip.ts',
+      'test/agents/seeded/https/sni-for-ip.ts',
       '--only',
       'https/sni-host-name',
       '--only',

@@ -3,7 +3,7 @@
  * ` b.test , a.test ` neither ` b.test ` nor ` a.test ` ever equals a host name.
  */
 import http from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/no-proxy-list'],

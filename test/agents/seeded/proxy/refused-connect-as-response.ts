@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/refused-connect-403-settles', 'proxy/refused-connect-502-settles'],

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/reused-connection-absolute-url'],

@@ -4,7 +4,7 @@
  * origin, past the proxy.
  */
 import http from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/http-through-proxy'],

@@ -4,7 +4,7 @@
  * `*.a.test` no longer matches subdomains.
  */
 import http from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/no-proxy-star', 'proxy/no-proxy-wildcard'],

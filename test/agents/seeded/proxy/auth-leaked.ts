@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/authorization-to-proxy-only'],

@@ -3,7 +3,7 @@
  * `A.TEST` never matches `a.test`.
  */
 import http from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/no-proxy-case-insensitive'],

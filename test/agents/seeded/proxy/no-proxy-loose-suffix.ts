@@ -1,17 +1,16 @@
 /**
- * Seeded bug: a proxy agent that matches NO_PROXY IP entries against the address the target host
- * resolves to, not against the host as written. With NO_PROXY `127.0.0.1`, every name that resolves
- * to loopback (a.test here) bypasses the proxy too.
+ * Seeded bug (the class of nodejs/node#62907): NO_PROXY `.a.test` matched as a plain string suffix
+ * (`a.test`), so `bada.test` bypasses the proxy along with `sub.a.test`.
  */
 import type http from 'node:http';
 import net from 'node:net';
 import type { AgentConnectOpts } from 'agent-base';
 import { HttpProxyAgent } from 'http-proxy-agent';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
-  catches: ['proxy/no-proxy-ip'],
-  rule: 'a NO_PROXY IP address matches a request to that address, not a host name resolving to it',
+  catches: ['proxy/no-proxy-domain-suffix'],
+  rule: 'a NO_PROXY `.domain` entry matches subdomains, not every name ending in the same letters',
 };
 
 /** The ClientRequest internals a head rewrite touches (not in @types/node). */
@@ -22,19 +21,19 @@ interface RawRequest {
   outputData?: { data: string | Buffer }[];
 }
 
-function resolve(host: string, lookup: net.LookupFunction | undefined): Promise<string> {
-  if (net.isIP(host) || !lookup) return Promise.resolve(host);
-  return new Promise((done) => lookup(host, {}, (err, address) => done(err ? host : String(address))));
-}
-
-class ResolvesFirst extends HttpProxyAgent<string> {
-  readonly entries: string[];
+class LooseSuffix extends HttpProxyAgent<string> {
+  readonly suffixes: string[];
 
   constructor(proxy: string, noProxy: string, options: http.AgentOptions) {
     super(proxy, options);
-    this.entries = noProxy
+    this.suffixes = noProxy
       .split(',')
-      .map((e) => e.trim().toLowerCase())
+      .map((e) =>
+        e
+          .trim()
+          .toLowerCase()
+          .replace(/^\*?\./, ''),
+      )
       .filter(Boolean);
   }
 
@@ -43,9 +42,7 @@ class ResolvesFirst extends HttpProxyAgent<string> {
     opts: AgentConnectOpts,
   ): Promise<net.Socket> {
     const host = String(opts.host ?? '').toLowerCase();
-    const { lookup } = opts as { lookup?: net.LookupFunction };
-    const address = await resolve(host, lookup);
-    if (this.entries.some((e) => e === '*' || e === host || e === address)) {
+    if (this.suffixes.some((s) => s === '*' || host.endsWith(s))) {
       // direct: back to an origin-form path (addRequest made it absolute), head rendered again
       const raw = req as unknown as RawRequest;
       const url = new URL(raw.path);
@@ -56,6 +53,7 @@ class ResolvesFirst extends HttpProxyAgent<string> {
       const first = raw.outputData?.[0];
       if (first && typeof first.data === 'string' && first.data.startsWith(before))
         first.data = (raw._header ?? '') + first.data.slice(before.length);
+      const { lookup } = opts as { lookup?: net.LookupFunction };
       return net.connect({ host, port: Number(opts.port), ...(lookup ? { lookup } : {}) });
     }
     return super.connect(req, opts);
@@ -63,7 +61,7 @@ class ResolvesFirst extends HttpProxyAgent<string> {
 }
 
 export function createProxyAgent({ agentOptions, proxy }: ProxySubjectOptions): http.Agent {
-  return new ResolvesFirst(proxy.url, proxy.noProxy ?? '', agentOptions);
+  return new LooseSuffix(proxy.url, proxy.noProxy ?? '', agentOptions);
 }
 
 export const proxyCapabilities: ProxyCapabilities = {

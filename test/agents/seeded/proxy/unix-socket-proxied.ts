@@ -6,7 +6,7 @@
  * `socketPath` and is rewritten to absolute-form for the proxy, which the agent then dials.
  */
 import http, { type ClientRequest } from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/unix-socket-not-proxied'],

@@ -4,7 +4,7 @@
  * spellings are set, the upper-case one wins.
  */
 import http from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/http-proxy-lower-case-wins', 'proxy/no-proxy-lower-case-wins'],

@@ -3,7 +3,7 @@
  * so `127.0.0.1:<port A>` bypasses the proxy for every port of 127.0.0.1.
  */
 import http from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/no-proxy-host-port'],

@@ -5,7 +5,7 @@
  * hang as well.
  */
 import http from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/auth-required-settles'],

@@ -7,7 +7,7 @@ import type { ClientRequest } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/tunnel-closed-by-proxy'],

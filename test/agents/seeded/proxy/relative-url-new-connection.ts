@@ -5,7 +5,7 @@
  * must hold on a new connection too.
  */
 import http, { type ClientRequest } from 'node:http';
-import type { ProxyCapabilities, ProxySubjectOptions } from '../../../harness/subject/proxy-contract.ts';
+import type { ProxyCapabilities, ProxySubjectOptions } from '../../../../harness/subject/proxy-contract.ts';
 
 export const seeded = {
   catches: ['proxy/reused-connection-absolute-url'],
