@@ -15,8 +15,10 @@ export type Closer = 'client' | 'server' | 'proxy';
 export type CloseKind = 'fin' | 'reset';
 
 /**
- * One observation of a fixture that records the wire (the origin, the forward proxy), as it happens.
- * `peer` is the fixture's label (`A`, `B`, `P`…), `connection` the id of its connection record.
+ * One observation of a fixture that records the wire (the origin, the forward proxy), as it happens,
+ * or a real server's access-log line (a `request`, traced when the case first reads it, at the time
+ * the server logged it). `peer` is the fixture's label (`A`, `B`, `P`, `nginx`…), `connection` the id
+ * of its connection record (a real server's own connection number, else the client's port).
  */
 export type WireEvent =
   /** A client connection was accepted; `port` is the client's port. */

@@ -108,9 +108,9 @@ export class CaseRun implements CaseContext, Channel {
     this.traced({ t: this.traceTime(), source, event, detail });
   }
 
-  /** A fixture's wire event, appended to the trace as it was emitted. */
-  private noteWire(event: WireEvent): void {
-    this.traced(wireEntry(this.traceTime(), event));
+  /** A fixture's wire event, appended to the trace as it was emitted (at `t`, else now). */
+  private noteWire(event: WireEvent, t = this.traceTime()): void {
+    this.traced(wireEntry(t, event));
   }
 
   private traceTime(): number {
@@ -210,7 +210,11 @@ export class CaseRun implements CaseContext, Channel {
   }
 
   async server(kind: ServerKind): Promise<RealServer> {
-    const server = new ContainerServer(await this.session.containers.server(kind), this.seq);
+    // a real server's access log says when it logged a request (ms since the epoch): case time is
+    // that less the epoch time of this case's start
+    const server = new ContainerServer(await this.session.containers.server(kind), this.seq, (e, loggedAt) =>
+      this.noteWire(e, Math.round((loggedAt - performance.timeOrigin - this.t0) * 10) / 10),
+    );
     this.note('harness', 'server', { kind, url: server.url, version: server.version });
     return server;
   }
