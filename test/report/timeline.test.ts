@@ -1,8 +1,9 @@
 /** The wire timeline renderer, as text: lanes, bars, marks, queue wait, limit, escaping, partial traces. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasTimeline, renderTimeline, TRACE_CAP } from '../../harness/parent/report/timeline.ts';
+import { hasTimeline, renderTimeline } from '../../harness/parent/report/timeline.ts';
 import type { TraceEntry, WireEvent } from '../../harness/parent/report/types.ts';
+import { TRACE_CAP } from '../../harness/shared/trace.ts';
 import { fixture, result } from './helpers.ts';
 
 type Detail = Record<string, unknown>;
@@ -327,4 +328,27 @@ test("a client port shared by two origins' connections: the request goes to its 
   assert.deepEqual(lanes(svg), ['A#1', 'B#1']);
   assert.match(lane(svg, 'A', '1'), /<g class="request" data-req="ra">/);
   assert.doesNotMatch(lane(svg, 'B', '1'), /data-req="ra"/);
+});
+
+test("a forward proxy's close is drawn as the fixture's own, and a version-1 entry is left out", () => {
+  const svg = renderTimeline([
+    server(1, 'P', 'open', { connection: 1, port: 41000 }),
+    server(2, 'P', 'request', {
+      connection: 1,
+      nth: 1,
+      path: 'http://127.0.0.1:1/',
+      line: 'GET http://127.0.0.1:1/ HTTP/1.1',
+    }),
+    server(9, 'P', 'close', { connection: 1, port: 41000, by: 'proxy', how: 'fin' }),
+    // schema version 1 wrote the label into the event name; such an entry names no peer
+    {
+      t: 5,
+      source: 'server',
+      event: 'A:open',
+      detail: { connection: 1, port: 42000 },
+    } as unknown as TraceEntry,
+  ]);
+  assert.deepEqual(lanes(svg), ['P#1']);
+  assert.match(lane(svg, 'P', '1'), /data-by="proxy" data-how="fin"/);
+  assert.match(lane(svg, 'P', '1'), /closed [\d.]+ ms by proxy FIN/);
 });

@@ -27,8 +27,6 @@ import {
   type ServerRequest,
 } from './timeline-model.ts';
 
-export { TRACE_CAP } from '../../shared/trace.ts';
-
 /** The case's cap on open connections, e.g. `{ label: 'maxSockets', value: 2 }`. */
 export interface TimelineLimit {
   label: string;
