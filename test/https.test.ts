@@ -32,7 +32,7 @@ describe('https', { concurrency: 2 }, () => {
     assert.deepEqual(statuses(r.report), { 'keepAlive/reuse': 'pass', 'getName/format': 'pass' });
     const trace = r.report.results.find((x) => x.id === 'keepAlive/reuse')?.trace ?? [];
     assert.ok(
-      trace.some((e) => e.event === 'A:secure'),
+      trace.some((e) => e.source === 'server' && e.detail.kind === 'secure' && e.detail.peer === 'A'),
       'the origin completed a TLS handshake',
     );
     assert.match(r.report.results[0]?.repro ?? '', /--protocol https/);
