@@ -218,6 +218,7 @@ export function readTimeline(trace: readonly TraceEntry[]): Model {
     if (e.source !== 'harness' || e.event === 'issue') t0 = Math.min(t0, t);
     const d: Record<string, unknown> = e.detail && typeof e.detail === 'object' ? e.detail : {};
     if (e.source === 'server') {
+      // typed as the suite writes it, but a report file is read as it is: values are checked still
       const w = e.detail;
       const c = connection(w.peer, String(w.connection), t);
       switch (w.kind) {
@@ -228,16 +229,29 @@ export function readTimeline(trace: readonly TraceEntry[]): Model {
         case 'close':
           c.close ??= t;
           c.port ??= num(w.port);
-          c.by = w.by;
-          c.how = w.how;
+          c.by = str(w.by);
+          c.how = str(w.how);
           break;
         case 'request':
-          c.requests.push({ nth: num(w.nth), path: w.path, at: t, respondedAt: null, matched: false });
+          c.requests.push({
+            nth: num(w.nth),
+            path: str(w.path) ?? '',
+            at: t,
+            respondedAt: null,
+            matched: false,
+          });
           break;
         case 'response': {
           const q = c.requests.find((r) => r.respondedAt === null && r.nth === w.nth);
           if (q) q.respondedAt = t;
-          else c.requests.push({ nth: num(w.nth), path: w.path, at: null, respondedAt: t, matched: false });
+          else
+            c.requests.push({
+              nth: num(w.nth),
+              path: str(w.path) ?? '',
+              at: null,
+              respondedAt: t,
+              matched: false,
+            });
           break;
         }
         case 'secure':
