@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Matrix } from '../harness/parent/compare.ts';
+import type { Matrix } from '../harness/parent/compare-matrix.ts';
 import { loadCatalog, type PlannedCase } from '../harness/parent/plan.ts';
 import { BASE_CSS, esc, inlineScript, page } from '../harness/parent/report/html.ts';
 import { mdCode, mdText } from '../harness/parent/report/markdown.ts';

@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Matrix, type MatrixRow, renderCompareHtml } from '../harness/parent/compare.ts';
+import { SUITE } from '../harness/parent/build-report.ts';
+import { type Matrix, type MatrixRow, renderCompareHtml } from '../harness/parent/compare-matrix.ts';
 import { loadCatalog, type PlannedCase } from '../harness/parent/plan.ts';
 import { mdCode, mdText, mdUrl, STATUS_EMOJI } from '../harness/parent/report/markdown.ts';
-import { SUITE } from '../harness/parent/results.ts';
 import { RESULTS_JSON, writeFindings } from './findings.ts';
 import { MATRIX } from './matrix.ts';
 

@@ -14,17 +14,21 @@ import {
   defineCase,
   HOOK_CONNECT_ERROR,
   plainAddress,
-  type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { CLOSE_GRACE_MS, cannotBind, describeConnections, overlapPeak, releaseAll } from './wire.ts';
+import {
+  CLOSE_GRACE_MS,
+  cannotBind,
+  describeConnections,
+  handles,
+  overlapPeak,
+  pooled,
+  releaseAll,
+  show,
+} from './wire.ts';
 
 /** Later forms call back this long after the socket was made: longer than a loopback connect. */
 const LATER_MS = 60;
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value);
-}
 
 function hooked(
   ctx: CaseContext,
@@ -169,7 +173,7 @@ for (const [form, slug, how] of [
       const origin = await ctx.origin();
       const agent = await hooked(ctx, { keepAlive: true }, { form, delayMs: LATER_MS });
       const first = await (await agent.request({ origin, path: '/one' })).completed(2000);
-      await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= 1, 1000);
+      await pooled(ctx, agent, 1, 'the socket to be pooled');
       const second = await (await agent.request({ origin, path: '/two' })).completed(2000);
       ctx.observe(
         `${agent.connects.length} createConnection call(s); ${describeConnections(origin)}; reusedSocket ${first.socket?.reusedSocket}, ${second.socket?.reusedSocket}`,
@@ -253,7 +257,7 @@ defineCase(
       { form: 'error-later', delayMs: LATER_MS, failures: 1 },
     );
     const { requests } = await agent.issue([1, 2, 3].map((i) => ({ origin, path: `/q${i}` })));
-    const [first, ...queued] = requests as [RequestHandle, ...RequestHandle[]];
+    const [first, ...queued] = handles(requests, 1);
     await ctx.mayFail(ctx.waitFor('all 3 requests to settle', () => requests.every((r) => r.settled), 2000));
     ctx.observe(
       `${requests.map((r) => `${r.id.split('.').at(-1)}: ${r.error ? r.error.code : r.ended ? 'served' : 'pending'}`).join(', ')}; ${describeConnections(origin)}`,

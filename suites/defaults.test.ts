@@ -13,19 +13,19 @@ import {
   arrived,
   closed,
   connectionOf,
+  handles,
+  idleAfter,
   overlapPeak,
+  pooled,
   RELEASE_CLOSE_MS,
   releaseAll,
   released,
   requestAt,
+  show,
   timerWindow,
   within,
   withinTimer,
 } from './wire.ts';
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value);
-}
 
 /**
  * Skips the case, before it acts, where the machine's limit on open files leaves no room for `n`
@@ -198,7 +198,7 @@ defineCase(
     const origin = await ctx.origin();
     const agent = await ctx.agent({ keepAlive: true });
     const { heldAtOnce } = await holdAtOnce(ctx, agent, [[origin, n]], 3000);
-    await ctx.waitFor(`${n} 'free' events`, () => agent.frees.length >= n, 2000);
+    await pooled(ctx, agent, n, `${n} 'free' events`, 2000);
     await ctx.mayFail(
       ctx.waitFor('a connection to close', () => origin.connections.some((c) => c.closedAt !== null), 500),
     );
@@ -274,7 +274,7 @@ defineCase(
       [20, 60, 100].map((delay, i) => ({ origin, path: `/w${i + 1}`, behaviour: { delay } })),
     );
     for (const r of requests) await r.completed(1500);
-    await ctx.waitFor('3 sockets to be pooled', () => agent.frees.length >= 3, 1000);
+    await pooled(ctx, agent, 3, '3 sockets to be pooled');
     await (await agent.request({ origin, path: '/next' })).completed();
     const last = arrived(ctx, origin, '/w3').connection;
     const next = arrived(ctx, origin, '/next');
@@ -344,7 +344,7 @@ defineCase(
     const origin = await ctx.origin();
     const agent = await ctx.agent({ keepAlive: true, maxSockets: 1 });
     await (await agent.request({ origin, path: '/one' })).completed();
-    await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= 1, 1000);
+    await pooled(ctx, agent, 1, 'the socket to be pooled');
     const { requests, snapshot } = await agent.issue(
       [
         { origin, path: '/two', behaviour: { hold: 'h' } },
@@ -380,13 +380,13 @@ defineCase(
       { origin, path: '/ka1', behaviour: { ka: 1 } },
       { origin, path: '/ka2', behaviour: { ka: 2 } },
     ]);
-    const [r1, r2] = requests as [RequestHandle, RequestHandle];
+    const [r1, r2] = handles(requests, 2);
     await r1.completed();
     await r2.completed();
     const c1 = await closed(ctx, connectionOf(ctx, r1), 1000);
     const c2 = await closed(ctx, connectionOf(ctx, r2), 2500);
-    const idle1 = (c1.closedAt ?? 0) - (arrived(ctx, origin, '/ka1').respondedAt ?? 0);
-    const idle2 = (c2.closedAt ?? 0) - (arrived(ctx, origin, '/ka2').respondedAt ?? 0);
+    const idle1 = idleAfter(c1, arrived(ctx, origin, '/ka1'));
+    const idle2 = idleAfter(c2, arrived(ctx, origin, '/ka2'));
     const f = (await agent.optionalSnapshot())?.fields;
     ctx.observe(
       `timeout=1: closed by ${c1.closedBy} ${Math.round(idle1)} ms after the response; timeout=2: closed by ${c2.closedBy} ${Math.round(idle2)} ms after; agent.agentKeepAliveTimeoutBuffer ${show(f?.agentKeepAliveTimeoutBuffer)}`,

@@ -24,7 +24,9 @@ import {
   closed,
   connectionOf,
   describeConnections,
+  handles,
   onNewConnection,
+  pooled,
   requestAt,
   timerWindow,
   withinTimer,
@@ -55,7 +57,7 @@ async function warm(
 ): Promise<RequestHandle> {
   const r = await (await agent.request({ origin, path: opts.path ?? '/one', ...opts })).completed();
   if (ctx.capabilities.events === false) await ctx.settle();
-  else await ctx.waitFor('the socket to be pooled (agent “free” event)', () => agent.frees.length >= 1, 1000);
+  else await pooled(ctx, agent, 1, 'the socket to be pooled (agent “free” event)');
   return r;
 }
 
@@ -84,7 +86,7 @@ async function poolHoldsOnly(
 ): Promise<string> {
   if (ctx.capabilities.events === false || ctx.capabilities.agentState === false)
     return 'pool not readable (the subject has no agent state)';
-  await ctx.waitFor(`${r.id}'s socket to be pooled`, () => agent.frees.length >= frees, 1000);
+  await pooled(ctx, agent, frees, `${r.id}'s socket to be pooled`);
   const snap = await agent.snapshot();
   const ports = Object.values(snap.freeSockets).flatMap((list) => list.map((s) => s.localPort));
   assert.deepEqual(ports, [r.socket?.localPort], `freeSockets holds only ${r.id}'s socket`);
@@ -408,7 +410,7 @@ defineCase(
       { origin, via: proxy, path: '/one', behaviour: { size: 5000 } },
       { origin, via: proxy, path: '/two' },
     ]);
-    const [first, second] = requests as [RequestHandle, RequestHandle];
+    const [first, second] = handles(requests, 2);
     await first.responded(1500);
     const during = await agent.optionalSnapshot();
     await first.completed(2000);
@@ -448,7 +450,7 @@ defineCase(
       { origin, via: proxy, path: '/one', behaviour: { close: true } },
       { origin, via: proxy, path: '/two' },
     ]);
-    const [first, second] = requests as [RequestHandle, RequestHandle];
+    const [first, second] = handles(requests, 2);
     await first.completed(2000);
     await second.done(2000);
     const one = arrived(ctx, origin, '/one');
@@ -512,7 +514,7 @@ defineCase(
       { origin, path: '/two' },
       { origin, path: '/three' },
     ]);
-    const [first, ...queued] = requests as [RequestHandle, RequestHandle, RequestHandle];
+    const [first, ...queued] = handles(requests, 3);
     for (const r of requests) await r.done(2000);
     ctx.observe(
       `${requests.map((r) => `${r.id}: ${outcome(r)}`).join('; ')}; ${describeConnections(origin)}`,

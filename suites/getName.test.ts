@@ -17,7 +17,7 @@ import {
   type RequestRecord,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { cannotBind, requestAt } from './wire.ts';
+import { cannotBind, pooled, requestAt } from './wire.ts';
 
 /** Calls getName for each input and lists the ones that differ from what is expected. */
 async function mismatches(
@@ -139,7 +139,7 @@ async function separatePools(ctx: CaseContext, a: Variant, b: Variant): Promise<
     const before = agent.frees.length;
     const r = await agent.request({ ...v.request, origin: v.origin, path: tag });
     await r.completed();
-    await ctx.waitFor(`the socket of ${tag} to be pooled`, () => agent.frees.length > before, 1000);
+    await pooled(ctx, agent, before + 1, `the socket of ${tag} to be pooled`);
   }
   // secondary evidence, from a subject that has agent state and getName() (capabilities)
   const snap = ctx.capabilities.getName === false ? null : await agent.optionalSnapshot();

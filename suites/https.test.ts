@@ -23,7 +23,15 @@ import {
   untrustedCa,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { closed, connectionOf, describeConnections, timerWindow, withinTimer } from './wire.ts';
+import {
+  closed,
+  connectionOf,
+  describeConnections,
+  idleAfter,
+  pooled,
+  timerWindow,
+  withinTimer,
+} from './wire.ts';
 
 /** A TLS origin whatever `--protocol` says. */
 function tlsOrigin(ctx: CaseContext, label?: string, tls: TlsOriginOptions = {}): Promise<Origin> {
@@ -31,10 +39,14 @@ function tlsOrigin(ctx: CaseContext, label?: string, tls: TlsOriginOptions = {})
 }
 
 /** One request, completed, then its socket back in the pool (keep-alive agents). */
-async function pooled(ctx: CaseContext, agent: AgentHandle, options: RequestOptions): Promise<RequestHandle> {
+async function pooledRequest(
+  ctx: CaseContext,
+  agent: AgentHandle,
+  options: RequestOptions,
+): Promise<RequestHandle> {
   const before = agent.frees.length;
   const r = await (await agent.request(options)).completed();
-  await ctx.waitFor(`the socket of ${r.id} to be pooled`, () => agent.frees.length > before, 1000);
+  await pooled(ctx, agent, before + 1, `the socket of ${r.id} to be pooled`);
   return r;
 }
 
@@ -156,7 +168,7 @@ for (const v of VARIANTS) {
       const origin = await tlsOrigin(ctx, undefined, v.requestCert ? { requestCert: true } : {});
       const agent = await ctx.httpsAgent({ keepAlive: true });
       const [a, b] = await v.make(origin);
-      const first = await pooled(ctx, agent, { origin, path: '/first', ...a });
+      const first = await pooledRequest(ctx, agent, { origin, path: '/first', ...a });
       const second = await (await agent.request({ origin, path: '/second', ...b })).completed();
       ctx.observe(
         v.requestCert
@@ -188,7 +200,7 @@ defineCase(
     const origin = await tlsOrigin(ctx);
     const agent = await ctx.httpsAgent({ keepAlive: true });
     const same = { host: 'a.test', resolve: 'loopback' as const };
-    await pooled(ctx, agent, { origin, ...same });
+    await pooledRequest(ctx, agent, { origin, ...same });
     const second = await (await agent.request({ origin, ...same })).completed();
     ctx.observe(
       `${describeConnections(origin)}; handshakes ${origin.connections.filter((c) => c.tls?.secureAt !== null).length}`,
@@ -228,7 +240,7 @@ for (const c of SAME_PFX) {
     async (ctx) => {
       const origin = await tlsOrigin(ctx, undefined, { requestCert: true });
       const agent = await ctx.httpsAgent({ keepAlive: true });
-      await pooled(ctx, agent, { origin, path: '/first', tls: c.tls() });
+      await pooledRequest(ctx, agent, { origin, path: '/first', tls: c.tls() });
       const second = await (await agent.request({ origin, path: '/second', tls: c.tls() })).completed();
       ctx.observe(`${describeConnections(origin)}; client certificates: ${clientCerts(origin)}`);
       // the identity really was sent: the pool key is about a certificate the origin saw (which
@@ -581,12 +593,7 @@ defineCase(
     ctx.observe(describeConnections(origin));
     assert.equal(conn.closedBy, 'client', 'the client closed the connection');
     // right after the response; a buffer of 500 ms would keep it 500 ms
-    withinTimer(
-      (conn.closedAt ?? 0) - (origin.requests[0]?.respondedAt ?? 0),
-      0,
-      'the close after the response',
-      500,
-    );
+    withinTimer(idleAfter(conn, origin.requests[0]), 0, 'the close after the response', 500);
     assert.notEqual(connectionOf(ctx, second).id, conn.id, 'the next request on a new connection');
   },
 );
@@ -634,7 +641,7 @@ defineCase(
   async (ctx) => {
     const origin = await tlsOrigin(ctx);
     const agent = await ctx.httpsAgent({ keepAlive: true });
-    await pooled(ctx, agent, { origin, path: '/first' });
+    await pooledRequest(ctx, agent, { origin, path: '/first' });
     const checked = await rejectedByOwnCheck(ctx, agent, origin);
     assert.equal(
       checked.socket?.reusedSocket ?? false,

@@ -17,10 +17,14 @@ import {
 import { DOCS } from './docs.ts';
 import {
   arrived,
+  carrier,
   closed,
   connectionOf,
   describeConnections,
+  handles,
+  idleAfter,
   onNewConnection,
+  pooled,
   RELEASE_CLOSE_MS,
   released,
   requestAt,
@@ -93,12 +97,7 @@ defineCase(
     ] as const) {
       const rec = arrived(ctx, origin, tag);
       assert.equal(conn.closedBy, 'client', `the client closed connection ${conn.id}`);
-      within(
-        (conn.closedAt ?? 0) - (rec.respondedAt ?? 0),
-        0,
-        RELEASE_CLOSE_MS,
-        `close of connection ${conn.id} after the response`,
-      );
+      within(idleAfter(conn, rec), 0, RELEASE_CLOSE_MS, `close of connection ${conn.id} after the response`);
     }
   },
 );
@@ -150,7 +149,7 @@ defineCase(
       { origin, path: '/one', behaviour: { delay: 40 } },
       { origin, path: '/two' },
     ]);
-    const [, second] = requests as [RequestHandle, RequestHandle];
+    const [, second] = handles(requests, 2);
     for (const r of requests) await r.completed();
     const rec = arrived(ctx, origin, '/two');
     ctx.observe(
@@ -245,11 +244,11 @@ async function queuedBehindClose(
     },
     { origin, path: '/two' },
   ]);
-  const [firstRequest, second] = requests as [RequestHandle, RequestHandle];
+  const [firstRequest, second] = handles(requests, 2);
   for (const r of requests) await r.done(2000);
   const one = arrived(ctx, origin, '/one');
   const two = requestAt(origin, '/two');
-  const conn = origin.connections.find((c) => c.id === one.connection) as ConnectionRecord;
+  const conn = carrier(origin, one);
   ctx.observe(
     `${describeConnections(origin)}; queued request ${two ? `on connection ${two.connection} as #${two.nth}` : 'never reached the origin'}, ${second.error ? `failed: ${second.error.code} ${second.error.message}` : 'completed'}`,
   );
@@ -291,7 +290,7 @@ defineCase(
       { origin, path: '/three' },
     ]);
     for (const r of requests) await r.done(2000);
-    const [, second, third] = requests as [RequestHandle, RequestHandle, RequestHandle];
+    const [, second, third] = handles(requests, 3);
     const one = arrived(ctx, origin, '/one');
     const two = requestAt(origin, '/two');
     onNewConnection(second, two, one.connection, 'the first queued request');
@@ -300,7 +299,7 @@ defineCase(
       null,
       `the second queued request failed: ${third.error?.code} ${third.error?.message}`,
     );
-    const replacement = origin.connections.find((c) => c.id === two.connection) as ConnectionRecord;
+    const replacement = carrier(origin, two);
     // Both queued requests released their socket (a hand-off, then the pool), or the client closed it.
     await ctx.mayFail(
       ctx.waitFor(
@@ -367,7 +366,7 @@ defineCase(
     assert.equal(one.headers.connection, 'close', 'the first request carried its explicit Connection: close');
     assert.ok(first.ended, 'the first request completed');
     const end = await closed(ctx, conn, RELEASE_CLOSE_MS);
-    const after = (end.closedAt ?? 0) - (one.respondedAt ?? 0);
+    const after = idleAfter(end, one);
     ctx.observe(
       `the first connection was closed by the ${end.closedBy} ${after.toFixed(0)} ms after its response`,
     );
@@ -392,7 +391,7 @@ defineCase(
       { origin, path: '/one', manualConsume: true, behaviour: { size: 2048 } },
       { origin, path: '/two' },
     ]);
-    const [first, second] = requests as [RequestHandle, RequestHandle];
+    const [first, second] = handles(requests, 2);
     await first.responded();
     await ctx.observeFor(300);
     const held = connectionOf(ctx, first);
@@ -467,7 +466,7 @@ defineCase(
       { origin, path: '/upload', method: 'POST', body: 'part one', manualEnd: true },
       { origin, path: '/two' },
     ]);
-    const [first, second] = requests as [RequestHandle, RequestHandle];
+    const [first, second] = handles(requests, 2);
     await first.responded();
     await ctx.observeFor(300);
     const held = connectionOf(ctx, first);
@@ -514,13 +513,13 @@ defineCase(
       { origin, path: '/upload', method: 'POST', body: 'head;', slowBody },
       { origin, path: '/two' },
     ]);
-    const [first, second] = requests as [RequestHandle, RequestHandle];
+    const [first, second] = handles(requests, 2);
     const ended = await ctx.waitFor('the POST response to end', () => first.ended, 1000);
     for (const r of requests) await ctx.mayFail(r.done(3000));
     const upload = arrived(ctx, origin, '/upload');
     const two = requestAt(origin, '/two');
     const bodyBytes = 'head;'.length + SLOW_CHUNKS * SLOW_CHUNK.length;
-    const postConn = origin.connections.find((c) => c.id === upload.connection) as ConnectionRecord;
+    const postConn = carrier(origin, upload);
     ctx.observe(
       `POST response ended ${Math.round(ended.t - upload.at)} ms after the POST arrived; POST body received: ${upload.bodyLength ?? 'unfinished'} of ${bodyBytes} bytes; ${describeConnections(origin)}; GET ${two ? `on #${two.connection} as #${two.nth}` : 'never arrived'}${second.error ? ` (failed: ${second.error.code} ${second.error.message})` : second.settled ? '' : ' (never settled)'}`,
     );
@@ -563,7 +562,7 @@ defineCase(
     const agent = await ctx.agent({ keepAlive: true }, { spy: ['reuseSocket'] });
     for (let i = 1; i <= 3; i++) {
       await (await agent.request({ origin, path: `/r${i}` })).completed();
-      await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= i, 1000);
+      await pooled(ctx, agent, i, 'the socket to be pooled');
     }
     const nths = [1, 2, 3].map((i) => arrived(ctx, origin, `/r${i}`).nth);
     ctx.observe(
@@ -592,7 +591,7 @@ defineCase(
     await (await agent.request({ origin, path: '/two' })).completed();
     const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
     const rec = arrived(ctx, origin, '/two');
-    const after = (c1.closedAt ?? 0) - (arrived(ctx, origin, '/one').respondedAt ?? 0);
+    const after = idleAfter(c1, arrived(ctx, origin, '/one'));
     ctx.observe(
       `${describeConnections(origin)}; first closed ${Math.round(after)} ms after its response; /two on #${rec.connection} as #${rec.nth}; keepSocketAlive() called ${agent.calls.keepSocketAlive ?? 0} time(s)`,
     );
@@ -619,7 +618,7 @@ defineCase(
     const agent = await ctx.agent({ keepAlive: true, timeout: 5000 });
     const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
     const conn = await closed(ctx, connectionOf(ctx, r), 2500);
-    const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    const idle = idleAfter(conn, arrived(ctx, origin, '/hint'));
     ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
     // 2000 − 1000 from the release; the window ends before 2000 − 500
@@ -706,7 +705,7 @@ defineCase(
     const agent = await ctx.agent({ keepAlive: true, timeout: 400 });
     const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
     const conn = await closed(ctx, connectionOf(ctx, r), 1500);
-    const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    const idle = idleAfter(conn, arrived(ctx, origin, '/hint'));
     ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
     withinTimer(idle, 400, 'idle time before the close');
@@ -728,7 +727,7 @@ defineCase(
     await released(ctx, agent, first, 0);
     await (await agent.request({ origin, path: '/next' })).completed();
     const c1 = await closed(ctx, connectionOf(ctx, first), 1000);
-    const after = (c1.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    const after = idleAfter(c1, arrived(ctx, origin, '/hint'));
     const rec = arrived(ctx, origin, '/next');
     ctx.observe(
       `${describeConnections(origin)}; first closed ${Math.round(after)} ms after its response; /next on #${rec.connection} as #${rec.nth}`,
@@ -754,7 +753,7 @@ defineCase(
     const agent = await ctx.agent({ keepAlive: true, timeout: 5000, agentKeepAliveTimeoutBuffer: BUFFER_MS });
     const r = await (await agent.request({ origin, path: '/hint', behaviour: { ka: 2 } })).completed();
     const conn = await closed(ctx, connectionOf(ctx, r), 2500);
-    const idle = (conn.closedAt ?? 0) - (arrived(ctx, origin, '/hint').respondedAt ?? 0);
+    const idle = idleAfter(conn, arrived(ctx, origin, '/hint'));
     ctx.observe(`connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
     withinTimer(idle, HINT_LESS_BUFFER_MS, 'idle time before the close', HINT_LESS_BUFFER_MS + BUFFER_OFF_MS);
@@ -780,7 +779,7 @@ defineCase(
     const conns = requests.map((r) => connectionOf(ctx, r));
     const [honoured, ...ignored] = conns as [ConnectionRecord, ...ConnectionRecord[]];
     await closed(ctx, honoured, 1000);
-    const after = (honoured.closedAt ?? 0) - (arrived(ctx, origins[0] as Origin, '/hint').respondedAt ?? 0);
+    const after = idleAfter(honoured, arrived(ctx, origins[0] as Origin, '/hint'));
     await ctx.observeFor(300);
     const stillOpen = ignored.map((c) => c.closedAt === null);
     const next = await agent.issue(

@@ -12,7 +12,7 @@ import type { AgentHandle, CaseContext, Origin, RequestHandle } from '../harness
 import { defineCase } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
 import { describeTimer, keepAliveArmed, kernelUnreadable, type TcpTimer, tcpTimer } from './kernel-tcp.ts';
-import { connectionOf } from './wire.ts';
+import { connectionOf, pooled } from './wire.ts';
 
 const DELAY_MS = 3000;
 /**
@@ -42,7 +42,7 @@ async function pooledTimer(
   origin: Origin,
 ): Promise<{ r: RequestHandle; timer: TcpTimer | null }> {
   const r = await (await agent.request({ origin })).completed();
-  await ctx.waitFor('the socket to be pooled', () => agent.frees.length >= 1, 1000);
+  await pooled(ctx, agent, 1, 'the socket to be pooled');
   // The agent's 'free' handler runs keepSocketAlive before the host's listener reports 'free'.
   return { r, timer: timerOf(ctx, r, origin) };
 }

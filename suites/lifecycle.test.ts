@@ -8,7 +8,15 @@
 import assert from 'node:assert/strict';
 import { defineCase, type Origin, type RequestHandle, type Snapshot } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, connectionOf, describeConnections, releaseAll, requestAt } from './wire.ts';
+import {
+  arrived,
+  connectionOf,
+  describeConnections,
+  handles,
+  pooled,
+  releaseAll,
+  requestAt,
+} from './wire.ts';
 
 /** How long after destroy() the origin must see a close. */
 const CLOSE_WITHIN_MS = 500;
@@ -29,7 +37,7 @@ defineCase(
       { origin, path: '/two', behaviour: { delay: 20 } },
     ]);
     for (const r of requests) await r.completed();
-    await ctx.waitFor('both sockets to be pooled', () => agent.frees.length >= 2, 1000);
+    await pooled(ctx, agent, 2, 'both sockets to be pooled');
     assert.equal(origin.connections.length, 2, 'two overlapping requests opened two connections');
     // Still open while pooled: destroy() is what closes them, not something else.
     assert.equal(origin.open, 2, 'both connections open before destroy()');
@@ -106,13 +114,13 @@ defineCase(
       { origin, path: '/q1' },
       { origin, path: '/q2' },
     ]);
-    const [held, q1, q2] = requests as [RequestHandle, RequestHandle, RequestHandle];
+    const [held, q1, q2] = handles(requests, 3);
     await ctx.waitFor('the origin to hold the first request', () => origin.heldCount('h') === 1, 1000);
     await agent.destroy();
     await held.done(1000);
     await q1.completed(1500);
     await q2.completed(1500);
-    await ctx.waitFor('the new connection to be pooled', () => agent.frees.length >= 2, 1000);
+    await pooled(ctx, agent, 2, 'the new connection to be pooled');
     const after = await (await agent.request({ origin, path: '/after' })).completed();
     const [r1, r2, r3] = [
       arrived(ctx, origin, '/q1'),
@@ -199,7 +207,7 @@ defineCase(
     origin.release('h');
     await detached.completed();
     await next.completed();
-    await ctx.waitFor('a socket to be pooled', () => agent.frees.length >= 1, 1000);
+    await pooled(ctx, agent, 1, 'a socket to be pooled');
     const third = await (await agent.request({ origin, path: '/third' })).completed();
     const [d, n, t] = [
       arrived(ctx, origin, '/detached'),

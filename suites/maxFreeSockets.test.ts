@@ -15,7 +15,7 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, connectionOf, describeConnections } from './wire.ts';
+import { arrived, connectionOf, describeConnections, pooled } from './wire.ts';
 
 /** How long after its last response a connection beyond the cap may take to be closed by the client. */
 const CLOSE_WITHIN_MS = 300;
@@ -176,7 +176,7 @@ defineCase(
       { origin: b, path: '/b2', behaviour: { delay: 110 } },
     ]);
     for (const r of requests) await r.completed();
-    await ctx.waitFor('4 sockets to be released', () => agent.frees.length >= 4, 1000);
+    await pooled(ctx, agent, 4, '4 sockets to be released');
     await closedCount(ctx, a, 1, 600);
     await closedCount(ctx, b, 1, 600);
     await ctx.observeFor(150);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { defineCase, type Origin } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived, CLOSE_GRACE_MS, nameOf, overlapPeak } from './wire.ts';
+import { arrived, CLOSE_GRACE_MS, nameOf, overlapPeak, pooled } from './wire.ts';
 
 /** Paths (without the query string) in the order the origin received them. */
 function arrivalOrder(origin: Origin): string[] {
@@ -170,7 +170,7 @@ defineCase(
       { origin, path: '/w2', behaviour: { delay: 30 } },
     ]);
     for (const r of warm) await r.completed();
-    await ctx.waitFor('both sockets to be pooled', () => agent.frees.length >= 2, 1000);
+    await pooled(ctx, agent, 2, 'both sockets to be pooled');
     const { requests, snapshot } = await agent.issue(
       [
         { origin, path: '/h1', behaviour: { hold: 'h' } },

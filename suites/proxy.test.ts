@@ -19,7 +19,7 @@ import {
   type RequestHandle,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { overlapPeak, requestAt, timerWindow, upstreamConnection, withinTimer } from './wire.ts';
+import { overlapPeak, pooled, requestAt, timerWindow, upstreamConnection, withinTimer } from './wire.ts';
 
 /** Made-up names the proxy serves from its `hosts` map and the subject resolves to loopback. */
 const NAMES = ['a.test', 'sub.a.test', 'bada.test', 'b.test', 'localhost'];
@@ -167,7 +167,7 @@ defineCase(
     const agent = await ctx.proxyAgent({ proxy: proxy.url, agentOptions: { keepAlive: true } });
     const r1 = await agent.request({ origin, path: '/1' });
     await r1.completed();
-    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await pooled(ctx, agent, 1, 'the first socket back in the pool');
     await ctx.settle();
     const r2 = await agent.request({ origin, path: '/2' });
     await r2.completed();
@@ -198,7 +198,7 @@ defineCase(
     await r1.completed();
     if (proxy.requests[0]?.method === 'CONNECT')
       ctx.unsupported('the subject tunnels http targets (CONNECT): no absolute-form to check');
-    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await pooled(ctx, agent, 1, 'the first socket back in the pool');
     await ctx.settle();
     const r2 = await agent.request({ origin, path: '/2' });
     await r2.done();
@@ -311,7 +311,7 @@ defineCase(
     const { origin, proxy, agent } = await tunnelSetup(ctx, {}, { keepAlive: true });
     const r1 = await agent.request({ origin, path: '/1' });
     await r1.completed();
-    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await pooled(ctx, agent, 1, 'the first socket back in the pool');
     await ctx.settle();
     const r2 = await agent.request({ origin, path: '/2' });
     await r2.completed();
@@ -377,7 +377,7 @@ defineCase(
     const { origin, proxy, agent } = await tunnelSetup(ctx, { tunnelCloseAfter: 400 }, { keepAlive: true });
     const r1 = await agent.request({ origin, path: '/1' });
     await r1.completed();
-    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await pooled(ctx, agent, 1, 'the first socket back in the pool');
     const first = await ctx.waitFor(
       'the proxy to close the tunnel',
       () => proxy.connections.find((c) => c.closedAt !== null),
@@ -511,7 +511,7 @@ defineCase(
     });
     const r1 = await agent.request({ origin, path: '/1' });
     await r1.completed();
-    await ctx.waitFor('the first socket back in the pool', () => agent.frees.length >= 1, 1000);
+    await pooled(ctx, agent, 1, 'the first socket back in the pool');
     const r2 = await agent.request({ origin, path: '/2' });
     await r2.completed();
     const leaked = origin.requests.filter((q) => q.headers['proxy-authorization'] !== undefined);

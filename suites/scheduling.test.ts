@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { type AgentHandle, type CaseContext, defineCase, type Origin } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { arrived } from './wire.ts';
+import { arrived, pooled } from './wire.ts';
 
 /**
  * Response delays of the three warm-up requests, made in this order: their sockets are released in
@@ -26,7 +26,7 @@ async function poolThree(ctx: CaseContext, agent: AgentHandle, origin: Origin): 
     WARM_DELAYS.map((delay, i) => ({ origin, path: `/warm${i + 1}`, behaviour: { delay } })),
   );
   for (const r of requests) await r.completed();
-  await ctx.waitFor('3 sockets to be pooled', () => agent.frees.length >= 3, 1000);
+  await pooled(ctx, agent, 3, '3 sockets to be pooled');
   assert.equal(origin.connections.length, 3, 'three overlapping requests open three connections');
   const answered = [...origin.requests].sort((x, y) => (x.respondedAt ?? 0) - (y.respondedAt ?? 0));
   return answered.map((q) => q.connection);
@@ -43,7 +43,7 @@ async function sequential(
   for (let i = 1; i <= n; i++) {
     const before = agent.frees.length;
     await (await agent.request({ origin, path: `/next${i}` })).completed();
-    await ctx.waitFor(`the socket of /next${i} to be pooled again`, () => agent.frees.length > before, 1000);
+    await pooled(ctx, agent, before + 1, `the socket of /next${i} to be pooled again`);
     picks.push(arrived(ctx, origin, `/next${i}`).connection);
   }
   return picks;

@@ -19,7 +19,7 @@ import {
   sampledConnections,
 } from '../harness/suite/api.ts';
 import { DOCS } from './docs.ts';
-import { CLOSE_GRACE_MS, overlapPeak } from './wire.ts';
+import { CLOSE_GRACE_MS, overlapPeak, pooled } from './wire.ts';
 
 type Kind = 'nginx' | 'httpd' | 'haproxy';
 const NAME: Record<Kind, string> = { nginx: 'nginx', httpd: 'Apache httpd', haproxy: 'HAProxy' };
@@ -33,14 +33,6 @@ async function get(agent: AgentHandle, server: RealServer, tag: string): Promise
 /** `a@:41234#2`: the request `a` arrived on client port 41234 as the 2nd request of its connection. */
 function fmt(e: AccessEntry): string {
   return `${e.path.slice(e.path.lastIndexOf('/') + 1)}@:${e.clientPort}#${e.request}`;
-}
-
-async function pooled(ctx: CaseContext, agent: AgentHandle, n: number): Promise<void> {
-  await ctx.waitFor(
-    `the socket back in the pool after response ${n} (the agent's 'free')`,
-    () => agent.frees.length >= n,
-    1000,
-  );
 }
 
 /** Like `pooled`, for cases where an agent that does not pool is an observation, not a failure. */

@@ -25,7 +25,16 @@ const HIDDEN_IDLE_TIMERS_MS = [4000, 4000, 5000];
 /** none-keeps-pooled idles past the longest of them by a second: a loaded machine's lag is far less. */
 const POOLED_IDLE_MS = Math.max(...HIDDEN_IDLE_TIMERS_MS) + 1000;
 
-import { arrived, closed, connectionOf, released, requestAt, timerWindow, withinTimer } from './wire.ts';
+import {
+  arrived,
+  closed,
+  connectionOf,
+  idleAfter,
+  released,
+  requestAt,
+  timerWindow,
+  withinTimer,
+} from './wire.ts';
 
 defineCase(
   {
@@ -125,7 +134,7 @@ defineCase(
     const conn = connectionOf(ctx, r);
     await closed(ctx, conn, 1500);
     const rec = arrived(ctx, origin, '/one');
-    const idle = (conn.closedAt ?? 0) - (rec.respondedAt ?? 0);
+    const idle = idleAfter(conn, rec);
     ctx.observe(
       `client-side pool closed the connection ${Math.round(idle)} ms after the response (by ${conn.closedBy})`,
     );
@@ -190,7 +199,7 @@ defineCase(
     const conn = connectionOf(ctx, r);
     await closed(ctx, conn, 1500);
     const rec = arrived(ctx, origin, '/one');
-    const idle = (conn.closedAt ?? 0) - (rec.respondedAt ?? 0);
+    const idle = idleAfter(conn, rec);
     ctx.observe(`pooled connection closed by ${conn.closedBy} ${Math.round(idle)} ms after the response`);
     assert.equal(conn.closedBy, 'client', 'the client closed the idle connection');
     withinTimer(idle, 400, 'idle time before the close');

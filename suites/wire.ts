@@ -82,6 +82,61 @@ export function connectionOf(ctx: CaseContext, r: RequestHandle): ConnectionReco
   );
 }
 
+/**
+ * The origin's record of the connection that carried the request `rec` (the n-th request's
+ * connection: `carrier(origin, origin.requests[n - 1])`). A request record always names a connection
+ * the origin recorded, so a missing one is a harness error, not the subject's.
+ */
+export function carrier(origin: Origin, rec: RequestRecord | undefined): ConnectionRecord {
+  const conn = rec && origin.connections.find((c) => c.id === rec.connection);
+  if (!conn)
+    throw new Error(`origin ${origin.label} has no connection record for request ${rec?.path ?? '(none)'}`);
+  return conn;
+}
+
+/**
+ * How long `conn` stayed open after the origin finished its response to `rec`: its close time less
+ * that response's time, each read as 0 when absent (a connection still open gives a negative or
+ * small value, which every bound the cases use rejects).
+ */
+export function idleAfter(
+  conn: Pick<ConnectionRecord, 'closedAt'>,
+  rec: Pick<RequestRecord, 'respondedAt'> | undefined,
+): number {
+  return (conn.closedAt ?? 0) - (rec?.respondedAt ?? 0);
+}
+
+/**
+ * Waits until `agent` has freed `n` sockets in all (its `'free'` events count `n` or more): after
+ * the n-th response, that socket is back in the pool. `what` names the wait in a failure message.
+ */
+export function pooled(
+  ctx: CaseContext,
+  agent: AgentHandle,
+  n: number,
+  what = `the socket back in the pool after response ${n} (the agent's 'free')`,
+  ms = 1000,
+): Promise<unknown> {
+  return ctx.waitFor(what, () => agent.frees.length >= n, ms);
+}
+
+/** The first `n` of `requests` as a tuple (and the rest), for destructuring without a cast. */
+export function handles<N extends number>(
+  requests: readonly RequestHandle[],
+  n: N,
+): [...Tuple<RequestHandle, N>, ...RequestHandle[]] {
+  if (requests.length < n)
+    throw new Error(`expected at least ${n} requests, the case issued ${requests.length}`);
+  return requests as unknown as [...Tuple<RequestHandle, N>, ...RequestHandle[]];
+}
+
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
+
+/** A value for a message: a string quoted (`'x'`), anything else as `String` writes it. */
+export function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
 /** Waits until the client (or the server) closes `conn`, and returns the record. */
 export function closed(ctx: CaseContext, conn: ConnectionRecord, ms: number): Promise<ConnectionRecord> {
   return ctx.waitFor(`connection ${conn.id} to close`, () => conn.closedAt !== null && conn, ms);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadExpectations } from '../harness/parent/expectations.ts';
+import { loadExpectations } from '../harness/parent/expectation-file.ts';
 import { ROOT, statuses } from './helpers/cli.ts';
 import { runOn, testHereAndInLane } from './helpers/lane.ts';
 

@@ -7,7 +7,7 @@
 import { AssertionError } from 'node:assert';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classify } from '../harness/suite/verdict.ts';
+import { classify } from '../harness/suite/case-outcome.ts';
 import { runCli } from './helpers/cli.ts';
 
 function thrown(fn: () => void): unknown {

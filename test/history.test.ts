@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import type { Trial } from '../harness/parent/bisect.ts';
-import type { Matrix, MatrixImplementation } from '../harness/parent/compare.ts';
+import type { Matrix, MatrixImplementation } from '../harness/parent/compare-matrix.ts';
 import { emptyCounts, type Status } from '../harness/parent/report/types.ts';
 import {
   type HistoryTable,

@@ -32,14 +32,14 @@ describe('https', { concurrency: 2 }, () => {
     assert.deepEqual(statuses(r.report), { 'keepAlive/reuse': 'pass', 'getName/format': 'pass' });
     const trace = r.report.results.find((x) => x.id === 'keepAlive/reuse')?.trace ?? [];
     assert.ok(
-      trace.some((e) => e.event === 'A:secure'),
+      trace.some((e) => e.source === 'server' && e.detail.kind === 'secure' && e.detail.peer === 'A'),
       'the origin completed a TLS handshake',
     );
     assert.match(r.report.results[0]?.repro ?? '', /--protocol https/);
   });
 
   test('a module with only createAgent: https cases are unsupported', async () => {
-    const r = await runCli(['test/agents/seeded/hint-ignored.ts', '--only', 'https/sni-host-name']);
+    const r = await runCli(['test/agents/seeded/keepAlive/hint-ignored.ts', '--only', 'https/sni-host-name']);
     assert.ok(r.report, r.stderr);
     assert.equal(r.report.subject.capabilities.https, false);
     assert.deepEqual(statuses(r.report), { 'https/sni-host-name': 'unsupported' });
@@ -47,7 +47,7 @@ describe('https', { concurrency: 2 }, () => {
 
   test('a module with only createHttpsAgent: https cases run, http ones are unsupported', async () => {
     const r = await runCli([
-      'test/agents/seeded/https-sni-for-ip.ts',
+      'test/agents/seeded/https/sni-for-ip.ts',
       '--only',
       'https/sni-host-name',
       '--only',

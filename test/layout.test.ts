@@ -1,6 +1,7 @@
 /**
  * The house rules that keep the layout honest, read from the code's own static imports:
  * - no import cycle among the project's own files outside test/;
+ * - no import from a lower layer to a higher one (LAYERS below);
  * - each process keeps to its side: the parent (harness/parent) never imports the suite process's
  *   code (harness/suite, suites/, fixtures/) or the subject host statically, the subject host
  *   imports only harness/shared and itself, and the suite side never imports the parent;
@@ -86,6 +87,44 @@ test('each process keeps to its side', () => {
         (from === 'harness/suite' && to === 'harness/parent') ||
         (from === 'harness/shared' && to !== 'harness/shared');
       if (bad) offences.push(`${rel(f)} imports ${to}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});
+
+/**
+ * The layers, lowest first: a file imports only its own layer or lower ones. `harness/shared` (what
+ * crosses a process boundary) is the floor; `fixtures/` (what cases run against) and the subject host
+ * stand on it; the suite process and the parent's machinery on those; the suites and the package's
+ * API above; the CLI (`harness/parent/cli.ts`, a layer over the API's `prepareRun`) above that; the
+ * launcher and the scripts on top. Which side of a process may import which is the test above.
+ */
+const LAYERS: [RegExp, number][] = [
+  [/^harness\/parent\/cli\.ts$/, 4],
+  [/^harness\/shared\//, 0],
+  [/^fixtures\//, 1],
+  [/^harness\/subject\//, 1],
+  [/^harness\/suite\//, 2],
+  [/^harness\/parent\//, 2],
+  [/^suites\//, 3],
+  [/^harness\/api\//, 3],
+  [/^(bin|scripts)\//, 5],
+];
+
+function layerOf(file: string): number | null {
+  const path = rel(file);
+  return LAYERS.find(([re]) => re.test(path))?.[1] ?? null;
+}
+
+test('no import from a lower layer to a higher one', () => {
+  const offences: string[] = [];
+  for (const [f, imports] of graph) {
+    const from = layerOf(f);
+    assert.notEqual(from, null, `${rel(f)} is in no layer`);
+    for (const to of imports) {
+      const layer = layerOf(to);
+      if (layer !== null && from !== null && layer > from)
+        offences.push(`${rel(f)} (layer ${from}) imports ${rel(to)} (layer ${layer})`);
     }
   }
   assert.deepEqual(offences, []);

@@ -7,9 +7,9 @@ import { AssertionError } from 'node:assert';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SubjectCommandError, SubjectUnavailableError } from '../harness/shared/subject-process.ts';
+import { CaseFailure, Skip, Unsupported } from '../harness/suite/case-outcome.ts';
 import { CaseRun } from '../harness/suite/context.ts';
 import type { Session } from '../harness/suite/session.ts';
-import { CaseFailure, Skip, Unsupported } from '../harness/suite/verdict.ts';
 
 const run = new CaseRun(
   {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadExpectations } from '../harness/parent/expectations.ts';
+import { loadExpectations } from '../harness/parent/expectation-file.ts';
 import { ROOT, runCli, statuses } from './helpers/cli.ts';
 
 test('node: a full run gives the pinned verdict on every case', async () => {

@@ -29,7 +29,7 @@ test('a run against node writes a schema-valid report with a summary that adds u
 test('the schema rejects what is not a report', () => {
   assert.notEqual(schemaErrors({}), null);
   const bad = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     suite: { name: 'x', version: '1' },
     subject: { name: 'n', module: 'm', runtime: { name: 'node', version: '1' }, capabilities: {} },
     startedAt: 'yesterday',

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Matrix } from '../harness/parent/compare.ts';
+import { SUITE } from '../harness/parent/build-report.ts';
+import type { Matrix } from '../harness/parent/compare-matrix.ts';
 import { loadCatalog } from '../harness/parent/plan.ts';
-import { SUITE } from '../harness/parent/results.ts';
 import { MATRIX } from '../scripts/matrix.ts';
 import {
   RESULTS_HTML,

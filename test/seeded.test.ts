@@ -1,6 +1,9 @@
 /**
- * Every seeded-bug agent in test/agents/seeded/ breaks one documented rule and declares which
- * cases must catch it. Each of those cases must fail for the seeded agent by a failed assertion about
+ * Every seeded-bug agent in test/agents/seeded/<area>/ breaks one documented rule and declares which
+ * cases must catch it. `<area>` is spelled as in case ids (`keepAlive`, `maxSockets`, `https`…) and
+ * is the area of one of the cases it catches; a file left flat in test/agents/seeded/ fails here
+ * (`node scripts/seeded-move.ts` moves `<area>-<slug>.ts` into its folder). Per case, the agents
+ * that prove it are printed (the test's diagnostics). Each of those cases must fail for the seeded agent by a failed assertion about
  * the documented behaviour (not because the subject threw), a caught `must` case makes the CLI exit
  * 1, and the built-in `node` subject is not known to fail it (test/node-verdicts.test.ts pins node's
  * verdict on every case), so that the catch is not a false alarm. And every `must` and `should` case
@@ -13,6 +16,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { AREAS } from '../harness/shared/case-spec.ts';
+import { AGENT_FILE } from '../scripts/seeded-move.ts';
 import { ROOT, runCli } from './helpers/cli.ts';
 import { assertCaught, isLaneCase, LANE_TAG, laneUp } from './helpers/lane.ts';
 import { CAUGHT_ELSEWHERE, UNCAUGHT_EXCEPTIONS } from './seeded-coverage.ts';
@@ -25,8 +30,19 @@ interface Seeded {
   rule: string;
 }
 
-const files = readdirSync(DIR)
-  .filter((f) => /\.(ts|mts|js|mjs|cjs)$/.test(f))
+/** Agents left flat in DIR (they belong in a folder by area). */
+const flat = readdirSync(DIR, { withFileTypes: true })
+  .filter((e) => e.isFile() && AGENT_FILE.test(e.name))
+  .map((e) => e.name);
+
+/** `<area>/<file>` of every agent in a folder. */
+const files = readdirSync(DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .flatMap((d) =>
+    readdirSync(join(DIR, d.name))
+      .filter((f) => AGENT_FILE.test(f))
+      .map((f) => `${d.name}/${f}`),
+  )
   .sort();
 
 const seeded: Seeded[] = await Promise.all(
@@ -57,6 +73,34 @@ const nodeExpected = JSON.parse(readFileSync(join(ROOT, 'expectations/node.json'
   string,
   { status: string }
 >;
+
+describe('seeded agents live in folders by area', () => {
+  test('no agent is left flat in test/agents/seeded/', () => {
+    assert.deepEqual(flat, [], 'move them with: node scripts/seeded-move.ts');
+  });
+
+  test("each folder is a case area, one of the areas of the agent's catches", () => {
+    for (const s of seeded) {
+      const folder = s.file.split('/').at(-2) ?? '';
+      assert.ok((AREAS as readonly string[]).includes(folder), `${s.file}: ${folder} is no case area`);
+      assert.ok(
+        s.catches.some((id) => id.split('/')[0] === folder),
+        `${s.file} catches no ${folder} case (${s.catches.join(', ')})`,
+      );
+    }
+  });
+
+  test('per case, the agents that prove it', (t) => {
+    const byCase = new Map<string, string[]>();
+    for (const s of seeded)
+      for (const id of s.catches)
+        byCase.set(id, [...(byCase.get(id) ?? []), s.file.replace('test/agents/seeded/', '')]);
+    for (const [id, by] of Object.entries(CAUGHT_ELSEWHERE))
+      byCase.set(id, [...(byCase.get(id) ?? []), `caught by ${by.subjects.join(', ')}`]);
+    for (const id of [...byCase.keys()].sort()) t.diagnostic(`${id}: ${(byCase.get(id) ?? []).join(', ')}`);
+    assert.ok(byCase.size > 0);
+  });
+});
 
 describe('every must and should case is caught', () => {
   test('by a seeded agent, or by a runtime or package named in seeded-coverage.ts', async () => {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { mergeFiles } from '../harness/parent/commands/merge.ts';
-import { compareReports } from '../harness/parent/compare.ts';
+import { compareReports } from '../harness/parent/compare-matrix.ts';
 import { UsageError } from '../harness/parent/errors.ts';
 import type { Report } from '../harness/parent/report/types.ts';
 import { inShard, parseShard } from '../harness/parent/shard.ts';

@@ -15,6 +15,7 @@
  * report with `fatal` set (exit code 2), as for the CLI.
  */
 import { Writable } from 'node:stream';
+import { SUITE } from '../parent/build-report.ts';
 import { parseCompareArg } from '../parent/commands/compare.ts';
 import {
   checkExpectations,
@@ -23,11 +24,11 @@ import {
   resolveExpectationsFile,
   updateExpectationsFile,
 } from '../parent/commands/expectations.ts';
-import { compareReports, type Matrix } from '../parent/compare.ts';
-import { laneOptions } from '../parent/containers.ts';
+import { compareReports, type Matrix } from '../parent/compare-matrix.ts';
+import { laneOptions } from '../parent/container-setup.ts';
 import { UsageError } from '../parent/errors.ts';
 import { type ExitCode, exitCodeFor } from '../parent/exit-codes.ts';
-import { compareToExpectations, type Unexpected } from '../parent/expectations.ts';
+import { compareToExpectations, type Unexpected } from '../parent/expectation-file.ts';
 import {
   CHECK_CONCURRENCY,
   executeCheck,
@@ -40,14 +41,13 @@ import { loadCatalog } from '../parent/plan.ts';
 import { unexpectedResults } from '../parent/report/github.ts';
 import { readJsonReport } from '../parent/report/json.ts';
 import type { Report } from '../parent/report/types.ts';
-import { SUITE } from '../parent/results.ts';
 import { parseShard } from '../parent/shard.ts';
 import { checkToxiproxyUrl } from '../parent/toxiproxy-url.ts';
 
 export type { ExpectationOutcome } from '../parent/commands/expectations.ts';
-export type { Matrix, MatrixArea, MatrixImplementation, MatrixRow } from '../parent/compare.ts';
+export type { Matrix, MatrixArea, MatrixImplementation, MatrixRow } from '../parent/compare-matrix.ts';
 export { SetupError, UsageError } from '../parent/errors.ts';
-export type { Unexpected, UnexpectedKind } from '../parent/expectations.ts';
+export type { Unexpected, UnexpectedKind } from '../parent/expectation-file.ts';
 export type { CaseResult, Report, Status } from '../parent/report/types.ts';
 
 /** The suite's name and version (`--version`). */

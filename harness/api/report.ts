@@ -11,11 +11,14 @@ export type {
   ContainersInfo,
   DocRef,
   Level,
+  NoteTraceEntry,
   Report,
+  ServerTraceEntry,
   Status,
   StatusCounts,
   Summary,
   TraceEntry,
+  WireEvent,
 } from '../parent/report/types.ts';
 export { LEVELS, SCHEMA_VERSION, STATUSES } from '../parent/report/types.ts';
 

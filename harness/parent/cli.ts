@@ -9,17 +9,22 @@
 
 import { parseArgs } from 'node:util';
 import { prepareRun } from '../api/index.ts';
-import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './commands/compare-defaults.ts';
-import { LANE_OPTIONS } from './containers.ts';
+import { interruptedLine, SUITE } from './build-report.ts';
+import { LANE_OPTIONS } from './container-setup.ts';
 import { UsageError } from './errors.ts';
 import { catchSignals } from './interrupt.ts';
-import { CHECK_CONCURRENCY, type Io, parseConcurrency, parseProtocol } from './pipeline.ts';
+import {
+  CHECK_CONCURRENCY,
+  DEFAULT_IMPLEMENTATIONS_AT_ONCE,
+  type Io,
+  parseConcurrency,
+  parseProtocol,
+} from './pipeline.ts';
 import { loadCatalog } from './plan.ts';
 import { emitGithub } from './report/github.ts';
 import { reporters } from './report/index.ts';
 import { emitOutputs, resolveTargets, stdoutTaken } from './report/output.ts';
 import { painter, renderTerminal } from './report/terminal.ts';
-import { interruptedLine, SUITE } from './results.ts';
 
 export type { Io } from './pipeline.ts';
 

@@ -8,10 +8,11 @@
 
 import { resolve } from 'node:path';
 import type { RunConfig } from '../shared/config.ts';
-import type { ContainerLane, ContainerStarted } from '../shared/containers.ts';
+import type { ContainerLane, ContainerStarted } from '../shared/container-lane.ts';
 import { HOST_FILE } from '../shared/subject-process.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
-import { containersInfo, prepareLane } from './containers.ts';
+import { buildReport } from './build-report.ts';
+import { containersInfo, prepareLane } from './container-setup.ts';
 import { UsageError } from './errors.ts';
 import { catchSignals, interrupted, onInterrupt } from './interrupt.ts';
 import { makePlan, type Plan } from './plan.ts';
@@ -19,7 +20,6 @@ import { preflight } from './preflight.ts';
 import { writeJsonReport } from './report/json.ts';
 import { painter, plain, statusMark } from './report/terminal.ts';
 import type { Report } from './report/types.ts';
-import { buildReport } from './results.ts';
 import { runPlan } from './run.ts';
 import { resolveRuntime } from './runtime/index.ts';
 import { needsTypeScript } from './runtime/node.ts';
@@ -76,6 +76,9 @@ export interface CheckResult {
 
 /** The check command's `--concurrency` default: cases run at once. */
 export const CHECK_CONCURRENCY = 8;
+
+/** `compare --concurrency` default: implementations run at the same time (see docs/compare.md). */
+export const DEFAULT_IMPLEMENTATIONS_AT_ONCE = 2;
 
 /** `--concurrency <n>` of both commands: a whole number ≥ 1. */
 export function parseConcurrency(value: string): number {

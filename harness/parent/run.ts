@@ -6,11 +6,11 @@
  */
 import { fork } from 'node:child_process';
 import { RUN_ENV, type RunConfig } from '../shared/config.ts';
-import type { ContainerStarted } from '../shared/containers.ts';
+import type { ContainerStarted } from '../shared/container-lane.ts';
 import { codeFile, FROM_SOURCES } from '../shared/paths.ts';
 import type { SuiteMessage } from '../shared/suite-messages.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
-import { removeContainersOf } from './containers.ts';
+import { removeContainersOf } from './container-setup.ts';
 import type { Plan } from './plan.ts';
 
 export interface RunOutcome {

@@ -3,7 +3,7 @@
  */
 
 import type { Capabilities } from './capabilities.ts';
-import type { ContainerLane } from './containers.ts';
+import type { ContainerLane } from './container-lane.ts';
 
 export const RUN_ENV = 'AGENT_CONFORMANCE_RUN';
 export const LIST_ENV = 'AGENT_CONFORMANCE_LIST';
@@ -34,7 +34,7 @@ export interface RunConfig {
    * (`createHttpsAgent`) and requests trust the run's test CA. Absent = `http`.
    */
   protocol?: 'http' | 'https';
-  /** `--containers` / `--toxiproxy container`: images prepared by the parent (./containers.ts). */
+  /** `--containers` / `--toxiproxy container`: images prepared by the parent (harness/parent/container-setup.ts). */
   containers?: ContainerLane;
 }
 

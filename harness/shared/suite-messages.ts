@@ -3,7 +3,7 @@
  * IPC channel: each case's verdict as it comes, and node:test's failures that carry no verdict (a
  * backstop timeout, a suite file that could not load).
  */
-import type { ContainerStarted } from './containers.ts';
+import type { ContainerStarted } from './container-lane.ts';
 import type { CaseVerdict } from './verdict.ts';
 
 export type SuiteMessage =

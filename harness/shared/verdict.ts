@@ -2,19 +2,11 @@
  * What a case's run sends from the suite process to the parent: one verdict per case, written as a
  * node:test diagnostic line (`DIAGNOSTIC_PREFIX` + JSON), so that it survives the process boundary.
  */
+import type { TraceEntry } from './trace.ts';
 
 /** How a case ended. `error` is the harness's or the environment's fault, never the subject's. */
 export type Status = 'pass' | 'fail' | 'unsupported' | 'skip' | 'error' | 'timeout';
 export const STATUSES: readonly Status[] = ['pass', 'fail', 'unsupported', 'skip', 'error', 'timeout'];
-
-/** One line of a wire transcript: what the client (subject) or the server (origin) saw, when. */
-export interface TraceEntry {
-  /** Milliseconds since the case started. */
-  t: number;
-  source: 'client' | 'server' | 'harness' | 'proxy';
-  event: string;
-  detail?: Record<string, unknown>;
-}
 
 export interface CaseVerdict {
   id: string;

@@ -19,8 +19,8 @@ import {
 } from '../shared/protocol.ts';
 import { SubjectCommandError } from '../shared/subject-process.ts';
 import type { AgentHandle, RequestHandle, RequestOptions, Snapshot } from './case-context.ts';
+import { Unsupported } from './case-outcome.ts';
 import { type Channel, SubjectRequest } from './request.ts';
-import { Unsupported } from './verdict.ts';
 
 function total(map: Record<string, SocketInfo[] | number>, name?: string): number {
   const count = (v: SocketInfo[] | number | undefined) => (typeof v === 'number' ? v : (v?.length ?? 0));

@@ -48,6 +48,8 @@ export type {
   TlsHandshake,
   ToxicOptions,
 } from './case-context.ts';
+// what a body throws to fail the case with a message (as `ctx.fail` does)
+export { CaseFailure } from './case-outcome.ts';
 // real servers' access logs and their connections as the kernel lists them (`servers` area)
 export {
   type AccessEntry,
@@ -56,5 +58,3 @@ export {
   sampleConnections,
   sampledConnections,
 } from './real-server.ts';
-// what a body throws to fail the case with a message (as `ctx.fail` does)
-export { CaseFailure } from './verdict.ts';

@@ -14,7 +14,7 @@ import type { Endpoint } from '../../fixtures/origin/identity.ts';
 import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
 import type { OpenCounter, Origin, TlsOriginOptions } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
-import type { ServerKind } from '../shared/containers.ts';
+import type { ServerKind } from '../shared/container-lane.ts';
 import type { AgentHooks, AgentSnapshot, RequestAction, RequestSpec, WireError } from '../shared/protocol.ts';
 
 /** A case's body: it gets the context and throws (or fails a wait) when the subject does not conform. */

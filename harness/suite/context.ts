@@ -7,19 +7,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { type ForwardProxy, startForwardProxy } from '../../fixtures/forward-proxy/server.ts';
+import {
+  type ForwardProxy,
+  type ForwardProxyOptions,
+  startForwardProxy,
+} from '../../fixtures/forward-proxy/server.ts';
 import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
 import { proxyCert, testCa } from '../../fixtures/origin/certs.ts';
-import {
-  type OpenCounter,
-  type Origin,
-  startOrigin,
-  type TlsEvent,
-  type WireEvent,
-} from '../../fixtures/origin/server.ts';
+import { type OpenCounter, type Origin, startOrigin } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import { areaOf, type CaseSpec } from '../shared/case-spec.ts';
-import type { ServerKind } from '../shared/containers.ts';
+import type { ServerKind } from '../shared/container-lane.ts';
 import {
   type AgentHooks,
   type Command,
@@ -37,7 +35,14 @@ import {
   type SubjectProcess,
   SubjectUnavailableError,
 } from '../shared/subject-process.ts';
-import type { Status, TraceEntry } from '../shared/verdict.ts';
+import {
+  type NoteTraceEntry,
+  TRACE_CAP,
+  type TraceEntry,
+  type WireEvent,
+  wireEntry,
+} from '../shared/trace.ts';
+import type { Status } from '../shared/verdict.ts';
 import { SubjectAgent, unsupportedOr } from './agent.ts';
 import type {
   AgentHandle,
@@ -51,13 +56,11 @@ import type {
   StepOutcome,
   Target,
 } from './case-context.ts';
+import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './case-outcome.ts';
 import { createFaultProxy, type ToxiproxyFaultProxy } from './fault-proxy.ts';
 import { ContainerServer } from './real-server.ts';
 import type { Channel, SubjectRequest } from './request.ts';
 import type { Session } from './session.ts';
-import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './verdict.ts';
-
-const MAX_TRACE = 500;
 
 /**
  * Areas `--protocol https` leaves alone: `proxy` decides per case whether the target is http: or
@@ -120,9 +123,21 @@ export class CaseRun implements CaseContext, Channel {
     return this.session.config.runtime;
   }
 
-  note(source: TraceEntry['source'], event: string, detail?: Record<string, unknown>): void {
-    if (this.trace.length < MAX_TRACE)
-      this.trace.push({ t: Math.round(this.now() * 10) / 10, source, event, detail });
+  note(source: NoteTraceEntry['source'], event: string, detail?: Record<string, unknown>): void {
+    this.traced({ t: this.traceTime(), source, event, detail });
+  }
+
+  /** A fixture's wire event, appended to the trace as it was emitted (at `t`, else now). */
+  private noteWire(event: WireEvent, t = this.traceTime()): void {
+    this.traced(wireEntry(t, event));
+  }
+
+  private traceTime(): number {
+    return Math.round(this.now() * 10) / 10;
+  }
+
+  private traced(entry: TraceEntry): void {
+    if (this.trace.length < TRACE_CAP) this.trace.push(entry);
   }
 
   private changed(): void {
@@ -151,38 +166,7 @@ export class CaseRun implements CaseContext, Channel {
       ...(socketPath ? { socketPath } : {}),
     });
     this.origins.push(origin);
-    origin.on('tls', (e: TlsEvent) => {
-      const t = e.connection.tls;
-      this.note(
-        'server',
-        `${origin.label}:${e.kind}`,
-        e.kind === 'secure'
-          ? {
-              connection: e.connection.id,
-              servername: t?.servername ?? null,
-              resumed: t?.resumed ?? false,
-              protocol: t?.protocol ?? null,
-            }
-          : { connection: e.connection.id, code: e.code },
-      );
-    });
-    origin.on('wire', (e: WireEvent) => {
-      if (e.kind === 'open' || e.kind === 'close') {
-        const c = e.connection;
-        this.note('server', `${origin.label}:${e.kind}`, {
-          connection: c.id,
-          port: c.remotePort,
-          ...(e.kind === 'close' ? { by: c.closedBy, how: c.closeKind } : {}),
-        });
-      } else {
-        const r = e.request;
-        this.note('server', `${origin.label}:${e.kind}`, {
-          connection: r.connection,
-          nth: r.nth,
-          path: r.path,
-        });
-      }
-    });
+    origin.on('wire', (e) => this.noteWire(e));
     origin.on('change', () => this.changed());
     return origin;
   }
@@ -210,24 +194,8 @@ export class CaseRun implements CaseContext, Channel {
       ...(tls ? { tls: await proxyCert() } : {}),
     });
     this.forwardProxies.push(proxy);
-    let seen = 0;
-    let seenConnections = 0;
-    proxy.on('change', () => {
-      for (; seenConnections < proxy.connections.length; seenConnections++) {
-        const c = proxy.connections[seenConnections];
-        if (c) this.note('server', `${label}:open`, { connection: c.id, port: c.remotePort });
-      }
-      for (; seen < proxy.requests.length; seen++) {
-        const r = proxy.requests[seen];
-        if (r)
-          this.note('server', `${label}:request`, {
-            connection: r.connection,
-            nth: r.nth,
-            line: r.requestLine,
-          });
-      }
-      this.changed();
-    });
+    proxy.on('wire', (e) => this.noteWire(e));
+    proxy.on('change', () => this.changed());
     return proxy;
   }
 
@@ -372,7 +340,11 @@ export class CaseRun implements CaseContext, Channel {
   }
 
   async server(kind: ServerKind): Promise<RealServer> {
-    const server = new ContainerServer(await this.session.containers.server(kind), this.seq);
+    // a real server's access log says when it logged a request (ms since the epoch): case time is
+    // that less the epoch time of this case's start
+    const server = new ContainerServer(await this.session.containers.server(kind), this.seq, (e, loggedAt) =>
+      this.noteWire(e, Math.round((loggedAt - performance.timeOrigin - this.t0) * 10) / 10),
+    );
     this.note('harness', 'server', { kind, url: server.url, version: server.version });
     return server;
   }

@@ -8,7 +8,7 @@ import { type Proxy as ClientProxy, type Toxic, type ToxicType, Toxiproxy } from
 import type { Origin } from '../../fixtures/origin/server.ts';
 import { type StartedToxiproxy, startToxiproxy } from '../../fixtures/toxiproxy/server.ts';
 import type { FaultProxy, ToxicOptions } from './case-context.ts';
-import { EnvironmentError } from './verdict.ts';
+import { EnvironmentError } from './case-outcome.ts';
 
 /** How long the first API call to an external Toxiproxy may take before it counts as unreachable. */
 const PROBE_MS = 2000;

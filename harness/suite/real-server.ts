@@ -5,11 +5,12 @@
  * requests under its own path prefix and reads back only the entries under it.
  */
 import { readFileSync } from 'node:fs';
-import { type AccessEntry, parseAccessLog } from '../../fixtures/containers/access-log.ts';
+import { type AccessEntry, accessEvent, parseAccessLog } from '../../fixtures/containers/access-log.ts';
 import type { StartedServer } from '../../fixtures/containers/servers.ts';
-import type { ServerKind } from '../shared/containers.ts';
+import type { WireEvent } from '../../fixtures/wire/record.ts';
+import type { ServerKind } from '../shared/container-lane.ts';
 import type { RealServer } from './case-context.ts';
-import { CaseFailure } from './verdict.ts';
+import { CaseFailure } from './case-outcome.ts';
 
 export type { AccessEntry } from '../../fixtures/containers/access-log.ts';
 
@@ -24,9 +25,18 @@ export class ContainerServer implements RealServer {
   readonly version: string;
   private readonly started: StartedServer;
   private readonly prefix: string;
+  /** Traces an entry's wire event at the time the server logged it (ms since the epoch). */
+  private readonly onWire: (event: WireEvent, loggedAt: number) => void;
+  /** How many of this case's entries are traced already. */
+  private traced = 0;
 
-  constructor(started: StartedServer, caseSeq: number) {
+  constructor(
+    started: StartedServer,
+    caseSeq: number,
+    onWire: (event: WireEvent, loggedAt: number) => void = () => {},
+  ) {
     this.started = started;
+    this.onWire = onWire;
     this.kind = started.kind;
     this.label = started.kind;
     this.url = started.url;
@@ -40,9 +50,17 @@ export class ContainerServer implements RealServer {
     return `${this.prefix}${tag}`;
   }
 
-  /** This case's access-log entries so far, in the order the server wrote them. */
+  /**
+   * This case's access-log entries so far, in the order the server wrote them. Each entry read for
+   * the first time goes to the case's trace as a `request` wire event, at the time it was logged.
+   */
   entries(): AccessEntry[] {
-    return parseOwn(this.started, this.prefix);
+    const list = parseOwn(this.started, this.prefix);
+    for (; this.traced < list.length; this.traced++) {
+      const e = list[this.traced] as AccessEntry;
+      this.onWire(accessEvent(this.label, e), e.time);
+    }
+    return list;
   }
 
   /** The entry of the request sent with `path(tag)`, waiting for the server to log it. */

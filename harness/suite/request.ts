@@ -1,9 +1,9 @@
 import type { ConnectionRecord } from '../../fixtures/origin/log.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
 import type { Command, EventMessage, Json, Outcome, RequestAction } from '../shared/protocol.ts';
-import type { TraceEntry } from '../shared/verdict.ts';
+import type { NoteTraceEntry } from '../shared/trace.ts';
 import type { FaultProxy, RequestHandle, SocketEvent, Target, TlsHandshake } from './case-context.ts';
-import { CaseFailure } from './verdict.ts';
+import { CaseFailure } from './case-outcome.ts';
 
 /**
  * What agent and request handles need from the case that made them. Internal: a case body sees the
@@ -15,7 +15,7 @@ export interface Channel {
   batch(commands: Command[]): Promise<Outcome[]>;
   waitFor<T>(what: string, check: () => T | false | null | undefined, timeoutMs: number): Promise<T>;
   registerRequest(handle: SubjectRequest): void;
-  note(source: TraceEntry['source'], event: string, detail?: Record<string, unknown>): void;
+  note(source: NoteTraceEntry['source'], event: string, detail?: Record<string, unknown>): void;
 }
 
 /** The `RequestHandle` of ./case-context.ts, and the routing of the host's events for the request. */

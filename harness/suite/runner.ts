@@ -12,9 +12,9 @@
 import type { CaseSpec } from '../shared/case-spec.ts';
 import type { CaseVerdict, Status } from '../shared/verdict.ts';
 import type { CaseBody } from './case-context.ts';
+import { classify } from './case-outcome.ts';
 import { CaseRun, type SubjectLoss } from './context.ts';
 import { session } from './session.ts';
-import { classify } from './verdict.ts';
 
 interface Ticket {
   alone: boolean;

@@ -12,8 +12,8 @@ import type { Capabilities } from '../shared/capabilities.ts';
 import { type RunConfig, readRunConfig } from '../shared/config.ts';
 import { SubjectProcess, SubjectUnavailableError } from '../shared/subject-process.ts';
 import type { Status } from '../shared/verdict.ts';
-import { ContainerService } from './containers.ts';
 import { FaultProxyService } from './fault-proxy.ts';
+import { ContainerService } from './session-containers.ts';
 
 const GIVE_UP_AFTER = 3;
 

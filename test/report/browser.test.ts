@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { compareReports, renderCompareHtml } from '../../harness/parent/compare.ts';
+import { compareReports, renderCompareHtml } from '../../harness/parent/compare-matrix.ts';
 import { renderHtml } from '../../harness/parent/report/html.ts';
 import { renderJUnit } from '../../harness/parent/report/junit.ts';
 import { ROOT } from '../helpers/cli.ts';

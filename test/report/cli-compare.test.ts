@@ -13,7 +13,7 @@ import {
   renderCompareHtml,
   renderCompareMarkdown,
   renderCompareTerminal,
-} from '../../harness/parent/compare.ts';
+} from '../../harness/parent/compare-matrix.ts';
 import type { Report } from '../../harness/parent/report/types.ts';
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
 import { fixture } from './helpers.ts';

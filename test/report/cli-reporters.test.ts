@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { formatExpectations, parseExpectations } from '../../harness/parent/expectations.ts';
+import { formatExpectations, parseExpectations } from '../../harness/parent/expectation-file.ts';
 import { renderHtml } from '../../harness/parent/report/html.ts';
 import { renderJUnit } from '../../harness/parent/report/junit.ts';
 import { renderMarkdown } from '../../harness/parent/report/markdown.ts';

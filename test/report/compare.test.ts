@@ -8,7 +8,7 @@ import {
   renderCompareHtml,
   renderCompareMarkdown,
   renderCompareTerminal,
-} from '../../harness/parent/compare.ts';
+} from '../../harness/parent/compare-matrix.ts';
 import { fixture } from './helpers.ts';
 
 const a = fixture('hostile');

@@ -12,7 +12,7 @@ import {
   loadExpectations,
   parseExpectations,
   updateExpectations,
-} from '../../harness/parent/expectations.ts';
+} from '../../harness/parent/expectation-file.ts';
 import type { Report } from '../../harness/parent/report/types.ts';
 import { fixture } from './helpers.ts';
 

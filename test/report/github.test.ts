@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { compareToExpectations } from '../../harness/parent/expectations.ts';
+import { compareToExpectations } from '../../harness/parent/expectation-file.ts';
 import {
   emitGithub,
   escapeData,

@@ -4,7 +4,7 @@ import type { CaseResult, Report } from '../../harness/parent/report/types.ts';
 
 /**
  * `timeline`: real traces, trimmed (no headers, no bodies): `maxSockets/limit-per-origin` failing on
- * fixtures/agents/seeded/maxsockets-ignored.ts, and `maxSockets/queue-beyond-limit` as node passed
+ * test/agents/seeded/maxSockets/ignored.ts (then maxsockets-ignored.ts), and `maxSockets/queue-beyond-limit` as node passed
  * it under --trace, with the harness's `issue` entries added by hand (the context does not note
  * them yet).
  */

@@ -1,10 +1,10 @@
 /** An interrupted run's report: valid against the schema, and every reporter says it is incomplete. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { interruptedLine } from '../../harness/parent/build-report.ts';
 import { exitCodeFor } from '../../harness/parent/exit-codes.ts';
 import { reporters } from '../../harness/parent/report/index.ts';
 import { renderTerminal } from '../../harness/parent/report/terminal.ts';
-import { interruptedLine } from '../../harness/parent/results.ts';
 import { schemaErrors } from '../helpers/schema.ts';
 import { fixture } from './helpers.ts';
 

@@ -45,7 +45,7 @@ test('the registry: every name renders the report, with distinct default files',
   assert.ok(!reporters.terminal.render(report).includes('\u001b['), 'no escape sequences');
   assert.match(reporters.terminal.render(report), /^agent-conformance \S+ — subject /);
   assert.deepEqual(JSON.parse(reporters.json.render(report)), report);
-  assert.match(reporters.json.render(report), /^\{\n {2}"schemaVersion": 1,/);
+  assert.match(reporters.json.render(report), /^\{\n {2}"schemaVersion": 2,/);
   assert.match(reporters.html.render(report), /^<!doctype html>/);
   assert.match(reporters.markdown.render(report), /^## agent-conformance: /);
   assert.match(reporters.junit.render(report), /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);

@@ -1,17 +1,15 @@
 /** The wire timeline renderer, as text: lanes, bars, marks, queue wait, limit, escaping, partial traces. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasTimeline, renderTimeline, TRACE_CAP } from '../../harness/parent/report/timeline.ts';
-import type { TraceEntry } from '../../harness/parent/report/types.ts';
+import { hasTimeline, renderTimeline } from '../../harness/parent/report/timeline.ts';
+import type { TraceEntry, WireEvent } from '../../harness/parent/report/types.ts';
+import { TRACE_CAP } from '../../harness/shared/trace.ts';
 import { fixture, result } from './helpers.ts';
 
 type Detail = Record<string, unknown>;
-const server = (t: number, event: string, detail: Detail): TraceEntry => ({
-  t,
-  source: 'server',
-  event,
-  detail,
-});
+/** A fixture's wire event at `t` (the tests build partial ones too: the model must cope). */
+const server = (t: number, peer: string, kind: WireEvent['kind'], detail: Detail): TraceEntry =>
+  ({ t, source: 'server', event: kind, detail: { kind, peer, ...detail } }) as TraceEntry;
 const client = (t: number, event: string, detail: Detail): TraceEntry => ({
   t,
   source: 'client',
@@ -36,14 +34,14 @@ function served(
   close?: { by: string; how: string },
 ): TraceEntry[] {
   return [
-    server(at, `${label}:open`, { connection, port }),
+    server(at, label, 'open', { connection, port }),
     client(at + 1, 'socket', { req, localPort: port, reusedSocket: false }),
-    server(at + 2, `${label}:request`, { connection, nth: 1, path }),
-    server(at + 50, `${label}:response`, { connection, nth: 1, path }),
+    server(at + 2, label, 'request', { connection, nth: 1, path }),
+    server(at + 50, label, 'response', { connection, nth: 1, path }),
     client(at + 52, 'response', { req, status: 200, reusedSocket: false }),
     client(at + 55, 'end', { req, bodyLength: 2 }),
     client(at + 56, 'close', { req }),
-    ...(close ? [server(at + 60, `${label}:close`, { connection, port, ...close })] : []),
+    ...(close ? [server(at + 60, label, 'close', { connection, port, ...close })] : []),
   ];
 }
 
@@ -145,8 +143,8 @@ test('queue wait: from the harness issue entry to the socket; absent without iss
     issue(0, 'r2', '/two'),
     ...served('A', 1, 40001, 'r1', '/one', 10),
     client(80, 'socket', { req: 'r2', localPort: 40001, reusedSocket: true }),
-    server(81, 'A:request', { connection: 1, nth: 2, path: '/two' }),
-    server(90, 'A:response', { connection: 1, nth: 2, path: '/two' }),
+    server(81, 'A', 'request', { connection: 1, nth: 2, path: '/two' }),
+    server(90, 'A', 'response', { connection: 1, nth: 2, path: '/two' }),
     client(91, 'response', { req: 'r2', status: 200 }),
     client(92, 'end', { req: 'r2' }),
   ];
@@ -213,9 +211,9 @@ test('hostile strings stay inert text, and XML-safe', () => {
   const evil = '<script>alert(1)</script>';
   const svg = renderTimeline(
     [
-      server(1, `${evil}:open`, { connection: '<img src=x onerror=alert(2)>', port: 40001 }),
+      server(1, evil, 'open', { connection: '<img src=x onerror=alert(2)>', port: 40001 }),
       client(2, 'socket', { req: `"><svg onload=alert(3)>`, localPort: 40001 }),
-      server(3, `${evil}:request`, {
+      server(3, evil, 'request', {
         connection: '<img src=x onerror=alert(2)>',
         nth: 1,
         path: '/<b>x</b>\u001b[31m',
@@ -251,10 +249,10 @@ test('partial traces: cut at the cap, no closes, a proxy in between, no socket, 
   // and the origin's request is drawn from its side only.
   const proxied = renderTimeline([
     { t: 1, source: 'harness', event: 'proxy-created', detail: { listen: '127.0.0.1:1' } },
-    server(900, 'A:open', { connection: 1, port: 50000 }),
+    server(900, 'A', 'open', { connection: 1, port: 50000 }),
     client(901, 'socket', { req: 'r1', localPort: 46000, reusedSocket: false }),
-    server(902, 'A:request', { connection: 1, nth: 1, path: '/one' }),
-    server(903, 'A:response', { connection: 1, nth: 1, path: '/one' }),
+    server(902, 'A', 'request', { connection: 1, nth: 1, path: '/one' }),
+    server(903, 'A', 'response', { connection: 1, nth: 1, path: '/one' }),
     client(904, 'response', { req: 'r1', status: 200 }),
     client(905, 'end', { req: 'r1' }),
     client(950, 'socket', { req: 'r2', localPort: 46000, reusedSocket: true }),
@@ -312,22 +310,45 @@ test('the real traces of the timeline fixture', () => {
 test('hasTimeline: only a trace with a server or client event', () => {
   assert.equal(hasTimeline(undefined), false);
   assert.equal(hasTimeline([{ t: 1, source: 'harness', event: 'end' }]), false);
-  assert.equal(hasTimeline([server(1, 'A:open', { connection: 1, port: 1 })]), true);
+  assert.equal(hasTimeline([server(1, 'A', 'open', { connection: 1, port: 1 })]), true);
 });
 
 test("a client port shared by two origins' connections: the request goes to its own origin's lane", () => {
   // the kernel gave port 47000 to a connection to A and, at the same time, to one to B
   const svg = renderTimeline([
     { t: 0, source: 'harness', event: 'issue', detail: { req: 'ra', path: '/a', origin: 'A' } },
-    server(10, 'A:open', { connection: 1, port: 47000 }),
-    server(12, 'B:open', { connection: 1, port: 47000 }),
+    server(10, 'A', 'open', { connection: 1, port: 47000 }),
+    server(12, 'B', 'open', { connection: 1, port: 47000 }),
     client(12.5, 'socket', { req: 'ra', localPort: 47000, reusedSocket: false }),
-    server(13, 'A:request', { connection: 1, nth: 1, path: '/a' }),
-    server(40, 'A:response', { connection: 1, nth: 1, path: '/a' }),
+    server(13, 'A', 'request', { connection: 1, nth: 1, path: '/a' }),
+    server(40, 'A', 'response', { connection: 1, nth: 1, path: '/a' }),
     client(41, 'response', { req: 'ra', status: 200 }),
     client(42, 'end', { req: 'ra' }),
   ]);
   assert.deepEqual(lanes(svg), ['A#1', 'B#1']);
   assert.match(lane(svg, 'A', '1'), /<g class="request" data-req="ra">/);
   assert.doesNotMatch(lane(svg, 'B', '1'), /data-req="ra"/);
+});
+
+test("a forward proxy's close is drawn as the fixture's own, and a version-1 entry is left out", () => {
+  const svg = renderTimeline([
+    server(1, 'P', 'open', { connection: 1, port: 41000 }),
+    server(2, 'P', 'request', {
+      connection: 1,
+      nth: 1,
+      path: 'http://127.0.0.1:1/',
+      line: 'GET http://127.0.0.1:1/ HTTP/1.1',
+    }),
+    server(9, 'P', 'close', { connection: 1, port: 41000, by: 'proxy', how: 'fin' }),
+    // schema version 1 wrote the label into the event name; such an entry names no peer
+    {
+      t: 5,
+      source: 'server',
+      event: 'A:open',
+      detail: { connection: 1, port: 42000 },
+    } as unknown as TraceEntry,
+  ]);
+  assert.deepEqual(lanes(svg), ['P#1']);
+  assert.match(lane(svg, 'P', '1'), /data-by="proxy" data-how="fin"/);
+  assert.match(lane(svg, 'P', '1'), /closed [\d.]+ ms by proxy FIN/);
 });

@@ -24,13 +24,14 @@ import {
   renderCompareHtml,
   renderCompareMarkdown,
   renderCompareTerminal,
-} from '../compare.ts';
-import { LANE_OPTIONS, laneOptions } from '../containers.ts';
+} from '../compare-matrix.ts';
+import { LANE_OPTIONS, laneOptions } from '../container-setup.ts';
 import { UsageError } from '../errors.ts';
 import { compareExitCode, interruptedExitCode } from '../exit-codes.ts';
 import { catchSignals, interrupted } from '../interrupt.ts';
 import {
   CHECK_CONCURRENCY,
+  DEFAULT_IMPLEMENTATIONS_AT_ONCE,
   executeCheck,
   type Io,
   type PreparedCheck,
@@ -43,7 +44,6 @@ import { emitOutputs, type OutputTarget, resolveTargets, writeOutputFile } from 
 import { type Report, summarize } from '../report/types.ts';
 import { parseShard } from '../shard.ts';
 import { BUILTIN_SUBJECTS } from '../subjects.ts';
-import { DEFAULT_IMPLEMENTATIONS_AT_ONCE } from './compare-defaults.ts';
 
 const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]>… [options]
 

@@ -1,5 +1,5 @@
 /**
- * `--expectations FILE` and `--update-expectations`: the CLI side of `harness/expectations.ts`.
+ * `--expectations FILE` and `--update-expectations`: the CLI side of `harness/parent/expectation-file.ts`.
  *
  * With a file, the exit code is about surprises only: 1 when a case failed without an entry or
  * passed despite one (the entry must go), 0 otherwise, 2 still for usage and harness errors
@@ -18,7 +18,7 @@ import {
   formatExpectations,
   loadExpectations,
   updateExpectations,
-} from '../expectations.ts';
+} from '../expectation-file.ts';
 import { writeOutputFile } from '../report/output.ts';
 import type { Report } from '../report/types.ts';
 

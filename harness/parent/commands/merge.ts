@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Matrix, MatrixArea } from '../compare.ts';
+import type { Matrix, MatrixArea } from '../compare-matrix.ts';
 import { UsageError } from '../errors.ts';
 import type { Io } from '../pipeline.ts';
 import { loadCatalog } from '../plan.ts';

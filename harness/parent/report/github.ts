@@ -11,7 +11,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { resultExitCode } from '../exit-codes.ts';
-import type { Unexpected } from '../expectations.ts';
+import type { Unexpected } from '../expectation-file.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Report } from './types.ts';
 

@@ -3,13 +3,21 @@
  * from a value of this shape, and `reports/report.schema.json` describes it for other tools.
  */
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: a fixture's trace entries (`source: 'server'`) carry the fixture's wire event as their `detail`
+ * (`event` is its kind, the fixture's label is `detail.peer`); in 1 the label was part of `event`
+ * (`A:open`). Reports of version 1 still load (compare reads no trace); their fixture entries are
+ * not drawn on a timeline.
+ */
+export const SCHEMA_VERSION = 2;
 
 import type { DocRef, Level } from '../../shared/case-spec.ts';
-import type { Status, TraceEntry } from '../../shared/verdict.ts';
+import type { TraceEntry } from '../../shared/trace.ts';
+import type { Status } from '../../shared/verdict.ts';
 
 export { type DocRef, LEVELS, type Level } from '../../shared/case-spec.ts';
-export { STATUSES, type Status, type TraceEntry } from '../../shared/verdict.ts';
+export type { NoteTraceEntry, ServerTraceEntry, TraceEntry, WireEvent } from '../../shared/trace.ts';
+export { STATUSES, type Status } from '../../shared/verdict.ts';
 
 export interface CaseResult {
   /** Stable id `<area>/<slug>`. */
