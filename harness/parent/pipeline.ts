@@ -110,12 +110,16 @@ export function defaultOutDir(subjectName: string, runtime: string): string {
 
 /** Resolves the subject, the selection and the runtime (installing it if needed); runs nothing. */
 export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck> {
-  const subject = resolveSubject(options.subjectSpec);
+  const resolved = resolveSubject(options.subjectSpec);
   const plan = await makePlan(options.only);
   const launcher = await resolveRuntime(options.runtime, {
     onInstall: (msg) => options.io.err.write(`${msg}\n`),
-    typescript: needsTypeScript(subject.module),
+    typescript: needsTypeScript(resolved.module, resolved.builtin),
   });
+  // under Node, a built-in is loaded as JavaScript (./runtime/host-code.ts)
+  const subject = launcher.moduleFor
+    ? { ...resolved, module: launcher.moduleFor(resolved.module) }
+    : resolved;
   const outDir = resolve(
     options.out ??
       `${defaultOutDir(subject.name, options.runtime)}${options.protocol === 'https' ? '+https' : ''}`,
@@ -182,7 +186,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
       subject: { name: subject.name, module: subject.module },
       host: {
         executable: launcher.executable,
-        args: launcher.argsFor(HOST_FILE),
+        args: launcher.argsFor(launcher.host ?? HOST_FILE),
         env: launcher.env ?? {},
         cwd,
       },
