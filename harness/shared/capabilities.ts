@@ -36,6 +36,11 @@ export const CAPABILITIES = [
   'freeSockets',
   /** The `agentKeepAliveTimeoutBuffer` option (declared false where unsupported; built-ins: by release). */
   'agentKeepAliveTimeoutBuffer',
+  /**
+   * The agent applies the server's `Keep-Alive: timeout=N` hint to pooled sockets (declared false
+   * where it does not; built-ins on the runtime's http.Agent: by release, Node 19.0.0 on).
+   */
+  'keepAliveHint',
   /** Makes agents that go through a forward proxy (`createProxyAgent` / `createProxyDispatcher`). */
   'proxy',
   /** Its proxy agents honour a NO_PROXY list. */
