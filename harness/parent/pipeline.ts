@@ -24,7 +24,7 @@ import { runPlan } from './run.ts';
 import { resolveRuntime } from './runtime/index.ts';
 import { needsTypeScript } from './runtime/node.ts';
 import type { RuntimeLauncher } from './runtime/types.ts';
-import { type ResolvedSubject, resolveSubject } from './subjects.ts';
+import { installSubjectPackages, type ResolvedSubject, resolveSubject } from './subjects.ts';
 
 export interface Io {
   out: NodeJS.WriteStream;
@@ -112,14 +112,21 @@ export function defaultOutDir(subjectName: string, runtime: string): string {
 export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck> {
   const resolved = resolveSubject(options.subjectSpec);
   const plan = await makePlan(options.only);
-  const launcher = await resolveRuntime(options.runtime, {
-    onInstall: (msg) => options.io.err.write(`${msg}\n`),
+  const onInstall = (msg: string) => options.io.err.write(`${msg}\n`);
+  let launcher = await resolveRuntime(options.runtime, {
+    onInstall,
     typescript: needsTypeScript(resolved.module, resolved.builtin),
   });
   // under Node, a built-in is loaded as JavaScript (./runtime/host-code.ts)
   const subject = launcher.moduleFor
     ? { ...resolved, module: launcher.moduleFor(resolved.module) }
     : resolved;
+  // a built-in at an npm version: its packages from the cache, and the exact version in its name
+  if (resolved.packages) {
+    const installed = await installSubjectPackages(resolved.packages, { onInstall });
+    launcher = { ...launcher, env: { ...launcher.env, ...installed.env } };
+    subject.name = `${resolved.packages.builtin}:${installed.version}`;
+  }
   const outDir = resolve(
     options.out ??
       `${defaultOutDir(subject.name, options.runtime)}${options.protocol === 'https' ? '+https' : ''}`,

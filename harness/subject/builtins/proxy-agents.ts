@@ -5,9 +5,14 @@
  * No NO_PROXY support (that lives in the `proxy-agent` package, not these two).
  */
 import type http from 'node:http';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type * as HttpProxyAgentModule from 'http-proxy-agent';
+import type * as HttpsProxyAgentModule from 'https-proxy-agent';
 import type { ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
+import { importPackage } from './package.ts';
+
+// ES modules from 8 on, CommonJS before: imported by path either way (./package.ts)
+const { HttpProxyAgent } = await importPackage<typeof HttpProxyAgentModule>('http-proxy-agent');
+const { HttpsProxyAgent } = await importPackage<typeof HttpsProxyAgentModule>('https-proxy-agent');
 
 export function createProxyAgent({ agentOptions, proxy, protocol }: ProxySubjectOptions): http.Agent {
   if (proxy.noProxy !== undefined || proxy.env !== undefined) {
