@@ -21,6 +21,10 @@ interface NpmcliAgentModule {
 }
 
 const { Agent } = requirePackage<NpmcliAgentModule>('@npmcli/agent');
+if (typeof Agent !== 'function')
+  throw new Error(
+    'this version of @npmcli/agent exports no Agent class (2.0.0 and later do): use npmcli-agent:2 or newer',
+  );
 
 export const capabilities = documentedAgentOptions();
 

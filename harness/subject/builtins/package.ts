@@ -5,8 +5,10 @@
  * package is required; an ES module package (http-proxy-agent 8 and later) is imported by the path
  * `require.resolve` finds, which works on every Node the host runs on.
  */
+
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { SUBJECT_PACKAGES_ENV } from '../../shared/protocol.ts';
@@ -26,4 +28,23 @@ export function requirePackage<T>(name: string): T {
 /** The package's module namespace, CommonJS or ES module alike (named exports and `default`). */
 export async function importPackage<T>(name: string): Promise<T> {
   return (await import(pathToFileURL(packageRequire.resolve(name)).href)) as T;
+}
+
+/** The version in the package's package.json (read from its entry's folder upwards). */
+export function packageVersion(name: string): string {
+  let dir = dirname(packageRequire.resolve(name));
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === name) return manifest.version ?? '';
+    } catch {
+      // no package.json here: go up
+    }
+    const up = dirname(dir);
+    if (up === dir) return '';
+    dir = up;
+  }
 }

@@ -125,8 +125,12 @@ export function createProxyDispatcher({ agentOptions, proxy }: ProxySubjectOptio
   });
 }
 
+/**
+ * NO_PROXY goes through `EnvHttpProxyAgent`, which older releases (`undici:5`) do not export: then
+ * the NO_PROXY cases are `unsupported` (a structural check of the package's exports, no behaviour).
+ */
 export const proxyCapabilities: ProxyCapabilities = {
-  noProxy: true,
+  noProxy: typeof (undici as { EnvHttpProxyAgent?: unknown }).EnvHttpProxyAgent === 'function',
   env: false,
   modes: { 'http:': 'absolute-form', 'https:': 'connect' },
 };
