@@ -11,6 +11,11 @@ export const CAPABILITIES = [
   'agentState',
   /** `agent.getName(options)`. */
   'getName',
+  /**
+   * `agent.getName()` with no argument (the parameter is optional from Node 17.7.0 / 16.15.0;
+   * built-ins on the runtime's http.Agent: by release).
+   */
+  'getNameWithoutOptions',
   /** The agent is an EventEmitter with `'free'` (declared false by a module whose agent is not). */
   'events',
   /** keepSocketAlive / reuseSocket / createConnection can be spied on or replaced. */

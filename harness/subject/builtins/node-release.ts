@@ -15,7 +15,7 @@
  * on (16.0.0 and later), so they are not listed.
  */
 const ADDED_IN: Record<
-  'defaultPort' | 'protocol' | 'agentKeepAliveTimeoutBuffer' | 'keepAliveHint',
+  'defaultPort' | 'protocol' | 'agentKeepAliveTimeoutBuffer' | 'keepAliveHint' | 'getNameWithoutOptions',
   readonly string[]
 > = {
   // "Add support for `defaultPort` and `protocol`." (nodejs/node#58980)
@@ -27,6 +27,8 @@ const ADDED_IN: Record<
   // by it from 19.0.0 ("http: use Keep-Alive by default in global agents", nodejs/node#43522, which
   // added the hint to `keepSocketAlive`; semver-major, not backported to 18): 16.x and 18.x ignore it.
   keepAliveHint: ['19.0.0'],
+  // `agent.getName([options])`: "The `options` parameter is now optional." (nodejs/node#41906)
+  getNameWithoutOptions: ['17.7.0', '16.15.0'],
 };
 
 type Triple = [number, number, number];
