@@ -98,6 +98,9 @@ function bundle(esbuild: Esbuild, dir: string): void {
       platform: 'node',
       target: NODE_HOST_TARGET,
       packages: 'external',
+      // maps back to harness/subject/**: stack traces, and c8's coverage of the subject side
+      sourcemap: 'inline',
+      sourcesContent: false,
       logLevel: 'silent',
     });
     if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('; '));
