@@ -68,7 +68,7 @@ defineCase(
     title: "getName() and getName({}) return 'localhost::' (as in Node)",
     level: 'should',
     doc: DOCS.getNameFormat,
-    requires: ['getName'],
+    requires: ['getName', 'getNameWithoutOptions'],
     expected: "getName({}) → 'localhost::'; getName() without an argument → 'localhost::'",
   },
   async (ctx) => {

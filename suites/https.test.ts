@@ -580,7 +580,7 @@ defineCase(
     title: 'a Keep-Alive hint shorter than the buffer is not pooled over TLS',
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
-    requires: ['https'],
+    requires: ['https', 'keepAliveHint'],
     expected: `keepAlive, timeout 5000, a response with Keep-Alive: timeout=1 (1000 ms less the 1000 ms buffer is 0): the client closes the TLS connection right after the response (within ${timerWindow(0, 500)[1]} ms; a 500 ms buffer would close it at 500); the next request opens a new one`,
   },
   async (ctx) => {

@@ -611,6 +611,7 @@ defineCase(
     title: "`Keep-Alive: timeout=N` minus the buffer shortens a pooled socket's life",
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
+    requires: ['keepAliveHint'],
     expected: `agent timeout 5000, response \`Keep-Alive: timeout=2\`, default buffer 1000: the client closes the pooled connection ${HINT_2S_MS} ms after the response (within [${timerWindow(HINT_2S_MS, HINT_2S_BUFFER_500_MS).join(', ')}] ms; a 500 ms buffer would give ${HINT_2S_BUFFER_500_MS})`,
   },
   async (ctx) => {
@@ -666,6 +667,7 @@ defineCase(
     title: 'the Keep-Alive hint expires a pooled socket when the agent has no timeout of its own',
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
+    requires: ['keepAliveHint'],
     expected: `\`new Agent({ keepAlive: true })\` (no timeout), response \`Keep-Alive: timeout=2\`, default buffer 1000: the client closes the pooled connection ${HINT_2S_MS} ms after the response (within [${timerWindow(HINT_2S_MS, HINT_2S_BUFFER_500_MS).join(', ')}] ms; a 500 ms buffer would give ${HINT_2S_BUFFER_500_MS}, an ignored hint never)`,
   },
   async (ctx) => {
@@ -679,7 +681,7 @@ defineCase(
     title: 'the Keep-Alive hint expires a pooled socket when the agent timeout is 0',
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
-    requires: ['agentKeepAliveTimeoutBuffer'],
+    requires: ['agentKeepAliveTimeoutBuffer', 'keepAliveHint'],
     expected: `agent timeout 0, buffer ${BUFFER_MS}, response \`Keep-Alive: timeout=2\`: the client closes the pooled connection ${HINT_LESS_BUFFER_MS} ms after the response (within [${timerWindow(HINT_LESS_BUFFER_MS, HINT_LESS_BUFFER_MS + BUFFER_OFF_MS).join(', ')}] ms; a buffer ${BUFFER_OFF_MS} ms shorter is out, an ignored hint never closes it)`,
   },
   async (ctx) => {
@@ -718,6 +720,7 @@ defineCase(
     title: 'a Keep-Alive hint no longer than the buffer means the socket is not pooled',
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
+    requires: ['keepAliveHint'],
     expected: `keepAlive, response \`Keep-Alive: timeout=1\`, default buffer 1000 (1000 − 1000 = 0): the client closes the connection right after the response (within ${RELEASE_CLOSE_MS} ms); a request sent as soon as the socket is released opens a new connection`,
   },
   async (ctx) => {
@@ -745,7 +748,7 @@ defineCase(
     title: '`agentKeepAliveTimeoutBuffer` is what is subtracted from the hint',
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
-    requires: ['agentKeepAliveTimeoutBuffer'],
+    requires: ['agentKeepAliveTimeoutBuffer', 'keepAliveHint'],
     expected: `agent timeout 5000, buffer ${BUFFER_MS}, response \`Keep-Alive: timeout=2\`: the socket is pooled and the client closes it ${HINT_LESS_BUFFER_MS} ms after the response (within [${timerWindow(HINT_LESS_BUFFER_MS, HINT_LESS_BUFFER_MS + BUFFER_OFF_MS).join(', ')}]: a buffer ${BUFFER_OFF_MS} ms shorter, the default 1000 or a fixed 500 is out)`,
   },
   async (ctx) => {
@@ -766,6 +769,7 @@ defineCase(
     title: 'only a Keep-Alive header that starts with `timeout=N` is taken as a hint (as Node parses it)',
     level: 'should',
     doc: DOCS.keepAliveTimeoutBufferOption,
+    requires: ['keepAliveHint'],
     expected: `agent timeout 5000, three origins answer \`timeout=1, max=5\`, \`max=5, timeout=1\` and \`Timeout=1\`: the first connection is closed right after its response (within ${RELEASE_CLOSE_MS} ms); the other two stay pooled (300 ms) and carry the next request`,
   },
   async (ctx) => {

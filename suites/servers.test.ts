@@ -180,7 +180,7 @@ defineCase(
     title: 'Apache httpd: the pooled socket expires at the Keep-Alive hint less agentKeepAliveTimeoutBuffer',
     level: 'must',
     doc: DOCS.keepAliveTimeoutBufferOption,
-    requires: ['agentKeepAliveTimeoutBuffer'],
+    requires: ['agentKeepAliveTimeoutBuffer', 'keepAliveHint'],
     expected: `Keep-Alive: timeout=2, agent timeout 5000 and agentKeepAliveTimeoutBuffer 1000: a request 300 ms after a response reuses its connection; one ${HINT_PROBE_MS} ms after (past 2000 − 1000, before 2000 − 500, where a 500 ms buffer would expire it, and before the server closes at 2000) goes on a new connection`,
     budgetMs: 12_000,
   },

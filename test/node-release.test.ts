@@ -33,7 +33,13 @@ test('documentedIn reads Node YAML history: first release per line, later major 
 });
 
 test('Node 20 and 24.4.1 document none of the three options; 22.20 only the buffer; 24.7 all', () => {
-  const none = { defaultPort: false, protocol: false, agentKeepAliveTimeoutBuffer: false };
+  const none = {
+    defaultPort: false,
+    protocol: false,
+    agentKeepAliveTimeoutBuffer: false,
+    keepAliveHint: true,
+    getNameWithoutOptions: true,
+  };
   assert.deepEqual(documentedAgentOptions('20.20.2'), none);
   assert.deepEqual(documentedAgentOptions('24.4.1'), none);
   assert.deepEqual(documentedAgentOptions('22.20.0'), { ...none, agentKeepAliveTimeoutBuffer: true });
@@ -41,12 +47,34 @@ test('Node 20 and 24.4.1 document none of the three options; 22.20 only the buff
     defaultPort: true,
     protocol: true,
     agentKeepAliveTimeoutBuffer: false,
+    keepAliveHint: true,
+    getNameWithoutOptions: true,
   });
   assert.deepEqual(documentedAgentOptions('24.7.0'), {
     defaultPort: true,
     protocol: true,
     agentKeepAliveTimeoutBuffer: true,
+    keepAliveHint: true,
+    getNameWithoutOptions: true,
   });
+});
+
+test('getName() without options: from 17.7.0 / 16.15.0 (nodejs/node#41906)', () => {
+  assert.deepEqual(
+    ['16.0.0', '16.14.2', '16.15.0', '16.20.2', '17.6.0', '17.7.0', '18.0.0'].map(
+      (v) => documentedAgentOptions(v).getNameWithoutOptions,
+    ),
+    [false, false, true, true, false, true, true],
+  );
+});
+
+test('the Keep-Alive hint: from 19.0.0 (nodejs/node#43522), not on 16.x or 18.x', () => {
+  assert.deepEqual(
+    ['16.0.0', '16.20.2', '18.5.0', '18.20.8', '19.0.0', '20.0.0', '26.3.0'].map(
+      (v) => documentedAgentOptions(v).keepAliveHint,
+    ),
+    [false, false, false, false, true, true, true],
+  );
 });
 
 test('proxyEnv: documented from 24.5.0 / 22.21.0', () => {

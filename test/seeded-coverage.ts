@@ -19,15 +19,15 @@ export interface CaughtBy {
 export const CAUGHT_ELSEWHERE: Record<string, CaughtBy> = {
   'maxTotalSockets/limit-across-origins': {
     subjects: ['node'],
-    why: 'node 20–24 (expectations/node.json, nodejs/node#33617)',
+    why: 'node 16–24 (expectations/node.json, nodejs/node#33617)',
   },
   'maxTotalSockets/pooled-socket-counts': {
     subjects: ['node'],
-    why: 'node 20–24 (expectations/node.json, nodejs/node#33617)',
+    why: 'node 16–24 (expectations/node.json, nodejs/node#33617)',
   },
   'maxTotalSockets/idle-not-starving': {
     subjects: ['node'],
-    why: 'node 20–24 (expectations/node.json, nodejs/node#33617)',
+    why: 'node 16–24 (expectations/node.json, nodejs/node#33617)',
   },
   'servers/nginx-haproxy-max-total-sockets': {
     subjects: ['node'],
@@ -39,11 +39,11 @@ export const CAUGHT_ELSEWHERE: Record<string, CaughtBy> = {
   },
   'keepAlive/request-close-origin-keeps-open': {
     subjects: ['node', 'agentkeepalive'],
-    why: 'node 20–24, Bun, Deno and agentkeepalive (expectations/node.json: RFC 9112 §9.6); undici passes',
+    why: 'node 16–24, Bun, Deno and agentkeepalive (expectations/node.json: RFC 9112 §9.6); undici passes',
   },
   'keepAlive/hint-without-agent-timeout': {
     subjects: ['node'],
-    why: 'node 20–24 and agentkeepalive (expectations/node.json: the hint only lowers an agent timeout; the seeded twin, a hint applied only with an agent timeout, is Node itself); undici fails it on its default 2000 ms threshold',
+    why: 'node 19–24 and agentkeepalive (expectations/node.json: the hint only lowers an agent timeout; the seeded twin, a hint applied only with an agent timeout, is Node itself); undici fails it on its default 2000 ms threshold',
   },
   'keepAlive/hint-with-timeout-zero': {
     subjects: ['node'],

@@ -42,9 +42,11 @@ const USAGE = `usage: agent-conformance <subject> [options]
                                                  first makes their base without a registry)
        agent-conformance --list
 
-  <subject>              node | agentkeepalive | undici | path to a module exporting createAgent(options)
-                         or createDispatcher(options)
-  --runtime <R>          node (default) | node@22 | node@20 | bun | deno | path to an executable
+  <subject>              node | agentkeepalive | undici | npmcli-agent | path to a module exporting
+                         createAgent(options) or createDispatcher(options); a built-in at an npm
+                         version: undici:7, agentkeepalive:4.5.0, npmcli-agent:3 (installed on first use)
+  --runtime <R>          node (default) | node@22 | node@16.20.2 (16.0 and later) | bun | deno | path
+                         to an executable
   --only <id>            run only this case id, area, or prefix ending in * (repeatable)
   --out <dir>            where report.json and the reporters' files go (default: reports/<subject>/, or
                          reports/<subject>@<runtime>/ with --runtime; a path subject is named by its

@@ -25,7 +25,7 @@ import { resolveRuntime } from './runtime/index.ts';
 import { needsTypeScript } from './runtime/node.ts';
 import type { RuntimeLauncher } from './runtime/types.ts';
 import type { Shard } from './shard.ts';
-import { type ResolvedSubject, resolveSubject } from './subjects.ts';
+import { installSubjectPackages, type ResolvedSubject, resolveSubject } from './subjects.ts';
 
 export interface Io {
   out: NodeJS.WriteStream;
@@ -116,12 +116,23 @@ export function defaultOutDir(subjectName: string, runtime: string): string {
 
 /** Resolves the subject, the selection and the runtime (installing it if needed); runs nothing. */
 export async function prepareCheck(options: CheckOptions): Promise<PreparedCheck> {
-  const subject = resolveSubject(options.subjectSpec);
+  const resolved = resolveSubject(options.subjectSpec);
   const plan = await makePlan(options.only, options.shard);
-  const launcher = await resolveRuntime(options.runtime, {
-    onInstall: (msg) => options.io.err.write(`${msg}\n`),
-    typescript: needsTypeScript(subject.module),
+  const onInstall = (msg: string) => options.io.err.write(`${msg}\n`);
+  let launcher = await resolveRuntime(options.runtime, {
+    onInstall,
+    typescript: needsTypeScript(resolved.module, resolved.builtin),
   });
+  // under Node, a built-in is loaded as JavaScript (./runtime/host-code.ts)
+  const subject = launcher.moduleFor
+    ? { ...resolved, module: launcher.moduleFor(resolved.module) }
+    : resolved;
+  // a built-in at an npm version: its packages from the cache, and the exact version in its name
+  if (resolved.packages) {
+    const installed = await installSubjectPackages(resolved.packages, { onInstall });
+    launcher = { ...launcher, env: { ...launcher.env, ...installed.env } };
+    subject.name = `${resolved.packages.builtin}:${installed.version}`;
+  }
   const outDir = resolve(
     options.out ??
       `${defaultOutDir(subject.name, options.runtime)}${options.protocol === 'https' ? '+https' : ''}`,
@@ -188,7 +199,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
       subject: { name: subject.name, module: subject.module },
       host: {
         executable: launcher.executable,
-        args: launcher.argsFor(HOST_FILE),
+        args: launcher.argsFor(launcher.host ?? HOST_FILE),
         env: launcher.env ?? {},
         cwd,
       },

@@ -11,6 +11,11 @@ export const CAPABILITIES = [
   'agentState',
   /** `agent.getName(options)`. */
   'getName',
+  /**
+   * `agent.getName()` with no argument (the parameter is optional from Node 17.7.0 / 16.15.0;
+   * built-ins on the runtime's http.Agent: by release).
+   */
+  'getNameWithoutOptions',
   /** The agent is an EventEmitter with `'free'` (declared false by a module whose agent is not). */
   'events',
   /** keepSocketAlive / reuseSocket / createConnection can be spied on or replaced. */
@@ -36,6 +41,11 @@ export const CAPABILITIES = [
   'freeSockets',
   /** The `agentKeepAliveTimeoutBuffer` option (declared false where unsupported; built-ins: by release). */
   'agentKeepAliveTimeoutBuffer',
+  /**
+   * The agent applies the server's `Keep-Alive: timeout=N` hint to pooled sockets (declared false
+   * where it does not; built-ins on the runtime's http.Agent: by release, Node 19.0.0 on).
+   */
+  'keepAliveHint',
   /** Makes agents that go through a forward proxy (`createProxyAgent` / `createProxyDispatcher`). */
   'proxy',
   /** Its proxy agents honour a NO_PROXY list. */

@@ -12,6 +12,12 @@ export const MESSAGE_PREFIX = '@@agent-conformance ';
 export const PROTOCOL_VERSION = 1;
 
 /**
+ * Set in the subject host's environment when a built-in subject runs at a given npm version: the npm
+ * prefix (in the cache) whose node_modules holds that version (harness/subject/builtins/package.ts).
+ */
+export const SUBJECT_PACKAGES_ENV = 'AGENT_CONFORMANCE_SUBJECT_PACKAGES';
+
+/**
  * The error code of a reply refusing an operation the subject cannot do (a dispatcher subject asked
  * for a snapshot, getName, a per-request option undici lacks…). The case context turns it into
  * `unsupported`, but only on an error the host raised itself (`WireError.host`): the same code on an

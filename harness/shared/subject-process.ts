@@ -30,6 +30,8 @@ export interface Launcher {
   executable: string;
   argsFor(file: string, args?: string[]): string[];
   env?: Record<string, string>;
+  /** The host program to run, when not HOST_FILE (Node runs a JavaScript host: harness/parent/runtime). */
+  host?: string;
 }
 
 /**
@@ -113,7 +115,7 @@ export class SubjectProcess extends EventEmitter<{ event: [EventMessage]; exit: 
   }
 
   static start(launcher: Launcher, options: { cwd?: string } = {}): SubjectProcess {
-    const child = spawn(launcher.executable, launcher.argsFor(HOST_FILE), {
+    const child = spawn(launcher.executable, launcher.argsFor(launcher.host ?? HOST_FILE), {
       stdio: ['pipe', 'pipe', 'pipe'],
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...launcher.env },

@@ -9,7 +9,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import {
   type ForwardProxy,
-  type ForwardProxyOptions,
   startForwardProxy,
 } from '../../fixtures/forward-proxy/server.ts';
 import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';

@@ -48,7 +48,8 @@ import { BUILTIN_SUBJECTS } from '../subjects.ts';
 const USAGE = `usage: agent-conformance compare <report.json | subject[@runtime]>… [options]
 
   <report.json>          a report written by an earlier run
-  <subject[@runtime]>    run it now: node, node@bun, node@deno, node@node@22, ./myAgent.ts@bun
+  <subject[@runtime]>    run it now: node, node@bun, node@deno, node@node@22, ./myAgent.ts@bun; two
+                         releases of a built-in: undici:6 undici:7 (installed on first use)
   --only-different       only the cases whose results differ (terminal, Markdown; the HTML opens filtered)
   --out <dir>            where compare.json, compare.html and compare.md go (default reports/compare/)
   --only <id>            compare only these cases (and run only them); repeatable

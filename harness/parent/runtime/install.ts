@@ -46,18 +46,30 @@ export interface InstallRequest {
   verify: (prefix: string) => Promise<string | null>;
   /** How long to wait for another process's install of the same package. */
   lockTimeoutMs?: number;
+  /** The cache's folder: `runtimes` (default) or `packages` (built-in subjects at a version). */
+  folder?: CacheFolder;
+  /** What `npm install` gets (default `<pkg>@<version>`): a built-in may need several packages. */
+  specs?: readonly string[];
 }
 
+/** The cache's folders of npm installs: runtimes, and the packages of versioned built-in subjects. */
+export type CacheFolder = 'runtimes' | 'packages';
+
 /** Where `<pkg>@<version>` lives in the cache (whether or not it is installed). */
-export function packageDir(pkg: string, version: string, cacheDir?: string): string {
-  return join(runtimesDir(cacheDir), `${pkg.replace('/', '+')}@${version}`);
+export function packageDir(
+  pkg: string,
+  version: string,
+  cacheDir?: string,
+  folder: CacheFolder = 'runtimes',
+): string {
+  return join(cacheDir ?? defaultCacheDir(), folder, `${pkg.replace('/', '+')}@${version}`);
 }
 
 /** The npm prefix holding `<pkg>@<version>`, installing it first if the cache does not have it. */
 export async function ensurePackage(req: InstallRequest): Promise<string> {
-  const dir = packageDir(req.pkg, req.version, req.cacheDir);
+  const dir = packageDir(req.pkg, req.version, req.cacheDir, req.folder);
   if (existsSync(dir)) return dir;
-  await mkdir(runtimesDir(req.cacheDir), { recursive: true });
+  await mkdir(dirname(dir), { recursive: true });
   const release = await acquireLock(`${dir}.lock`, req);
   try {
     if (existsSync(dir)) return dir; // another process installed it while we waited
@@ -65,18 +77,19 @@ export async function ensurePackage(req: InstallRequest): Promise<string> {
     try {
       const started = performance.now();
       req.onInstall?.(`installing ${req.pkg}@${req.version} from npm into ${dir} (first use only)…`);
-      await npmInstall(req.pkg, req.version, tmp);
+      await npmInstall(req.specs ?? [`${req.pkg}@${req.version}`], tmp);
       let found: string | null;
       try {
         found = await req.verify(tmp);
       } catch (err) {
-        throw installError(
-          `installed ${req.pkg}@${req.version} but its binary does not run: ${(err as Error).message}`,
-        );
+        const what = req.folder === 'packages' ? 'it cannot be read' : 'its binary does not run';
+        throw installError(`installed ${req.pkg}@${req.version} but ${what}: ${(err as Error).message}`);
       }
       if (!found)
         throw installError(
-          `installed ${req.pkg}@${req.version} but found no binary for ${process.platform}-${process.arch} in it`,
+          req.folder === 'packages'
+            ? `installed ${req.pkg}@${req.version} but found no ${req.pkg} package in it`
+            : `installed ${req.pkg}@${req.version} but found no binary for ${process.platform}-${process.arch} in it`,
         );
       await rename(tmp, dir);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -98,7 +111,8 @@ export function npmCommand(): { command: string; prefixArgs: string[] } {
   return { command: process.platform === 'win32' ? 'npm.cmd' : 'npm', prefixArgs: [] };
 }
 
-function npmInstall(pkg: string, version: string, prefix: string): Promise<void> {
+function npmInstall(specs: readonly string[], prefix: string): Promise<void> {
+  const what = specs.join(' ');
   const { command, prefixArgs } = npmCommand();
   const args = [
     ...prefixArgs,
@@ -112,7 +126,7 @@ function npmInstall(pkg: string, version: string, prefix: string): Promise<void>
     '--no-fund',
     '--no-progress',
     '--loglevel=error',
-    `${pkg}@${version}`,
+    ...specs,
   ];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {
@@ -127,12 +141,12 @@ function npmInstall(pkg: string, version: string, prefix: string): Promise<void>
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'ENOENT' ? `${command} not found on PATH` : err.message;
-      reject(installError(`could not install ${pkg}@${version} from npm: ${why}`));
+      reject(installError(`could not install ${what} from npm: ${why}`));
     });
     child.on('close', (code, signal) => {
       if (code === 0) return resolvePromise();
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(installError(`could not install ${pkg}@${version} from npm (npm ${how}: ${npmReason(stderr)})`));
+      reject(installError(`could not install ${what} from npm (npm ${how}: ${npmReason(stderr)})`));
     });
   });
 }

@@ -9,6 +9,10 @@ export interface RuntimeLauncher {
   argsFor(file: string, args?: string[]): string[];
   /** Extra environment for the child (on top of the caller's). */
   env?: Record<string, string>;
+  /** The subject host program to run (default: HOST_FILE, the host of the running code). */
+  host?: string;
+  /** The module the host loads for a subject module (a built-in's JavaScript twin under Node). */
+  moduleFor?(module: string): string;
 }
 
 export interface ResolveOptions {

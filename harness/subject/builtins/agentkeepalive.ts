@@ -4,8 +4,14 @@
  */
 import type http from 'node:http';
 import type https from 'node:https';
-import AgentKeepAlive, { HttpsAgent } from 'agentkeepalive';
+import type AgentKeepAliveModule from 'agentkeepalive';
 import { documentedAgentOptions } from './node-release.ts';
+import { requirePackage } from './package.ts';
+
+// agentkeepalive 4 exports the Agent class with HttpsAgent on it (3 the same); the version is the
+// user's choice (`agentkeepalive:3`) or the harness's dependency
+const AgentKeepAlive = requirePackage<typeof AgentKeepAliveModule>('agentkeepalive');
+const { HttpsAgent } = AgentKeepAlive;
 
 /**
  * agentkeepalive documents itself as an http.Agent subclass taking http.Agent's options, and hands

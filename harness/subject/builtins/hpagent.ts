@@ -5,8 +5,11 @@
  * http.Agent / https.Agent. No NO_PROXY support.
  */
 import type http from 'node:http';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import type * as Hpagent from 'hpagent';
 import type { ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
+import { requirePackage } from './package.ts';
+
+const { HttpProxyAgent, HttpsProxyAgent } = requirePackage<typeof Hpagent>('hpagent');
 
 export function createProxyAgent({ agentOptions, proxy, protocol }: ProxySubjectOptions): http.Agent {
   if (proxy.noProxy !== undefined || proxy.env !== undefined) {

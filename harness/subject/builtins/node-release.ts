@@ -8,13 +8,27 @@
  * (Bun 1.4.5 and Deno 2.9.6 both say 26.3.0), so the same table applies to them.
  */
 
-/** The first release of each line that documents the option (http.md, `new Agent([options])`). */
-const ADDED_IN: Record<'defaultPort' | 'protocol' | 'agentKeepAliveTimeoutBuffer', readonly string[]> = {
+/**
+ * The first release of each line that documents the option (http.md, `new Agent([options])`), or
+ * that has the behaviour a capability names. Older entries of the same history: `maxTotalSockets`
+ * (14.5.0 / 12.20.0) and `scheduling` (14.5.0 / 12.19.0) are in every release the subject host runs
+ * on (16.0.0 and later), so they are not listed.
+ */
+const ADDED_IN: Record<
+  'defaultPort' | 'protocol' | 'agentKeepAliveTimeoutBuffer' | 'keepAliveHint' | 'getNameWithoutOptions',
+  readonly string[]
+> = {
   // "Add support for `defaultPort` and `protocol`." (nodejs/node#58980)
   defaultPort: ['24.5.0', '22.21.0'],
   protocol: ['24.5.0', '22.21.0'],
   // "Add support for `agentKeepAliveTimeoutBuffer`." (nodejs/node#59315)
   agentKeepAliveTimeoutBuffer: ['24.7.0', '22.20.0'],
+  // The agent reads the response's `Keep-Alive: timeout=N` and expires (or does not pool) the socket
+  // by it from 19.0.0 ("http: use Keep-Alive by default in global agents", nodejs/node#43522, which
+  // added the hint to `keepSocketAlive`; semver-major, not backported to 18): 16.x and 18.x ignore it.
+  keepAliveHint: ['19.0.0'],
+  // `agent.getName([options])`: "The `options` parameter is now optional." (nodejs/node#41906)
+  getNameWithoutOptions: ['17.7.0', '16.15.0'],
 };
 
 type Triple = [number, number, number];

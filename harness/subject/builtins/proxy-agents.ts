@@ -5,9 +5,20 @@
  * No NO_PROXY support (that lives in the `proxy-agent` package, not these two).
  */
 import type http from 'node:http';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type * as HttpProxyAgentModule from 'http-proxy-agent';
+import type * as HttpsProxyAgentModule from 'https-proxy-agent';
 import type { ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
+import { importPackage, packageVersion } from './package.ts';
+
+// ES modules from 8 on, CommonJS before: imported by path either way (./package.ts)
+const { HttpProxyAgent } = await importPackage<typeof HttpProxyAgentModule>('http-proxy-agent');
+const { HttpsProxyAgent } = await importPackage<typeof HttpsProxyAgentModule>('https-proxy-agent');
+// `new HttpsProxyAgent(proxy, agentOptions)` is the API from 7.0.0 (agent-base 7); 5 and 6 took one
+// options object, so the mapping would drop the agent options
+if (Number.parseInt(packageVersion('https-proxy-agent'), 10) < 7)
+  throw new Error(
+    'proxy-agents needs http-proxy-agent / https-proxy-agent 7.0.0 or later (their (proxy, options) constructor): use proxy-agents:7 or newer',
+  );
 
 export function createProxyAgent({ agentOptions, proxy, protocol }: ProxySubjectOptions): http.Agent {
   if (proxy.noProxy !== undefined || proxy.env !== undefined) {

@@ -26,14 +26,14 @@
  * ones (the TLS options for the origin go in `requestTls`). undici reads proxy variables from
  * process.env only: no `env` support.
  */
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Undici from 'undici';
 import type { LoopbackLookup, ProxyCapabilities, ProxySubjectOptions } from '../proxy-contract.ts';
+import { packageRequire as require } from './package.ts';
 
 // Bun answers a bare `import 'undici'` with a built-in stub whose Agent has no Dispatcher API, so the
-// npm package is loaded by its path (in every runtime: the subject is npm undici, whatever runs it).
-const require = createRequire(import.meta.url);
+// npm package is loaded by its path (in every runtime: the subject is npm undici, whatever runs it),
+// from the versioned install when one was asked for (`undici:7`, ./package.ts).
 const manifest = require.resolve('undici/package.json');
 const undici = require(
   join(dirname(manifest), (require(manifest) as { main?: string }).main ?? 'index.js'),
@@ -127,8 +127,12 @@ export function createProxyDispatcher({ agentOptions, proxy }: ProxySubjectOptio
   });
 }
 
+/**
+ * NO_PROXY goes through `EnvHttpProxyAgent`, which older releases (`undici:5`) do not export: then
+ * the NO_PROXY cases are `unsupported` (a structural check of the package's exports, no behaviour).
+ */
 export const proxyCapabilities: ProxyCapabilities = {
-  noProxy: true,
+  noProxy: typeof (undici as { EnvHttpProxyAgent?: unknown }).EnvHttpProxyAgent === 'function',
   env: false,
   modes: { 'http:': 'absolute-form', 'https:': 'connect' },
 };

@@ -124,12 +124,17 @@ export class DispatcherDriver implements Driver {
     this.emit = (event) => host.emit(event);
     // undici publishes {request, headers, socket} right after calling the handler's onRequestStart,
     // in the same synchronous run: the request being started is the one whose headers go out now.
-    diagnosticsChannel.subscribe('undici:client:sendHeaders', (message) => {
+    const onSendHeaders = (message: unknown) => {
       const live = this.starting;
       this.starting = null;
       const socket = (message as { socket?: Socket }).socket;
       if (live && socket) this.onSocket(live, socket);
-    });
+    };
+    // `diagnosticsChannel.subscribe` came in Node 18.7.0 / 16.17.0; older releases have only the
+    // channel object's own `subscribe`
+    if (typeof diagnosticsChannel.subscribe === 'function')
+      diagnosticsChannel.subscribe('undici:client:sendHeaders', onSendHeaders);
+    else diagnosticsChannel.channel('undici:client:sendHeaders').subscribe(onSendHeaders);
   }
 
   private make(options: unknown): unknown {
