@@ -13,7 +13,7 @@ export const NODE_LINES: readonly number[] = [16, 18, 19, 20, 21, 22, 23, 24, 25
  * subject host needs `module.register` (18.19, 20.6). Empty this (or drop a line) once the host runs
  * on every release of the line.
  */
-export const OLDEST_RUNNABLE: Readonly<Record<number, string>> = { 18: '18.19.0', 20: '20.6.0' };
+export const OLDEST_RUNNABLE: Readonly<Record<number, string>> = {};
 
 /** Other runtimes, their current releases (the cache's BUN_VERSION / DENO_VERSION). */
 export const OTHER_RUNTIMES: readonly string[] = ['bun', 'deno'];

@@ -7,10 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import {
-  type ForwardProxy,
-  startForwardProxy,
-} from '../../fixtures/forward-proxy/server.ts';
+import { type ForwardProxy, startForwardProxy } from '../../fixtures/forward-proxy/server.ts';
 import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
 import { proxyCert, testCa } from '../../fixtures/origin/certs.ts';
 import { type OpenCounter, type Origin, startOrigin } from '../../fixtures/origin/server.ts';

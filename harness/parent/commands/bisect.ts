@@ -27,7 +27,7 @@ import {
 import { makePlan } from '../plan.ts';
 import { writeOutputFile } from '../report/output.ts';
 import { nodePackage } from '../runtime/node.ts';
-import { BUILTIN_SUBJECTS } from '../subjects.ts';
+import { BUILTIN_PACKAGES, BUILTIN_SUBJECTS } from '../subjects.ts';
 import { listVersions, type ViewVersions } from '../versions.ts';
 
 const USAGE = `usage: agent-conformance bisect [subject] --only <id>… --from <version> --to <version> [options]
@@ -53,13 +53,11 @@ const USAGE = `usage: agent-conformance bisect [subject] --only <id>… --from <
 exit codes: 0 an answer (the endpoints agree, the release where it changed, or "it flips back and
   forth") · 2 usage error, or the versions the answer needs could not be run`;
 
-/** The npm package whose versions a built-in subject is bisected over (`--over package`). */
-export const BUILTIN_PACKAGES: Record<string, string> = {
-  undici: 'undici',
-  agentkeepalive: 'agentkeepalive',
-  hpagent: 'hpagent',
-  'proxy-agents': 'https-proxy-agent',
-};
+/** The npm package whose versions a built-in subject is bisected over (`--over package`): the last
+ * of its packages (proxy-agents: https-proxy-agent, released in step with http-proxy-agent). */
+export function bisectPackage(subject: string): string | undefined {
+  return BUILTIN_PACKAGES[subject]?.packages.at(-1);
+}
 
 function parse(argv: string[]) {
   try {
@@ -108,7 +106,7 @@ export function bisectPlan(subject: string, over: string, runtime: string): Bise
     };
   }
   if (over === 'package') {
-    const pkg = BUILTIN_PACKAGES[subject];
+    const pkg = bisectPackage(subject);
     if (!pkg)
       throw new UsageError(
         `bisect: --over package needs a built-in with an npm package (${Object.keys(BUILTIN_PACKAGES).join(', ')}), not ${subject}`,
@@ -183,7 +181,7 @@ export async function bisectCommand(
   const bad = [values.from, values.to].find((v) => !/^\d+(\.\d+){0,2}$/.test(v));
   if (bad !== undefined) throw new UsageError(`bisect: bad version "${bad}" (use e.g. 22, 22.5 or 22.5.1)`);
   const subject = positionals[0] ?? 'node';
-  if (values.over === 'package' && !Object.hasOwn(BUILTIN_SUBJECTS, subject) && !BUILTIN_PACKAGES[subject])
+  if (values.over === 'package' && !Object.hasOwn(BUILTIN_SUBJECTS, subject) && !bisectPackage(subject))
     throw new UsageError(`bisect: unknown built-in ${subject}`);
   const plan = bisectPlan(subject, values.over, values.runtime);
   await makePlan(values.only); // an unknown case is a usage error, not an untestable version
