@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import type { RunConfig } from '../shared/config.ts';
 import type { ContainerLane, ContainerStarted } from '../shared/container-lane.ts';
-import { HOST_FILE } from '../shared/subject-process.ts';
+import { EXIT_PROBE_FILE, HOST_FILE } from '../shared/subject-process.ts';
 import type { CaseVerdict } from '../shared/verdict.ts';
 import { buildReport } from './build-report.ts';
 import { containersInfo, prepareLane } from './container-setup.ts';
@@ -200,6 +200,7 @@ async function check(prepared: PreparedCheck, startedAt: Date, t0: number): Prom
       host: {
         executable: launcher.executable,
         args: launcher.argsFor(launcher.host ?? HOST_FILE),
+        probeArgs: launcher.argsFor(launcher.exitProbe ?? EXIT_PROBE_FILE),
         env: launcher.env ?? {},
         cwd,
       },

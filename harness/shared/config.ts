@@ -16,7 +16,14 @@ export interface RunConfig {
     module: string;
   };
   /** How to start the subject host: executable and argv, already resolved. */
-  host: { executable: string; args: string[]; env: Record<string, string>; cwd: string };
+  host: {
+    executable: string;
+    args: string[];
+    /** argv of the one-shot exit-probe process (`ctx.exitProbe`), before its own arguments. */
+    probeArgs: string[];
+    env: Record<string, string>;
+    cwd: string;
+  };
   runtime: { name: string; version: string };
   capabilities: Capabilities;
   /** How many cases may run at the same time (`--concurrency`). */

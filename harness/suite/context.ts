@@ -25,8 +25,6 @@ import {
   type WireError,
 } from '../shared/protocol.ts';
 import {
-  EXIT_PROBE_FILE,
-  HOST_FILE,
   SubjectCommandError,
   type SubjectProcess,
   SubjectUnavailableError,
@@ -267,12 +265,7 @@ export class CaseRun implements CaseContext, Channel {
       (r) =>
         `${r.useAgent === 'global' ? 'global:' : ''}${r.origin.url}${pathFor(r.behaviour, r.path ?? '/')}`,
     );
-    const args = [
-      ...host.args.map((a) => (a === HOST_FILE ? EXIT_PROBE_FILE : a)),
-      subject.module,
-      JSON.stringify(options.agentOptions),
-      ...urls,
-    ];
+    const args = [...host.probeArgs, subject.module, JSON.stringify(options.agentOptions), ...urls];
     const child = spawn(host.executable, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: host.cwd,

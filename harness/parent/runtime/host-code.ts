@@ -27,6 +27,8 @@ export const NODE_HOST_TARGET = 'node16';
 export interface HostCode {
   /** The host program to run (`…/host.js` or `…/host.mjs`). */
   host: string;
+  /** The one-shot subject process of `ctx.exitProbe` (`…/exit-probe.js` or `…/exit-probe.mjs`). */
+  exitProbe: string;
   /** The module to load for `module`: a built-in's JavaScript twin, anything else unchanged. */
   moduleFor(module: string): string;
 }
@@ -60,7 +62,11 @@ let cached: HostCode | undefined;
 export function nodeHostCode(): HostCode {
   if (cached) return cached;
   if (!FROM_SOURCES) {
-    cached = { host: codeFile('harness/subject/host'), moduleFor: (m) => m };
+    cached = {
+      host: codeFile('harness/subject/host'),
+      exitProbe: codeFile('harness/subject/exit-probe'),
+      moduleFor: (m) => m,
+    };
     return cached;
   }
   const esbuild = loadEsbuild();
@@ -72,6 +78,7 @@ export function nodeHostCode(): HostCode {
   if (!existsSync(join(dir, 'host.mjs'))) bundle(esbuild, dir);
   cached = {
     host: join(dir, 'host.mjs'),
+    exitProbe: join(dir, 'exit-probe.mjs'),
     moduleFor: (module) =>
       module.startsWith(BUILTINS_DIR) && module.endsWith('.ts')
         ? join(dir, 'builtins', `${basename(module, '.ts')}.mjs`)
@@ -87,7 +94,7 @@ function bundle(esbuild: Esbuild, dir: string): void {
       .filter((f) => f.endsWith('.ts') && statSync(join(BUILTINS_DIR, f)).isFile())
       .map((f) => join(BUILTINS_DIR, f));
     const result = esbuild.buildSync({
-      entryPoints: [join(SUBJECT_DIR, 'host.ts'), ...builtins],
+      entryPoints: [join(SUBJECT_DIR, 'host.ts'), join(SUBJECT_DIR, 'exit-probe.ts'), ...builtins],
       outbase: SUBJECT_DIR,
       outdir: tmp,
       outExtension: { '.js': '.mjs' },

@@ -80,6 +80,9 @@ export function nodeLauncher(executable: string, version: string, typescript = t
     get host() {
       return nodeHostCode().host;
     },
+    get exitProbe() {
+      return nodeHostCode().exitProbe;
+    },
     moduleFor: (module) => nodeHostCode().moduleFor(module),
   };
 }

@@ -11,6 +11,8 @@ export interface RuntimeLauncher {
   env?: Record<string, string>;
   /** The subject host program to run (default: HOST_FILE, the host of the running code). */
   host?: string;
+  /** The program of `ctx.exitProbe`, when not EXIT_PROBE_FILE (Node: the JavaScript twin, as `host`). */
+  exitProbe?: string;
   /** The module the host loads for a subject module (a built-in's JavaScript twin under Node). */
   moduleFor?(module: string): string;
 }
