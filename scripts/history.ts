@@ -80,13 +80,17 @@ export interface HistoryTable {
 const log = (line: string) => process.stderr.write(`history: ${line}\n`);
 
 /** The Node columns: the newest release of each line (and its oldest runnable one, for changes). */
-export function nodeColumns(versions: readonly string[], lines: readonly number[]): HistoryColumn[] {
+export function nodeColumns(
+  versions: readonly string[],
+  lines: readonly number[],
+  floors: Readonly<Record<number, string>> = OLDEST_RUNNABLE,
+): HistoryColumn[] {
   const columns: HistoryColumn[] = [];
   for (const line of lines) {
     const inLine = versions.filter((v) => v.startsWith(`${line}.`));
     const newest = inLine.at(-1);
     if (!newest) continue;
-    const floor = OLDEST_RUNNABLE[line];
+    const floor = floors[line];
     const oldest = floor ?? inLine[0]!;
     columns.push({
       name: String(line),

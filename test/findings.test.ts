@@ -53,8 +53,13 @@ test('every finding is well formed: known cases, one entry per failure, its repr
   assert.deepEqual(problems, []);
   for (const f of findings) {
     assert.ok(f.title && f.cause && f.wire && f.status.note, `${f.slug}: title, cause, wire, status`);
+    // an issue, a pull request or the fixing commit on GitHub, or the security report a fix cites
     for (const u of f.upstream)
-      assert.match(u.url, /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/);
+      assert.match(
+        u.url,
+        /^https:\/\/(github\.com\/[^/]+\/[^/]+\/((issues|pull)\/\d+|commit\/[0-9a-f]{7,40})|hackerone\.com\/reports\/\d+)$/,
+        f.slug,
+      );
     for (const code of Object.values(f.repro?.expect ?? {})) assert.ok(code === 0 || code === 1);
   }
 });

@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { applicable, loadExpectations } from '../harness/parent/expectation-file.ts';
 import { BIN, ROOT, runCli, statuses } from './helpers/cli.ts';
 
 const READY = /^toxiproxy \(embedded, API 2\.12\.0\) listening on (http:\/\/127\.0\.0\.1:\d+)$/;
@@ -124,10 +126,14 @@ describe('--toxiproxy-url', { concurrency: 1 }, () => {
     const verdicts = statuses(external.report);
     assert.ok(Object.keys(verdicts).length >= 12, 'every faults case ran');
     assert.deepEqual(verdicts, statuses(embedded.report), 'same verdicts as with the embedded Toxiproxy');
-    assert.ok(
-      Object.values(verdicts).every((s) => s === 'pass'),
-      JSON.stringify(verdicts),
-    );
+    // every faults case passes on the pinned Node, but those its expectation file records as failing
+    const entries = loadExpectations(join(ROOT, 'expectations/node.json'));
+    const pinned = { name: 'node', version: process.versions.node };
+    for (const [id, status] of Object.entries(verdicts)) {
+      const e = entries[id];
+      const want = e && applicable(e, pinned) ? e.status : 'pass';
+      assert.equal(status, want, `${id}: ${JSON.stringify(verdicts)}`);
+    }
 
     const count = (re: RegExp) => front.calls.filter((c) => re.test(c)).length;
     const created = count(/^POST \/proxies$/);
