@@ -32,6 +32,7 @@ import { mdCode, mdText, STATUS_EMOJI } from '../harness/parent/report/markdown.
 import { STATUSES, type Status } from '../harness/parent/report/types.ts';
 import { nodePackage } from '../harness/parent/runtime/node.ts';
 import { parseShard } from '../harness/parent/shard.ts';
+import { BUILTIN_PACKAGES } from '../harness/parent/subjects.ts';
 import { listVersions } from '../harness/parent/versions.ts';
 import { NODE_LINES, OLDEST_RUNNABLE, OTHER_RUNTIMES, PACKAGES } from './history-subjects.ts';
 
@@ -40,7 +41,7 @@ export const HISTORY_MD = join(ROOT, 'docs/history.md');
 export const HISTORY_HTML = join(ROOT, 'docs/history.html');
 const COMMAND = 'npm run history';
 const PACKAGES_NOTE =
-  "The built-ins' package majors (undici 5–8, agentkeepalive 3–4, …: scripts/history-subjects.ts) are a second table made with --packages, which needs the versioned built-ins (<subject>:<version>).";
+  "The built-ins' package majors (undici 6–8, agentkeepalive 3–4, …: scripts/history-subjects.ts) are a second table made with --packages, which needs the versioned built-ins (<subject>:<version>).";
 
 /** A column of a history table. */
 export interface HistoryColumn {
@@ -109,13 +110,16 @@ export async function packageColumns(): Promise<HistoryColumn[]> {
     const { versions } = await listVersions(p.pkg);
     for (const major of p.majors) {
       const newest = versions.filter((v) => v.startsWith(`${major}.`)).at(-1);
-      if (newest)
-        columns.push({
-          name: `${p.subject} ${major}`,
-          release: `${p.subject} ${newest}`,
-          arg: `${p.subject}:${newest}`,
-          oldest: null,
-        });
+      if (!newest) continue;
+      // a built-in of several packages (proxy-agents: http- and https-proxy-agent) whose versions
+      // differ: the major, so that npm takes the newest of that major of each
+      const several = (BUILTIN_PACKAGES[p.subject]?.packages.length ?? 1) > 1;
+      columns.push({
+        name: `${p.subject} ${major}`,
+        release: several ? `${p.subject} ${major}.x` : `${p.subject} ${newest}`,
+        arg: `${p.subject}:${several ? major : newest}`,
+        oldest: null,
+      });
     }
   }
   return columns;
@@ -524,19 +528,28 @@ async function main(): Promise<void> {
     log('step 2b: the packages table');
     const pcols = await packageColumns();
     const pout = mkdtempSync(join(tmpdir(), 'acp-history-packages-'));
-    const pm = runMatrix(
-      pcols.map((c) => c.arg),
-      pout,
-      undefined,
-      values.only,
-    );
-    const p = tableMatrix(pm, pcols);
-    tables.push({
-      title: "The built-ins' package majors",
-      columns: p.columns,
-      matrix: p.matrix,
-      changes: [],
-    });
+    let pm: Matrix | null = null;
+    try {
+      pm = runMatrix(
+        pcols.map((c) => c.arg),
+        pout,
+        undefined,
+        values.only,
+      );
+    } catch (err) {
+      // the Node table is measured already: say why the second table is missing, lose nothing
+      log(`the packages table failed: ${(err as Error).message}`);
+      notes.push(`The packages table could not be made in this run: ${(err as Error).message}.`);
+    }
+    if (pm) {
+      const p = tableMatrix(pm, pcols);
+      tables.push({
+        title: "The built-ins' package majors",
+        columns: p.columns,
+        matrix: p.matrix,
+        changes: [],
+      });
+    }
   } else {
     notes.push(PACKAGES_NOTE);
   }
