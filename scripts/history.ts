@@ -169,7 +169,8 @@ function columnIndex(m: Matrix, arg: string): number {
       : rt
         ? impl.subject === 'node' && impl.runtime.name === rt[1]
         : pkg
-          ? impl.subject === arg || impl.subject === pkg[1]
+          ? // `undici:6.29.1` as named; `proxy-agents:7` is named by the version installed, `proxy-agents:7.0.2`
+            impl.subject === arg || impl.subject === pkg[1] || impl.subject.startsWith(`${arg}.`)
           : false,
   );
 }
@@ -544,7 +545,7 @@ async function main(): Promise<void> {
     if (pm) {
       const p = tableMatrix(pm, pcols);
       tables.push({
-        title: "The built-ins' package majors",
+        title: 'Package majors of the built-ins',
         columns: p.columns,
         matrix: p.matrix,
         changes: [],

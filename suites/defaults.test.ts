@@ -452,6 +452,8 @@ defineCase(
     title: "requests without an agent share one kept-alive connection (the runtime's globalAgent)",
     level: 'must',
     doc: DOCS.globalAgent,
+    // the runtime's global agent, as its release documents it (keep-alive from 19.0.0)
+    requires: ['globalAgentKeepAlive'],
     expected:
       'two sequential requests with `agent: undefined`: both sent with `Connection: keep-alive`, the second on the connection of the first as its 2nd request, which stays open in between',
   },
@@ -483,6 +485,7 @@ defineCase(
     title: "an idle connection of the runtime's globalAgent is closed after 5 s",
     level: 'must',
     doc: DOCS.globalAgent,
+    requires: ['globalAgentKeepAlive'],
     // long on purpose (it outwaits the 5 s timeout); it overlaps other cases like timeout/none-keeps-pooled
     budgetMs: timerWindow(GLOBAL_TIMEOUT_MS)[1] + 4000,
     expected: `one request with \`agent: undefined\`: the client closes the idle connection ${GLOBAL_TIMEOUT_MS} ms after the response (within [${timerWindow(GLOBAL_TIMEOUT_MS).join(', ')}]: twice the timeout, or no timeout, is out; undici's 4 s is below)`,

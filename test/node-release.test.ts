@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import {
   documentedAgentOptions,
   documentedIn,
+  globalAgentKeepAliveDocumented,
   globalProxyDocumented,
   proxyEnvDocumented,
 } from '../harness/subject/builtins/node-release.ts';
@@ -90,6 +91,13 @@ test('setGlobalProxyFromEnv (capability globalProxy): documented from 24.14.0 / 
       globalProxyDocumented(v),
     ),
     [false, false, true, true, false, true, true],
+  );
+});
+
+test('a kept-alive globalAgent (capability globalAgentKeepAlive): documented from 19.0.0', () => {
+  assert.deepEqual(
+    ['16.20.2', '18.20.8', '19.0.0', '20.0.0', '26.3.0'].map((v) => globalAgentKeepAliveDocumented(v)),
+    [false, false, true, true, true],
   );
 });
 

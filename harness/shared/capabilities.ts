@@ -66,6 +66,11 @@ export const CAPABILITIES = [
    * agent (Built-in Proxy Support, Node 24.5.0 / 22.21.0): set by the host from its release.
    */
   'envProxyAtStart',
+  /**
+   * The runtime (not the module) documents its `http.globalAgent` with keep-alive and a 5 s timeout
+   * (http.md, globalAgent history: v19.0.0): set by the host from its release.
+   */
+  'globalAgentKeepAlive',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

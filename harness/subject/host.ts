@@ -25,7 +25,11 @@ import {
   PROTOCOL_VERSION,
   UNSUPPORTED_CODE,
 } from '../shared/protocol.ts';
-import { globalProxyDocumented, proxyEnvDocumented } from './builtins/node-release.ts';
+import {
+  globalAgentKeepAliveDocumented,
+  globalProxyDocumented,
+  proxyEnvDocumented,
+} from './builtins/node-release.ts';
 import { AgentDriver } from './drivers/agent.ts';
 import { DISPATCHER_LACKS, DispatcherDriver } from './drivers/dispatcher.ts';
 import { type Driver, type Factory, HostError, type HostServices, toWireError } from './drivers/types.ts';
@@ -190,6 +194,7 @@ async function load(modulePath: string): Promise<Json> {
     if (proxy.kind === 'dispatcher') for (const cap of DISPATCHER_LACKS) capabilities[cap] = false;
     capabilities.globalProxy = globalProxyDocumented();
     capabilities.envProxyAtStart = proxyEnvDocumented();
+    capabilities.globalAgentKeepAlive = globalAgentKeepAliveDocumented();
     return { exportName: 'createProxy', kind: proxy.kind, capabilities, runtime: runtimeInfo() };
   }
   if (!found) {
@@ -213,6 +218,7 @@ async function load(modulePath: string): Promise<Json> {
   // the runtime's, not the module's: the host runs on it whatever it loaded
   capabilities.globalProxy = globalProxyDocumented();
   capabilities.envProxyAtStart = proxyEnvDocumented();
+  capabilities.globalAgentKeepAlive = globalAgentKeepAliveDocumented();
   return { exportName: found.exportName, kind, capabilities, runtime: runtimeInfo() };
 }
 

@@ -79,6 +79,17 @@ export function globalProxyDocumented(version: string = process.versions.node): 
   return documentedIn(version, GLOBAL_PROXY_ADDED_IN);
 }
 
+/**
+ * `http.globalAgent` with `keepAlive` and a 5 s `timeout` (http.md, globalAgent history: "v19.0.0 The
+ * agent now uses HTTP Keep-Alive and a 5 second timeout by default.", nodejs/node#43522; not in 18).
+ */
+const GLOBAL_AGENT_KEEPALIVE_ADDED_IN = ['19.0.0'];
+
+/** Whether the release documents a kept-alive global agent (capability `globalAgentKeepAlive`). */
+export function globalAgentKeepAliveDocumented(version: string = process.versions.node): boolean {
+  return documentedIn(version, GLOBAL_AGENT_KEEPALIVE_ADDED_IN);
+}
+
 /** The capabilities of the runtime's http.Agent that depend on the release: false = not documented. */
 export function documentedAgentOptions(version: string = process.versions.node): Record<string, boolean> {
   return Object.fromEntries(
