@@ -25,11 +25,7 @@ import {
   PROTOCOL_VERSION,
   UNSUPPORTED_CODE,
 } from '../shared/protocol.ts';
-import {
-  globalAgentKeepAliveDocumented,
-  globalProxyDocumented,
-  proxyEnvDocumented,
-} from './builtins/node-release.ts';
+import { runtimeCapabilities } from './builtins/node-release.ts';
 import { AgentDriver } from './drivers/agent.ts';
 import { DISPATCHER_LACKS, DispatcherDriver } from './drivers/dispatcher.ts';
 import { type Driver, type Factory, HostError, type HostServices, toWireError } from './drivers/types.ts';
@@ -192,9 +188,7 @@ async function load(modulePath: string): Promise<Json> {
     driver = proxyOnlyDriver(proxy.kind);
     const capabilities = { ...declaredCapabilities(mod), ...proxy.capabilities };
     if (proxy.kind === 'dispatcher') for (const cap of DISPATCHER_LACKS) capabilities[cap] = false;
-    capabilities.globalProxy = globalProxyDocumented();
-    capabilities.envProxyAtStart = proxyEnvDocumented();
-    capabilities.globalAgentKeepAlive = globalAgentKeepAliveDocumented();
+    Object.assign(capabilities, runtimeCapabilities());
     return { exportName: 'createProxy', kind: proxy.kind, capabilities, runtime: runtimeInfo() };
   }
   if (!found) {
@@ -216,9 +210,7 @@ async function load(modulePath: string): Promise<Json> {
   const kind = driver instanceof DispatcherDriver ? 'dispatcher' : 'agent';
   Object.assign(capabilities, proxy?.capabilities ?? { proxy: false });
   // the runtime's, not the module's: the host runs on it whatever it loaded
-  capabilities.globalProxy = globalProxyDocumented();
-  capabilities.envProxyAtStart = proxyEnvDocumented();
-  capabilities.globalAgentKeepAlive = globalAgentKeepAliveDocumented();
+  Object.assign(capabilities, runtimeCapabilities());
   return { exportName: found.exportName, kind, capabilities, runtime: runtimeInfo() };
 }
 

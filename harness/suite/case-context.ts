@@ -41,6 +41,24 @@ export interface OriginSpec {
   socketPath?: true;
 }
 
+/** A request of a one-shot subject process (`ctx.exitProbe`). */
+export interface ExitProbeRequest {
+  origin: Target;
+  path?: string;
+  behaviour?: Behaviour;
+  /** `'global'`: sent with no agent, through the runtime's global agent. */
+  useAgent?: 'global';
+}
+
+/** How a one-shot subject process (`ctx.exitProbe`) is made and how long it is watched. */
+export interface ExitProbeOptions {
+  agentOptions: Record<string, unknown>;
+  exitWithinMs: number;
+  deadlineMs: number;
+  /** Set in the probe process's environment (over the suite's own). */
+  env?: Record<string, string>;
+}
+
 /** One line of a one-shot subject process (`ctx.exitProbe`), on the case clock. */
 export interface ExitProbeEvent {
   ev: 'socket' | 'response' | 'end' | 'error' | 'close';
@@ -134,16 +152,7 @@ export interface CaseContext {
    * once the process exited, or `exitWithinMs` after the last request closed (then killed,
    * `exitedAt` null), or at `deadlineMs` from the start, whichever comes first.
    */
-  exitProbe(
-    requests: { origin: Target; path?: string; behaviour?: Behaviour; useAgent?: 'global' }[],
-    options: {
-      agentOptions: Record<string, unknown>;
-      exitWithinMs: number;
-      deadlineMs: number;
-      /** Set in the probe process's environment (over the suite's own). */
-      env?: Record<string, string>;
-    },
-  ): Promise<ExitProbe>;
+  exitProbe(requests: ExitProbeRequest[], options: ExitProbeOptions): Promise<ExitProbe>;
   /**
    * A real server in a container (`--containers`), shared by the run's cases; `skip` in a run
    * without the lane, `error` if it cannot start.

@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { type ForwardProxy, startForwardProxy } from '../../fixtures/forward-proxy/server.ts';
-import { type Behaviour, pathFor } from '../../fixtures/origin/behaviour.ts';
+import { pathFor } from '../../fixtures/origin/behaviour.ts';
 import { proxyCert, testCa } from '../../fixtures/origin/certs.ts';
 import { type OpenCounter, type Origin, startOrigin } from '../../fixtures/origin/server.ts';
 import type { Capabilities } from '../shared/capabilities.ts';
@@ -43,12 +43,13 @@ import type {
   CaseContext,
   ExitProbe,
   ExitProbeEvent,
+  ExitProbeOptions,
+  ExitProbeRequest,
   ForwardProxyCaseOptions,
   OriginSpec,
   ProxyAgentOptions,
   RealServer,
   StepOutcome,
-  Target,
 } from './case-context.ts';
 import { BudgetExceeded, CaseFailure, classify, Skip, Unsupported } from './case-outcome.ts';
 import { createFaultProxy, type ToxiproxyFaultProxy } from './fault-proxy.ts';
@@ -251,15 +252,7 @@ export class CaseRun implements CaseContext, Channel {
     };
   }
 
-  async exitProbe(
-    requests: { origin: Target; path?: string; behaviour?: Behaviour; useAgent?: 'global' }[],
-    options: {
-      agentOptions: Record<string, unknown>;
-      exitWithinMs: number;
-      deadlineMs: number;
-      env?: Record<string, string>;
-    },
-  ): Promise<ExitProbe> {
+  async exitProbe(requests: ExitProbeRequest[], options: ExitProbeOptions): Promise<ExitProbe> {
     const { host, subject } = this.session.config;
     const urls = requests.map(
       (r) =>

@@ -90,6 +90,18 @@ export function globalAgentKeepAliveDocumented(version: string = process.version
   return documentedIn(version, GLOBAL_AGENT_KEEPALIVE_ADDED_IN);
 }
 
+/**
+ * The capabilities that belong to the runtime the host runs on, whatever subject it loaded: what its
+ * release documents of the global agent and of the built-in proxy support.
+ */
+export function runtimeCapabilities(version: string = process.versions.node): Record<string, boolean> {
+  return {
+    globalProxy: globalProxyDocumented(version),
+    envProxyAtStart: proxyEnvDocumented(version),
+    globalAgentKeepAlive: globalAgentKeepAliveDocumented(version),
+  };
+}
+
 /** The capabilities of the runtime's http.Agent that depend on the release: false = not documented. */
 export function documentedAgentOptions(version: string = process.versions.node): Record<string, boolean> {
   return Object.fromEntries(
